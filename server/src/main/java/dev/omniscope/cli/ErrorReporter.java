@@ -1,0 +1,34 @@
+package dev.omniscope.cli;
+
+import dev.omniscope.common.UserError;
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns exceptions into messages: {@code omni: <what went wrong>}. Stack traces only for bugs,
+ * or for everything with {@code OMNI_DEBUG=1}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        boolean debug = System.getenv("OMNI_DEBUG") != null;
+        if (e instanceof UserError user) {
+            err.println("omni: " + user.getMessage());
+            if (debug) e.printStackTrace(err);
+            err.flush();
+            return user.exitCode();
+        }
+        err.println("omni: internal error: " + e);
+        if (debug) {
+            e.printStackTrace(err);
+        } else {
+            err.println("(this is a bug in omni; run again with OMNI_DEBUG=1 for the stack trace)");
+        }
+        err.flush();
+        return 70; // EX_SOFTWARE
+    }
+}

@@ -1,0 +1,38 @@
+package dev.omniscope.cli;
+
+import dev.omniscope.common.OmniVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code omni} command line. Every capability is a subcommand here; the {@code ./omni}
+ * launcher at the repository root builds the jar when needed and runs this class.
+ */
+@Command(name = "omni",
+        mixinStandardHelpOptions = true,
+        versionProvider = OmniVersion.class,
+        description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
+        subcommands = {ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'omni help COMMAND' for a command's options."})
+public final class Omni implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The whole command tree, with Omniscope's error reporting. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Omni())
+                .setExecutionExceptionHandler(new ErrorReporter())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+}

@@ -1,0 +1,4 @@
+package dev.omniscope.server;
+
+/** How {@code omni serve} listens. */
+public record ServerSettings(String bindAddress, int port) {}

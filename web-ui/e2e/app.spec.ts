@@ -1,0 +1,36 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const base = () => process.env.OMNI_URL!;
+
+/** Fails the test on any console error or uncaught exception in the page. */
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('the app is served at / and reports a healthy server', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(base() + '/');
+  await expect(page.getByTestId('traces')).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'up');
+  await expect(page.getByTestId('status')).toContainText('database UP (embedded)');
+  expect(errors).toEqual([]);
+});
+
+test('a client-side route survives a reload', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(base() + '/t/abc123/step/42');
+  await expect(page.getByTestId('step')).toHaveText('42');
+  await page.reload();
+  await expect(page.getByTestId('step')).toHaveText('42');
+  expect(page.url()).toBe(base() + '/t/abc123/step/42');
+  expect(errors).toEqual([]);
+});
+
+test('unknown API paths are JSON problems, not the app', async ({ request }) => {
+  const response = await request.get(base() + '/api/no-such-endpoint');
+  expect(response.status()).toBe(404);
+  expect(response.headers()['content-type']).toContain('application/problem+json');
+});
