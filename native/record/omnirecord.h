@@ -3,7 +3,12 @@
 #ifndef OMNIRECORD_H
 #define OMNIRECORD_H
 
+#include <stdint.h>
 #include <sys/types.h>
+
+#define OMNI_NREGS 27          // struct user_regs_struct: r15 r14 ... fs_base gs_base ds es fs gs
+#define OMNI_FPREGS_SIZE 512   // struct user_fpregs_struct (fxsave layout)
+#define OMNI_SIGINFO_SIZE 128  // siginfo_t
 
 // omni_spawn flags
 #define OMNI_SPAWN_NO_ASLR  1  // personality(ADDR_NO_RANDOMIZE): the same addresses on every run
@@ -23,5 +28,27 @@ int omni_spawn(const char *path, char *const argv[], char *const envp[], int fla
 // ptrace(request, pid, addr, data) without glibc's variadic wrapper: the result, or -errno.
 // Not for PTRACE_PEEK* (whose data could look like an error); memory is read otherwise.
 long omni_ptrace(int request, int pid, unsigned long addr, unsigned long data);
+
+// Registers and signal information of a stopped tracee (PTRACE_GETREGS and friends): 0 or -errno.
+int omni_get_regs(int tid, uint64_t regs[OMNI_NREGS]);
+int omni_set_regs(int tid, const uint64_t regs[OMNI_NREGS]);
+int omni_get_fpregs(int tid, uint8_t fpregs[OMNI_FPREGS_SIZE]);
+int omni_get_siginfo(int tid, uint8_t siginfo[OMNI_SIGINFO_SIZE]);
+// PTRACE_GETEVENTMSG: the new task's id at a clone/fork event, the exit status at an exit event.
+long omni_get_event_msg(int tid);
+
+// waitpid, retried on EINTR: the pid, 0 (WNOHANG and nothing to report) or -errno.
+long omni_wait(int pid, int *status, int options);
+int omni_tgkill(int tgid, int tid, int sig);
+
+// The tracee's memory: bytes transferred (possibly short at an unreadable page) or -errno.
+long omni_read_mem(int pid, uint64_t addr, void *buf, uint64_t len);
+long omni_read_mem_forced(int pid, uint64_t addr, void *buf, uint64_t len);
+long omni_write_mem(int pid, uint64_t addr, const void *buf, uint64_t len);
+
+// The recorder runs these on the tracee's behalf: CPUID to build the trace's table, RDTSCP to
+// answer a trapped rdtsc/rdtscp.
+void omni_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+uint64_t omni_rdtscp(uint32_t *aux);
 
 #endif
