@@ -47,3 +47,8 @@ $(TP_OUT)/obj/calls_tail.o: testprogs/calls_tail.c testprogs/testprogs.mk
 $(TP_OUT)/calls: testprogs/calls.c $(TP_OUT)/obj/calls_tail.o testprogs/testprogs.mk
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_OUT)/obj/calls_tail.o $(TP_LDLIBS)
+
+# Runs every program against its documented output and the gdb watch sequences (README.md).
+.PHONY: check-testprogs
+check-testprogs: $(TESTPROGS_BIN)
+	testprogs/selftest.sh $(TP_OUT)
