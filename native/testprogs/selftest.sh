@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# selftest.sh [BUILD_TESTS_DIR]: checks the programs in build/tests against their contract in
+# README.md: each program runs twice with its documented arguments and must print exactly
+# expected/NAME.stdout (or, for copy_io, a computed line) and exit with its documented status; then
+# check-watch.sh must report the documented value sequences. Prints one line per check and
+# "N passed, N failed" at the end; exits 1 if anything failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bin=${1:-$here/../build/tests}
+bin=$(cd "$bin" && pwd)
+passed=0 failed=0
+tmp=$(mktemp -d /tmp/testprogs-selftest.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()   { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# run NAME EXPECTED_STATUS [ARGS...]: twice, stdout compared with expected/NAME.stdout.
+run() {
+  local name=$1 want=$2; shift 2
+  local i status
+  for i in 1 2; do
+    (cd "$tmp" && "$bin/$name" "$@") >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    if [ "$status" -ne "$want" ]; then
+      fail "$name $* (run $i): exit status $status, expected $want"; sed 's/^/     /' "$tmp/err"; return
+    fi
+    if ! diff -u "$here/expected/$name.stdout" "$tmp/out" >"$tmp/diff"; then
+      fail "$name $* (run $i): stdout differs"; sed 's/^/     /' "$tmp/diff"; return
+    fi
+  done
+  ok "$name $*"
+}
+
+# watch NAME VAR 'V1 V2 ...' [ARGS...]: the new values check-watch.sh reports, space-separated.
+watch() {
+  local name=$1 var=$2 want=$3; shift 3
+  local got
+  got=$("$here/check-watch.sh" "$bin/$name" "$var" "$@" 2>"$tmp/err" | tr '\n' ' ' | sed 's/ $//')
+  if [ "$got" = "$want" ]; then ok "watch $name $var: $(echo "$want" | cut -c1-100)"
+  else fail "watch $name $var: got '$got', expected '$want'"; sed 's/^/     /' "$tmp/err" | tail -n 10; fi
+}
+
+run hello_static 0 a b
+run hello_dynamic 3 one two
+run counter 0
+run cxx_exceptions 0
+run threads_mutex 0
+run fork_exec_wait 0
+run signals 0
+run memory_maps 0
+run pipes_sockets 0
+run time_random 0
+run compute 0 1000000
+run loop100m 0
+run calls 0
+run demo_bug 0
+
+# copy_io: a 1 MiB + 123 byte file, copied byte for byte.
+head -c $((1024 * 1024 + 123)) /dev/urandom >"$tmp/in"
+if out=$("$bin/copy_io" "$tmp/in" "$tmp/copy") && [ "$out" = "copied 1048699 bytes" ] && cmp -s "$tmp/in" "$tmp/copy"; then
+  ok "copy_io"
+else
+  fail "copy_io: printed '$out' or the copy differs"
+fi
+
+# time_random with a file argument: the same stdout, and the raw values in key=value lines.
+if out=$("$bin/time_random" "$tmp/raw") && [ "$out" = "$(cat "$here/expected/time_random.stdout")" ] &&
+   [ "$(cut -d= -f1 "$tmp/raw" | tr '\n' ' ')" = "monotonic1 monotonic2 realtime gettimeofday time rdtsc1 rdtsc2 rdtscp rdtscp_aux getrandom " ] &&
+   grep -q -E '^getrandom=[0-9a-f]{32}$' "$tmp/raw"; then
+  ok "time_random FILE"
+else
+  fail "time_random FILE: stdout or the raw-values file is not as documented"
+fi
+
+if command -v gdb >/dev/null 2>&1; then
+  watch counter counter '1 2 3 4 5 6 7 8 9 10'
+  watch counter values '{0, -1, -1, -1, -1, -1, -1, -1} {0, 1, -1, -1, -1, -1, -1, -1} {0, 1, 4, -1, -1, -1, -1, -1} {0, 1, 4, 9, -1, -1, -1, -1} {0, 1, 4, 9, 16, -1, -1, -1} {0, 1, 4, 9, 16, 25, -1, -1} {0, 1, 4, 9, 16, 25, 36, -1} {0, 1, 4, 9, 16, 25, 36, 49}'
+  watch counter 'values[5]' '25'
+  watch cxx_exceptions caught '1 2 3'
+  watch cxx_exceptions rethrows '1'
+  watch threads_mutex threads_done '1 2 3 4'
+  watch threads_mutex shared_total "$(seq -s ' ' 1 4000)"
+  watch fork_exec_wait stage '1 3'
+  watch signals ticks '1 2 3'
+  watch signals usr1_seen '1'
+  watch memory_maps phase '1 2 3 4 5'
+  watch pipes_sockets round_trips '1 2 3'
+  watch loop100m sink '7 21 42 70' 5
+  watch calls depth '1 2 3 4 5 4 3 2 1 0'
+  watch calls depth_max '1 2 3 4 5'
+  watch calls jumps '1'
+  watch demo_bug balance '500 750 630 670 512 612 567'
+  watch demo_bug tx_count '1 2 3 4 5 6 7 8'
+else
+  echo "skip watch checks: no gdb"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
