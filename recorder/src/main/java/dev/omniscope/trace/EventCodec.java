@@ -157,13 +157,30 @@ public final class EventCodec {
 
     private static void writes(List<MemoryWrite> writes, Binary.Out out) {
         out.u32(writes.size());
-        for (MemoryWrite w : writes) out.u64(w.address()).bytes(w.bytes());
+        for (MemoryWrite w : writes) {
+            out.u64(w.address());
+            if (w.inline()) {
+                out.u8(0).bytes(w.bytes());
+            } else {
+                out.u8(1).string(w.blob()).u64(w.blobLength());
+            }
+        }
     }
 
     private static List<MemoryWrite> writes(Binary.In in) {
-        int n = in.count(12);
+        int n = in.count(13);
         List<MemoryWrite> writes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) writes.add(new MemoryWrite(in.u64(), in.bytes()));
+        for (int i = 0; i < n; i++) {
+            long address = in.u64();
+            int form = in.u8();
+            if (form == 0) {
+                writes.add(new MemoryWrite(address, in.bytes()));
+            } else if (form == 1) {
+                writes.add(MemoryWrite.ofBlob(address, in.string(), in.u64()));
+            } else {
+                throw new TraceFormatException("unknown memory write form " + form);
+            }
+        }
         return writes;
     }
 
@@ -173,7 +190,7 @@ public final class EventCodec {
     }
 
     private static List<Mapping> mappings(Binary.In in) {
-        int n = in.count(35);
+        int n = in.count(31); // the smallest mapping record: an anonymous one without a path
         List<Mapping> maps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long start = in.u64(), end = in.u64();

@@ -1,6 +1,9 @@
 package dev.omniscope.cli;
 
 import dev.omniscope.common.OmniVersion;
+import dev.omniscope.recorder.cli.InfoCommand;
+import dev.omniscope.recorder.cli.PackCommand;
+import dev.omniscope.recorder.cli.RecordCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
-        subcommands = {ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class,
+            ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {
     @Spec
@@ -31,8 +35,11 @@ public final class Omni implements Runnable {
 
     /** The whole command tree, with Omniscope's error reporting. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Omni())
+        CommandLine cli = new CommandLine(new Omni())
                 .setExecutionExceptionHandler(new ErrorReporter())
                 .setCaseInsensitiveEnumValuesAllowed(true);
+        // `omni record ./prog -v`: everything from the program on is the program's.
+        cli.getSubcommands().get("record").setStopAtPositional(true);
+        return cli;
     }
 }

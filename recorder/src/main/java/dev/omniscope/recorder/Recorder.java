@@ -1,0 +1,533 @@
+package dev.omniscope.recorder;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.omniscope.recorder.ptrace.Ptrace;
+import dev.omniscope.recorder.ptrace.TraceeSpawner;
+import dev.omniscope.recorder.ptrace.WaitStatus;
+import dev.omniscope.syscalls.Output;
+import dev.omniscope.syscalls.ReplayAction;
+import dev.omniscope.syscalls.Syscall;
+import dev.omniscope.syscalls.SyscallCall;
+import dev.omniscope.syscalls.SyscallTable;
+import dev.omniscope.trace.CpuidEntry;
+import dev.omniscope.trace.Mapping;
+import dev.omniscope.trace.MemoryWrite;
+import dev.omniscope.trace.Registers;
+import dev.omniscope.trace.TraceEvent;
+import dev.omniscope.trace.TraceWriter;
+
+/**
+ * The record loop: runs a program under ptrace and writes every nondeterministic input to a trace
+ * (docs/architecture.md, "Recording"). One task runs user code at a time; the order in which the
+ * loop lets tasks run is the order of the trace's events, which is what makes the replay exact.
+ *
+ * <p>Everything here runs on one thread, the tracer; only {@link Preemption} sends signals from
+ * another (tgkill is not a ptrace request).
+ */
+public final class Recorder {
+    private static final int SIGTRAP_SYSCALL = WaitStatus.SIGTRAP | 0x80; // PTRACE_O_TRACESYSGOOD
+    private static final int SI_KERNEL = 0x80;
+    private static final int ERESTARTSYS = -512, ERESTARTNOINTR = -513, ERESTARTNOHAND = -514, ERESTART_RESTARTBLOCK = -516;
+    private static final long CLONE_VM = 0x100, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000,
+            CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+    private static final int NR_RT_SIGRETURN = 15, NR_MADVISE = 28, NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58,
+            NR_PRCTL = 157, NR_SET_TID_ADDRESS = 218, NR_CLONE3 = 435;
+    private static final int MADV_DONTNEED = 4, MADV_FREE = 8, PR_SET_TSC = 26;
+
+    /** What a finished recording reports. */
+    public record Result(int waitStatus, long events, long syscalls, int warnings, Path trace) {
+        /** The recorded program's exit code, as a shell reports it: 128+N when signal N killed it. */
+        public int exitCode() {
+            WaitStatus s = new WaitStatus(waitStatus);
+            return s.exited() ? s.exitCode() : 128 + s.termSignal();
+        }
+    }
+
+    private final Ptrace ptrace = new Ptrace();
+    private final TraceWriter writer;
+    private final Warnings warnings = new Warnings();
+    private final Map<Integer, Task> tasks = new LinkedHashMap<>();
+    private final ArrayDeque<Task> runQueue = new ArrayDeque<>();
+    private final Map<Integer, WaitStatus> earlyStops = new HashMap<>();
+    private final Preemption preemption = new Preemption(ptrace);
+    private List<CpuidEntry> cpuid;
+    /** The task holding the slot: running user code, or in a system call that will not block. */
+    private Task current;
+    private int rootPid;
+    private int rootStatus;
+    private long syscalls;
+    private volatile boolean stopRequested;
+
+    public Recorder(TraceWriter writer) {
+        this.writer = writer;
+    }
+
+    /** Asks the loop to end the recording: the recorded processes are killed and the trace finished. */
+    public void requestStop() {
+        stopRequested = true;
+        for (Task t : List.copyOf(tasks.values())) ptrace.tgkill(t.pid, t.tid, 9);
+    }
+
+    /** Records {@code argv} run as {@code executable} with {@code environment}, to the end. */
+    public Result record(Path executable, List<String> argv, Map<String, String> environment) throws IOException {
+        TraceeSpawner.Spawned spawned = new TraceeSpawner().spawn(executable, argv, environment, TraceeSpawner.Options.RECORDING);
+        rootPid = spawned.pid();
+        Task root = new Task(rootPid, rootPid);
+        tasks.put(root.tid, root);
+        cpuid = CpuidProbe.probe(ptrace);
+        try {
+            writer.append(ExecSnapshot.capture(ptrace, rootPid, rootPid, writer.blobs(), cpuid, warnings));
+            root.swallowExecExit = true;
+            root.state = Task.State.IN_SYSCALL;
+            current = root;
+            ptrace.resumeToSyscall(rootPid, 0);
+            preemption.start();
+            loop();
+        } catch (IOException | RuntimeException e) {
+            // Leave nothing running: the trace so far stays readable (and is reported incomplete).
+            for (Task t : tasks.values()) ptrace.tgkill(t.pid, t.tid, 9);
+            throw e;
+        } finally {
+            preemption.stop();
+        }
+        writeWarnings();
+        writer.append(new TraceEvent.End(rootStatus));
+        return new Result(rootStatus, writer.events(), syscalls, warnings.distinct(), writer.directory());
+    }
+
+    private void loop() throws IOException {
+        int[] status = new int[1];
+        while (!tasks.isEmpty()) {
+            if (current == null) {
+                Task next = runQueue.poll();
+                if (next != null) {
+                    schedule(next);
+                    continue;
+                }
+            }
+            preemption.update(current, !runQueue.isEmpty());
+            int tid = (int) ptrace.waitAny(status, 0);
+            handle(tid, new WaitStatus(status[0]));
+            writeWarnings();
+            writer.flushIfStale();
+        }
+    }
+
+    private void writeWarnings() throws IOException {
+        for (TraceEvent.Warning w : warnings.drain()) writer.append(w);
+    }
+
+    // ---- scheduling
+
+    private void schedule(Task t) throws IOException {
+        current = t;
+        t.state = Task.State.RUNNING;
+        try {
+            if (t.pendingExit != null) writeSyscallExit(t);
+            if (t.pendingSignal != 0) {
+                int sig = t.pendingSignal;
+                t.pendingSignal = 0;
+                deliverSignal(t, sig, t.pendingSiginfo);
+                return;
+            }
+            ptrace.resumeToSyscall(t.tid, 0);
+        } catch (Ptrace.TaskGoneException gone) {
+            release(t); // its death is reported by waitpid shortly
+        }
+    }
+
+    private void release(Task t) {
+        if (current == t) current = null;
+    }
+
+    private void makeRunnable(Task t) {
+        t.state = Task.State.RUNNABLE;
+        release(t);
+        if (!runQueue.contains(t)) runQueue.add(t);
+    }
+
+    // ---- stops
+
+    private void handle(int tid, WaitStatus status) throws IOException {
+        Task t = tasks.get(tid);
+        if (t == null) {
+            earlyStops.put(tid, status); // a new task's first stop, before its parent's clone event
+            return;
+        }
+        try {
+            if (status.exited() || status.killedBySignal()) {
+                onDeath(t, status);
+            } else if (status.stopSignal() == SIGTRAP_SYSCALL) {
+                onSyscallStop(t);
+            } else if (status.ptraceEvent() != 0) {
+                onPtraceEvent(t, status);
+            } else {
+                onSignal(t, status.stopSignal());
+            }
+        } catch (Ptrace.TaskGoneException gone) {
+            // Killed between its stop and our request (another thread's exit_group, SIGKILL): its
+            // exit is reported next.
+            release(t);
+        }
+    }
+
+    private void onSyscallStop(Task t) throws IOException {
+        long[] regs = ptrace.regs(t.tid);
+        if (t.state == Task.State.RUNNING) {
+            onSyscallEntry(t, regs);
+        } else if (t.restarting) {
+            // The kernel restarts an interrupted call: to the program it is the same call.
+            t.restarting = false;
+            ptrace.resumeToSyscall(t.tid, 0);
+        } else {
+            onSyscallExit(t, regs);
+        }
+    }
+
+    private void onSyscallEntry(Task t, long[] regs) throws IOException {
+        int nr = (int) regs[Registers.ORIG_RAX];
+        long[] args = Registers.syscallArgs(regs);
+        Syscall spec = SyscallTable.of(nr);
+        writer.append(new TraceEvent.SyscallEnter(t.tid, nr, args, regs[Registers.RIP] - 2));
+        syscalls++;
+        if (!spec.modeled()) {
+            warnings.add(t.tid, "unknown-syscall", spec.name() + " (" + nr + ") is not in the syscall table: its result is "
+                    + "recorded, memory it writes is not");
+        }
+        Task.InFlight call = new Task.InFlight(nr, args, spec);
+        t.syscall = call;
+        boolean changed = false;
+        if (spec.refused() || (nr == NR_PRCTL && args[0] == PR_SET_TSC)) {
+            regs[Registers.ORIG_RAX] = -1; // the kernel skips an invalid number and returns -ENOSYS
+            changed = true;
+        } else if (nr == NR_MADVISE && args[2] == MADV_FREE) {
+            // MADV_FREE lets the kernel decide later whether pages read back as zero; DONTNEED decides now.
+            regs[Registers.RDX] = MADV_DONTNEED;
+            changed = true;
+        } else if (nr == NR_SET_TID_ADDRESS) {
+            t.clearChildTid = args[0];
+        }
+        if (changed) ptrace.setRegs(t.tid, regs);
+        call.blocking = tasks.size() > 1 && spec.mayBlock(new SyscallCall(nr, args, 0, memoryOf(t)));
+        t.state = Task.State.IN_SYSCALL;
+        if (call.blocking) release(t);
+        ptrace.resumeToSyscall(t.tid, 0);
+    }
+
+    private void onSyscallExit(Task t, long[] regs) throws IOException {
+        if (t.swallowExecExit) {
+            t.swallowExecExit = false;
+            t.state = Task.State.RUNNING;
+            ptrace.resumeToSyscall(t.tid, 0);
+            return;
+        }
+        long result = regs[Registers.RAX];
+        if (t.syscall == null) {
+            throw new IllegalStateException("syscall exit without an entry on " + t);
+        }
+        if (result == ERESTARTSYS || result == ERESTARTNOINTR || result == ERESTARTNOHAND || result == ERESTART_RESTARTBLOCK) {
+            // Interrupted by a signal: either a handler runs (then the exit is written with the
+            // signal) or the kernel restarts the call out of the program's sight.
+            t.restarting = true;
+            t.interruptedResult = result;
+            t.interruptedRegs = regs;
+            ptrace.resumeToSyscall(t.tid, 0);
+            return;
+        }
+        Syscall spec = t.syscall.spec;
+        if (spec.refused() && spec.refuseWithErrno() != 38) {
+            regs[Registers.RAX] = -spec.refuseWithErrno();
+            ptrace.setRegs(t.tid, regs);
+        } else if (t.syscall.number == NR_PRCTL && t.syscall.args[0] == PR_SET_TSC) {
+            warnings.add(t.tid, "tsc-mode", "the program tried to change its time stamp counter mode; refused (EPERM)");
+            regs[Registers.RAX] = -1;
+            ptrace.setRegs(t.tid, regs);
+        }
+        t.pendingExit = new Task.PendingExit(t.syscall, regs[Registers.RAX], regs);
+        if (current == t) {
+            writeSyscallExit(t);
+            t.state = Task.State.RUNNING;
+            ptrace.resumeToSyscall(t.tid, 0);
+        } else {
+            makeRunnable(t);
+        }
+    }
+
+    /** Writes a task's pending syscall exit, reading the memory the kernel wrote now that it is about to run. */
+    private void writeSyscallExit(Task t) throws IOException {
+        Task.PendingExit p = t.pendingExit;
+        t.pendingExit = null;
+        t.syscall = null;
+        t.restarting = false;
+        Task.InFlight call = p.call();
+        SyscallCall done = new SyscallCall(call.number, call.args, p.result(), memoryOf(t));
+        List<MemoryWrite> writes = new ArrayList<>();
+        for (Output.Region r : call.spec.writtenRegions(done)) writes.add(capture(t, r.address(), r.length()));
+        List<Mapping> mappings = List.of();
+        if (done.succeeded()) {
+            if (call.spec.replay() == ReplayAction.MMAP) {
+                mappings = List.of(MmapCapture.mapping(ptrace, t.pid, call.args, p.result(), writer.blobs(), warnings, t.tid));
+            } else if (call.spec.replay() == ReplayAction.SHMAT) {
+                mappings = MmapCapture.shmat(ptrace, t.pid, p.result(), writer.blobs(), warnings, t.tid);
+            } else if (call.number == NR_MADVISE) {
+                writes.addAll(MmapCapture.fileBackedContent(ptrace, t.pid, call.args[0], call.args[1], call.args[2]));
+            }
+        }
+        long[] regsAfter = null;
+        byte[] fpAfter = null;
+        if (call.number == NR_RT_SIGRETURN) {
+            regsAfter = p.regs();
+            fpAfter = ptrace.fpregs(t.tid);
+        }
+        writer.append(new TraceEvent.SyscallExit(t.tid, call.number, p.result(),
+                call.spec.refused() ? TraceEvent.SyscallExit.REFUSED : 0, writes, mappings, regsAfter, fpAfter));
+    }
+
+    /** The bytes of a region of task memory, inline or as a blob when large. */
+    private MemoryWrite capture(Task t, long address, long length) throws IOException {
+        if (length <= MemoryWrite.INLINE_LIMIT) return new MemoryWrite(address, ptrace.read(t.pid, address, (int) length));
+        String hash = writer.blobs().put(length, (off, buf, len) -> {
+            byte[] part = ptrace.read(t.pid, address + off, len);
+            System.arraycopy(part, 0, buf, 0, part.length);
+            java.util.Arrays.fill(buf, part.length, len, (byte) 0);
+        });
+        return MemoryWrite.ofBlob(address, hash, length);
+    }
+
+    private SyscallCall.MemoryReader memoryOf(Task t) {
+        return (address, length) -> ptrace.read(t.pid, address, length);
+    }
+
+    // ---- ptrace events: clone/fork/vfork, exec, exit, group stops
+
+    private void onPtraceEvent(Task t, WaitStatus status) throws IOException {
+        switch (status.ptraceEvent()) {
+            case WaitStatus.PTRACE_EVENT_FORK, WaitStatus.PTRACE_EVENT_VFORK, WaitStatus.PTRACE_EVENT_CLONE -> onNewTask(t, status.ptraceEvent());
+            case WaitStatus.PTRACE_EVENT_EXEC -> onExec(t);
+            case WaitStatus.PTRACE_EVENT_EXIT -> onExitEvent(t);
+            case WaitStatus.PTRACE_EVENT_STOP -> onGroupStop(t, status);
+            default -> ptrace.resumeToSyscall(t.tid, 0);
+        }
+    }
+
+    private void onNewTask(Task parent, int event) throws IOException {
+        int childTid = (int) ptrace.eventMessage(parent.tid);
+        WaitStatus first = earlyStops.remove(childTid);
+        if (first == null) {
+            int[] st = new int[1];
+            ptrace.waitFor(childTid, st);
+            first = new WaitStatus(st[0]);
+        }
+        long flags;
+        long childTidAddress = 0;
+        Task.InFlight call = parent.syscall;
+        if (call != null && call.number == NR_CLONE) {
+            flags = call.args[0];
+            childTidAddress = call.args[3];
+        } else if (call != null && call.number == NR_CLONE3) {
+            flags = memoryOf(parent).u64(call.args[0]);
+            childTidAddress = memoryOf(parent).u64(call.args[0] + 16);
+        } else if (event == WaitStatus.PTRACE_EVENT_VFORK || (call != null && call.number == NR_VFORK)) {
+            flags = CLONE_VM | CLONE_VFORK | 17;
+        } else {
+            flags = 17; // fork: SIGCHLD
+        }
+        TraceEvent.TaskKind kind = (flags & CLONE_THREAD) != 0 ? TraceEvent.TaskKind.THREAD
+                : (flags & CLONE_VFORK) != 0 ? TraceEvent.TaskKind.VFORK : TraceEvent.TaskKind.PROCESS;
+        int childPid = kind == TraceEvent.TaskKind.THREAD ? parent.pid : childTid;
+        Task child = new Task(childTid, childPid);
+        List<MemoryWrite> writes = new ArrayList<>();
+        if ((flags & CLONE_CHILD_SETTID) != 0 && childTidAddress != 0) {
+            writes.add(new MemoryWrite(childTidAddress, ptrace.read(childPid, childTidAddress, 4)));
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) child.clearChildTid = childTidAddress;
+        else if (kind != TraceEvent.TaskKind.THREAD) child.clearChildTid = 0;
+        if (!first.stopped()) {
+            warnings.add(childTid, "lost-task", "new task " + childTid + " " + first + " before it could run");
+        }
+        writer.append(new TraceEvent.NewTask(childTid, childPid, parent.tid, kind, flags, ptrace.regs(childTid),
+                ptrace.fpregs(childTid), writes));
+        tasks.put(childTid, child);
+        makeRunnable(child);
+        if (kind == TraceEvent.TaskKind.VFORK && parent.syscall != null) {
+            // The parent sleeps until the child execs or exits: the child must be able to run.
+            parent.syscall.blocking = true;
+            release(parent);
+        }
+        ptrace.resumeToSyscall(parent.tid, 0);
+    }
+
+    private void onExec(Task t) throws IOException {
+        int former = (int) ptrace.eventMessage(t.tid);
+        if (former != t.tid) {
+            warnings.add(t.tid, "exec-from-thread", "a non-leader thread (" + former + ") called execve");
+        }
+        // The other threads of the process are gone; their deaths are reported separately.
+        writer.append(ExecSnapshot.capture(ptrace, t.pid, t.tid, writer.blobs(), cpuid, warnings));
+        ptrace.resumeToSyscall(t.tid, 0);
+    }
+
+    private void onExitEvent(Task t) throws IOException {
+        int status = (int) ptrace.eventMessage(t.tid);
+        boolean lastOfProcess = tasks.values().stream().noneMatch(o -> o != t && o.pid == t.pid && !o.exitRecorded);
+        List<MemoryWrite> writes = new ArrayList<>();
+        if (t.clearChildTid != 0 && !lastOfProcess) {
+            writes.add(new MemoryWrite(t.clearChildTid, new byte[4])); // the kernel zeroes it and wakes the joiner
+        }
+        writer.append(new TraceEvent.TaskExit(t.tid, t.pid, status, lastOfProcess, writes));
+        t.exitRecorded = true;
+        t.state = Task.State.EXITING;
+        t.pendingExit = null;
+        t.syscall = null;
+        runQueue.remove(t);
+        release(t);
+        ptrace.cont(t.tid, 0);
+    }
+
+    private void onGroupStop(Task t, WaitStatus status) {
+        int sig = status.stopSignal();
+        if (sig == Ptrace.SIGSTOP || sig == 20 || sig == 21 || sig == 22) { // SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU
+            t.state = Task.State.GROUP_STOPPED;
+            release(t);
+            runQueue.remove(t);
+            ptrace.listen(t.tid);
+        } else {
+            ptrace.resumeToSyscall(t.tid, 0);
+        }
+    }
+
+    private void onDeath(Task t, WaitStatus status) throws IOException {
+        if (!t.exitRecorded) {
+            boolean lastOfProcess = tasks.values().stream().noneMatch(o -> o != t && o.pid == t.pid && !o.exitRecorded);
+            writer.append(new TraceEvent.TaskExit(t.tid, t.pid, status.raw(), lastOfProcess, List.of()));
+        }
+        tasks.remove(t.tid);
+        runQueue.remove(t);
+        release(t);
+        if (t.tid == rootPid) rootStatus = status.raw();
+    }
+
+    // ---- signals
+
+    private void onSignal(Task t, int sig) throws IOException {
+        if (t.state == Task.State.GROUP_STOPPED) {
+            t.state = Task.State.RUNNABLE; // woken by SIGCONT: it continues when scheduled
+        }
+        byte[] siginfo = ptrace.siginfo(t.tid);
+        int code = ByteBuffer.wrap(siginfo).order(ByteOrder.LITTLE_ENDIAN).getInt(8);
+        if (sig == Ptrace.SIGSEGV && code == SI_KERNEL && emulateRdtsc(t)) return;
+        if (sig == Ptrace.SIGSTKFLT && t.preemptionsSent.get() > 0) {
+            t.preemptionsSent.decrementAndGet();
+            onPreemption(t);
+            return;
+        }
+        Signals.Disposition disposition = Signals.disposition(t.pid, sig);
+        if (disposition == Signals.Disposition.IGNORED) {
+            // Nothing happens to the program; an interrupted call restarts unseen.
+            ptrace.resumeToSyscall(t.tid, sig);
+            return;
+        }
+        if (t.restarting) {
+            // The signal interrupted a system call and will be seen by the program: the call
+            // returns (with its -ERESTART* value, which the handler's frame records) first.
+            t.restarting = false;
+            t.pendingExit = new Task.PendingExit(t.syscall, t.interruptedResult, t.interruptedRegs);
+        }
+        if (current != t) {
+            // Not this task's turn: it takes the signal when it is scheduled.
+            t.pendingSignal = sig;
+            t.pendingSiginfo = siginfo;
+            makeRunnable(t);
+            return;
+        }
+        deliverSignal(t, sig, siginfo);
+    }
+
+    /** Delivers a signal that changes the program (runs a handler, or ends or stops it), recording how. */
+    private void deliverSignal(Task t, int sig, byte[] siginfo) throws IOException {
+        if (t.pendingExit != null) writeSyscallExit(t); // interrupted call: the handler sees its -ERESTART* result
+        long[] deliveryRegs = ptrace.regs(t.tid);
+        Signals.Disposition disposition = Signals.disposition(t.pid, sig);
+        if (disposition != Signals.Disposition.HANDLER) {
+            TraceEvent.Disposition d = switch (disposition) {
+                case CORE -> TraceEvent.Disposition.CORE;
+                case STOP -> TraceEvent.Disposition.STOP;
+                default -> TraceEvent.Disposition.TERMINATE;
+            };
+            writer.append(new TraceEvent.Signal(t.tid, sig, d, siginfo, deliveryRegs, null, null, List.of()));
+            ptrace.resumeToSyscall(t.tid, sig);
+            return;
+        }
+        // Single-stepping into the delivery stops at the handler's first instruction, with the
+        // frame written: exactly what the replay must reproduce.
+        ptrace.singleStep(t.tid, sig);
+        int[] st = new int[1];
+        ptrace.waitFor(t.tid, st);
+        WaitStatus after = new WaitStatus(st[0]);
+        if (!after.stopped()) {
+            writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.TERMINATE, siginfo, deliveryRegs, null, null, List.of()));
+            onDeath(t, after);
+            return;
+        }
+        long[] handlerRegs = ptrace.regs(t.tid);
+        byte[] handlerFp = ptrace.fpregs(t.tid);
+        List<MemoryWrite> frame = List.of(signalFrame(t, deliveryRegs, handlerRegs));
+        writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.HANDLER, siginfo, deliveryRegs, handlerRegs, handlerFp, frame));
+        if (after.stopSignal() == WaitStatus.SIGTRAP) {
+            ptrace.resumeToSyscall(t.tid, 0); // the single-step report itself is ours, not the program's
+        } else {
+            handle(t.tid, after); // another signal arrived on top: its handler runs first
+        }
+    }
+
+    /** The bytes the kernel wrote for a signal: from the handler's stack pointer up to the interrupted one's red zone. */
+    private MemoryWrite signalFrame(Task t, long[] before, long[] handler) throws IOException {
+        long low = handler[Registers.RSP];
+        long high = before[Registers.RSP] - 128;
+        long length = high > low && high - low < (1 << 16) ? high - low : 16384; // alternate stack: a generous bound
+        return capture(t, low, length);
+    }
+
+    private boolean emulateRdtsc(Task t) throws IOException {
+        long[] regs = ptrace.regs(t.tid);
+        byte[] insn = ptrace.read(t.pid, regs[Registers.RIP], 3);
+        boolean rdtsc = insn.length >= 2 && insn[0] == 0x0F && insn[1] == 0x31;
+        boolean rdtscp = insn.length >= 3 && insn[0] == 0x0F && insn[1] == 0x01 && (insn[2] & 0xFF) == 0xF9;
+        if (!rdtsc && !rdtscp) return false;
+        int[] aux = new int[1];
+        long tsc = ptrace.rdtscp(aux);
+        long rip = regs[Registers.RIP];
+        regs[Registers.RAX] = tsc & 0xFFFFFFFFL;
+        regs[Registers.RDX] = tsc >>> 32;
+        if (rdtscp) regs[Registers.RCX] = aux[0] & 0xFFFFFFFFL;
+        regs[Registers.RIP] = rip + (rdtscp ? 3 : 2);
+        ptrace.setRegs(t.tid, regs);
+        writer.append(new TraceEvent.Rdtsc(t.tid, rip, tsc, aux[0], rdtscp));
+        ptrace.resumeToSyscall(t.tid, 0);
+        return true;
+    }
+
+    private void onPreemption(Task t) throws IOException {
+        if (t.state == Task.State.RUNNING && current == t) {
+            writer.append(new TraceEvent.Preempt(t.tid, ptrace.regs(t.tid)));
+            makeRunnable(t);
+        } else if (t.state == Task.State.IN_SYSCALL) {
+            // It was in a call we did not expect to block: let others run while it waits.
+            if (t.syscall != null) t.syscall.blocking = true;
+            release(t);
+            ptrace.resumeToSyscall(t.tid, 0);
+        } else {
+            ptrace.resumeToSyscall(t.tid, 0);
+        }
+    }
+}
