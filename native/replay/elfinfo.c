@@ -1012,21 +1012,28 @@ static bool scope_from_declaration(Dwarf_Die *die, char *out, size_t outlen) {
     return *out != 0;
 }
 
-// The declaring file and line, which a definition may leave to its declaration.
+// The declaring file and line, each from the first DIE that has it along DW_AT_specification and
+// DW_AT_abstract_origin: a C++ definition outside its class names its own line but leaves the
+// file to its declaration when they are the same.
 static int32_t decl_file(omni_elf *h, Dwarf_Die *die, uint32_t *line) {
     Dwarf_Die d = *die;
-    for (int i = 0; i < 8 && !dwarf_hasattr(&d, DW_AT_decl_file); i++) {
+    bool have_line = false;
+    *line = 0;
+    for (int i = 0; i < 8; i++) {
         Dwarf_Attribute a;
+        Dwarf_Word value;
+        if (!have_line && dwarf_formudata(dwarf_attr(&d, DW_AT_decl_line, &a), &value) == 0) {
+            *line = value <= UINT32_MAX ? (uint32_t)value : 0;
+            have_line = true;
+        }
+        if (dwarf_formudata(dwarf_attr(&d, DW_AT_decl_file, &a), &value) == 0) {
+            struct cu_files *c = find_cu(h, &d); // the index is into the table of d's own unit
+            return c && value < c->count ? c->global[value] : -1;
+        }
         if (!dwarf_attr(&d, DW_AT_specification, &a) && !dwarf_attr(&d, DW_AT_abstract_origin, &a)) break;
         if (!dwarf_formref_die(&a, &d)) break;
     }
-    int l = 0;
-    *line = dwarf_decl_line(&d, &l) == 0 && l > 0 ? (uint32_t)l : 0;
-    Dwarf_Attribute a;
-    Dwarf_Word idx;
-    if (dwarf_formudata(dwarf_attr(&d, DW_AT_decl_file, &a), &idx) != 0) return -1;
-    struct cu_files *c = find_cu(h, &d);
-    return c && idx < c->count ? c->global[idx] : -1;
+    return -1;
 }
 
 static bool loaded_address(omni_elf *h, uint64_t address) {
