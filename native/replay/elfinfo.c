@@ -497,6 +497,7 @@ static int compare_symbols(const void *a, const void *b) {
     if (xl != yl) return xl < yl ? -1 : 1;
     if (x->defined != y->defined) return x->defined < y->defined ? -1 : 1;
     if (x->binding != y->binding) return x->binding < y->binding ? -1 : 1;
+    if (x->size != y->size) return x->size < y->size ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -596,7 +597,8 @@ static int load_symbols(omni_elf *h) {
         if (kept > 0) {
             struct symbol *prev = &h->symbols[kept - 1];
             size_t pl = symbol_key_len(prev), sl = symbol_key_len(s);
-            if (prev->value == s->value && prev->defined == s->defined && prev->binding == s->binding && pl == sl &&
+            if (prev->value == s->value && prev->defined == s->defined && prev->binding == s->binding &&
+                prev->size == s->size && pl == sl &&
                 memcmp(prev->raw, s->raw, sl) == 0)
                 continue;
         }

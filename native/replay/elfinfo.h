@@ -52,8 +52,9 @@ int64_t omni_elf_pool_size(omni_elf *elf, int pool);
 size_t omni_elf_pool_copy(omni_elf *elf, int pool, char *buf, size_t cap);
 
 // Symbols of .symtab (the file's and the debug file's) and .dynsym, deduplicated: one symbol per
-// value, name (without an @VERSION suffix), definedness and binding, the first of those tables
-// wins. Sorted by value then name. Section and file symbols are left out.
+// value, name (without an @VERSION suffix), definedness, binding and size, the first of those
+// tables wins. (Versions of one .dynsym name, such as glibc's _sys_errlist, differ in size.)
+// Sorted by value then name. Section and file symbols are left out.
 enum { OMNI_ELF_SYM_OTHER, OMNI_ELF_SYM_FUNC, OMNI_ELF_SYM_OBJECT, OMNI_ELF_SYM_IFUNC,
        OMNI_ELF_SYM_TLS, OMNI_ELF_SYM_NOTYPE };
 enum { OMNI_ELF_BIND_LOCAL, OMNI_ELF_BIND_GLOBAL, OMNI_ELF_BIND_WEAK, OMNI_ELF_BIND_UNIQUE,

@@ -11,7 +11,7 @@ template <typename T> T twice(T x) { return x + x; }
 struct Counter {
     static int total; // @total
 };
-int Counter::total = 5;
+int Counter::total = 5; // @total-definition
 
 namespace {
 int hidden = 7; // @hidden

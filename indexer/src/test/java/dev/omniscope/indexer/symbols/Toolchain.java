@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The system's compilers and binutils, which the ELF tests build programs with and check the
@@ -68,7 +69,7 @@ final class Toolchain {
         try (InputStream in = Toolchain.class.getResourceAsStream("/elf/" + resource)) {
             String[] lines = new String(in.readAllBytes(), UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
-                if (lines[i].matches(".*//.*@" + marker + "\\b.*")) return i + 1;
+                if (lines[i].matches(".*//.*@" + Pattern.quote(marker) + "(\\s.*)?")) return i + 1;
             }
             throw new IllegalArgumentException("no @" + marker + " in " + resource);
         } catch (IOException e) {
