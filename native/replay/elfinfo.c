@@ -28,6 +28,7 @@ extern char *__cxa_demangle(const char *mangled, char *out, size_t *length, int 
 #endif
 
 #define MAX_TYPE_DEPTH 16  // typedef/pointer chains deeper than this are hostile or cyclic
+#define MAX_TYPE_NODES 256 // DIEs visited to name one type: parameter lists could fan out
 #define MAX_SCOPE_DEPTH 64 // nesting of namespaces, functions and blocks
 
 struct strbuf {
@@ -203,13 +204,11 @@ static bool has_debug_info(Elf *elf) {
 
 // CRC-32 (IEEE, as in zlib) of a whole file: what .gnu_debuglink records.
 static bool file_crc32(int fd, uint32_t *out) {
-    static uint32_t table[256];
-    if (table[1] == 0) {
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
+    uint32_t table[256]; // computed per call: cheaper than sharing it safely between threads
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
     }
     unsigned char buf[65536];
     uint32_t crc = 0xFFFFFFFFu;
@@ -751,7 +750,22 @@ static const char *comp_dir_of(Dwarf_Die *cudie) {
     return dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &a));
 }
 
-static void read_cu_lines(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie) {
+// Maps a unit's file table onto the global file list; false when out of memory.
+static bool add_cu_files(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie, Dwarf_Files *files, size_t nfiles,
+                         const char *comp_dir) {
+    struct cu_files *c = PUSH(h, h->cus, h->ncus, h->capcus);
+    if (!c) return false;
+    *c = (struct cu_files){dwarf_dieoffset(cudie), cu, files, nfiles, malloc(nfiles * sizeof(int32_t) + 1)};
+    if (!c->global) {
+        h->oom = true;
+        c->count = 0;
+        return false;
+    }
+    for (size_t i = 0; i < nfiles; i++) c->global[i] = file_index(h, dwarf_filesrc(files, i, NULL, NULL), comp_dir);
+    return !h->oom;
+}
+
+static void read_cu_lines(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie, Dwarf_Die *split) {
     if (!dwarf_hasattr(cudie, DW_AT_stmt_list)) return;
     Dwarf_Files *files;
     size_t nfiles;
@@ -768,15 +782,14 @@ static void read_cu_lines(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie) {
     size_t ndirs;
     const char *comp_dir = dwarf_getsrcdirs(files, &dirs, &ndirs) == 0 && ndirs > 0 && dirs[0] ? dirs[0]
                                                                                           : comp_dir_of(cudie);
-    struct cu_files *c = PUSH(h, h->cus, h->ncus, h->capcus);
-    if (!c) return;
-    *c = (struct cu_files){dwarf_dieoffset(cudie), cu, files, nfiles, malloc(nfiles * sizeof(int32_t) + 1)};
-    if (!c->global) {
-        h->oom = true;
-        c->count = 0;
+    if (!add_cu_files(h, cu, cudie, files, nfiles, comp_dir)) return;
+    const int32_t *global = h->cus[h->ncus - 1].global;
+    // A split unit's DW_AT_decl_file numbers refer to its own copy of the file table.
+    Dwarf_Files *split_files;
+    size_t split_nfiles;
+    if (split && dwarf_getsrcfiles(split, &split_files, &split_nfiles) == 0 &&
+        !add_cu_files(h, split->cu, split, split_files, split_nfiles, comp_dir))
         return;
-    }
-    for (size_t i = 0; i < nfiles; i++) c->global[i] = file_index(h, dwarf_filesrc(files, i, NULL, NULL), comp_dir);
 
     for (size_t i = 0; i < nlines && !h->oom; i++) {
         Dwarf_Line *l = dwarf_onesrcline(lines, i);
@@ -792,7 +805,7 @@ static void read_cu_lines(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie) {
         size_t idx;
         int32_t file = -1;
         if (dwarf_line_file(l, &f, &idx) == 0) {
-            file = f == files && idx < nfiles ? c->global[idx]
+            file = f == files && idx < nfiles ? global[idx]
                                               : file_index(h, dwarf_filesrc(f, idx, NULL, NULL), comp_dir);
         }
         struct line *row = PUSH(h, h->lines, h->nlines, h->caplines);
@@ -817,8 +830,11 @@ static struct cu_files *find_cu(omni_elf *h, Dwarf_Die *die) {
         if (h->cus[mid].offset < off) lo = mid + 1;
         else hi = mid;
     }
-    // The same offset in another file (a dwz alternate file) is another unit.
-    return lo < h->ncus && h->cus[lo].offset == off && h->cus[lo].cu == die->cu ? &h->cus[lo] : NULL;
+    // The same offset in another file (a .dwo, a dwz alternate file) is another unit.
+    for (; lo < h->ncus && h->cus[lo].offset == off; lo++) {
+        if (h->cus[lo].cu == die->cu) return &h->cus[lo];
+    }
+    return NULL;
 }
 
 // snprintf for names that may be cut short: a truncated type name is still a useful one.
@@ -858,11 +874,12 @@ static void append(char *buf, size_t cap, const char *s) {
 // The C/C++ spelling of a type (NULL: void) around declarator decl, as gdb prints types:
 // "char[16]", "const char *", "char *const", "int (*)(int)". C spells "struct point" where C++
 // says "point".
-static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth, char *out, size_t outlen) {
+static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth, int *budget, char *out,
+                      size_t outlen) {
     char inner[512], base[512];
     if (!type) {
         format(base, sizeof base, "void");
-    } else if (depth > MAX_TYPE_DEPTH) {
+    } else if (depth > MAX_TYPE_DEPTH || --*budget < 0) {
         format(base, sizeof base, "?");
     } else {
         Dwarf_Die target_mem;
@@ -878,7 +895,7 @@ static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth,
             const char *op = tag == DW_TAG_pointer_type ? "*" : tag == DW_TAG_reference_type ? "&" : "&&";
             bool wrap = target_tag == DW_TAG_array_type || target_tag == DW_TAG_subroutine_type;
             format(inner, sizeof inner, wrap ? "(%s%s)" : "%s%s", op, decl);
-            type_name(target, inner, c_lang, depth + 1, out, outlen);
+            type_name(target, inner, c_lang, depth + 1, budget, out, outlen);
             return;
         }
         case DW_TAG_const_type:
@@ -891,9 +908,9 @@ static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth,
                                                           : "_Atomic";
             if (target_is_pointer) { // qualifies the pointer: "char *const"
                 format(inner, sizeof inner, "%s%s%s", q, *decl ? " " : "", decl);
-                type_name(target, inner, c_lang, depth + 1, out, outlen);
+                type_name(target, inner, c_lang, depth + 1, budget, out, outlen);
             } else {
-                type_name(target, decl, c_lang, depth + 1, inner, sizeof inner);
+                type_name(target, decl, c_lang, depth + 1, budget, inner, sizeof inner);
                 // const on an array qualifies its elements, which often say so themselves.
                 size_t ql = strlen(q);
                 bool already = strncmp(inner, q, ql) == 0 && inner[ql] == ' ';
@@ -921,7 +938,7 @@ static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth,
                 } while (next_sibling(&sub));
             }
             if (!any) append(inner, sizeof inner, "[]");
-            type_name(target, inner, c_lang, depth + 1, out, outlen);
+            type_name(target, inner, c_lang, depth + 1, budget, out, outlen);
             return;
         }
         case DW_TAG_subroutine_type: {
@@ -932,7 +949,7 @@ static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth,
                     int ptag = dwarf_tag(&p);
                     if (ptag == DW_TAG_formal_parameter) {
                         Dwarf_Die pt_mem;
-                        type_name(die_type(&p, &pt_mem), "", c_lang, depth + 1, param, sizeof param);
+                        type_name(die_type(&p, &pt_mem), "", c_lang, depth + 1, budget, param, sizeof param);
                     } else if (ptag == DW_TAG_unspecified_parameters) {
                         format(param, sizeof param, "...");
                     } else {
@@ -947,7 +964,7 @@ static void type_name(Dwarf_Die *type, const char *decl, bool c_lang, int depth,
             dwarf_formflag(dwarf_attr(type, DW_AT_prototyped, &a), &prototyped);
             if (!*params && prototyped && c_lang) format(params, sizeof params, "void");
             format(inner, sizeof inner, "%s(%s)", decl, params);
-            type_name(target, inner, c_lang, depth + 1, out, outlen);
+            type_name(target, inner, c_lang, depth + 1, budget, out, outlen);
             return;
         }
         case DW_TAG_structure_type:
@@ -1074,7 +1091,8 @@ static void add_variable(omni_elf *h, Dwarf_Die *die, const char *scope, bool c_
     Dwarf_Word size = 0;
     if (!type || dwarf_aggregate_size(type, &size) != 0) size = 0;
     char type_str[512];
-    type_name(type, "", c_lang, 0, type_str, sizeof type_str);
+    int budget = MAX_TYPE_NODES;
+    type_name(type, "", c_lang, 0, &budget, type_str, sizeof type_str);
 
     struct variable v = {.address = address, .size = size};
     v.file = decl_file(h, die, &v.line);
@@ -1124,23 +1142,28 @@ static int compare_variables(const void *a, const void *b, void *pool) {
     return c ? c : strcmp((char *)pool + x->scope, (char *)pool + y->scope);
 }
 
-// Calls visit for every compile or partial unit (type units hold no code or variables).
-static void for_each_unit(omni_elf *h, void (*visit)(omni_elf *, Dwarf_CU *, Dwarf_Die *)) {
+// Calls visit for every compile or partial unit (type units hold no code or variables), with the
+// split unit of a skeleton (-gsplit-dwarf: its DIEs are in a .dwo file) when libdw finds it.
+static void for_each_unit(omni_elf *h, void (*visit)(omni_elf *, Dwarf_CU *, Dwarf_Die *, Dwarf_Die *)) {
     Dwarf_CU *cu = NULL;
     Dwarf_Half version;
     uint8_t unit_type;
-    Dwarf_Die cudie;
+    Dwarf_Die cudie, subdie;
     int rc;
-    while (!h->oom && (rc = dwarf_get_units(h->dwarf, cu, &cu, &version, &unit_type, &cudie, NULL)) == 0) {
-        if (unit_type == DW_UT_compile || unit_type == DW_UT_partial || unit_type == DW_UT_skeleton)
-            visit(h, cu, &cudie);
+    while (!h->oom && (rc = dwarf_get_units(h->dwarf, cu, &cu, &version, &unit_type, &cudie, &subdie)) == 0) {
+        if (unit_type == DW_UT_compile || unit_type == DW_UT_partial) {
+            visit(h, cu, &cudie, NULL);
+        } else if (unit_type == DW_UT_skeleton) {
+            visit(h, cu, &cudie, dwarf_tag(&subdie) == DW_TAG_compile_unit ? &subdie : NULL);
+        }
     }
     if (rc < 0) warn(h, "DWARF units unreadable: %s", dwarf_errmsg(-1));
 }
 
-static void visit_unit_variables(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie) {
+static void visit_unit_variables(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie, Dwarf_Die *split) {
     (void)cu;
-    walk_scope(h, cudie, "", is_c_language(dwarf_srclang(cudie)), 0);
+    Dwarf_Die *unit = split ? split : cudie;
+    walk_scope(h, unit, "", is_c_language(dwarf_srclang(unit)), 0);
 }
 
 static int load_dwarf(omni_elf *h) {

@@ -31,7 +31,9 @@ class ElfFileTest {
         PIE("-pie", "-fPIE"),
         NO_PIE("-no-pie", "-fno-pie"),
         STATIC("-static"),
-        DWARF4("-gdwarf-4");
+        DWARF4("-gdwarf-4"),
+        /** Variables and their file table in a .dwo file beside the program. */
+        SPLIT_DWARF("-gsplit-dwarf");
 
         final List<String> flags;
 
