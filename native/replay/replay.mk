@@ -3,7 +3,8 @@
 # of it; headers are mirrored by jnr-ffi interfaces in indexer/src/main/java/dev/omniscope/indexer/.
 REPLAY_SRC := $(wildcard replay/*.c)
 REPLAY_HDR := $(wildcard replay/*.h)
-REPLAY_LIBS := -lunicorn -lcapstone -ldw -lelf
+# libstdc++ for __cxa_demangle (C++ symbol names in elfinfo.c).
+REPLAY_LIBS := -lunicorn -lcapstone -ldw -lelf -lstdc++
 
 ifneq ($(REPLAY_SRC),)
 all: $(BUILD)/libomnireplay.so
