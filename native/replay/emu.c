@@ -501,8 +501,13 @@ omni_emu *omni_emu_new(void) {
         omni_emu_free(e);
         return NULL;
     }
-    uint64_t flags = 0x2;
+    // The CPU's state after reset, which Unicorn leaves at zero: x87 registers empty, default
+    // control words.
+    uint64_t flags = 0x2, fcw = 0x37f, ftag = 0xffff, mxcsr = 0x1f80;
     uc_reg_write(e->uc, UC_X86_REG_RFLAGS, &flags);
+    uc_reg_write(e->uc, UC_X86_REG_FPCW, &fcw);
+    uc_reg_write(e->uc, UC_X86_REG_FPTAG, &ftag);
+    uc_reg_write(e->uc, UC_X86_REG_MXCSR, &mxcsr);
     return e;
 }
 
