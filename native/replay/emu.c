@@ -136,6 +136,7 @@ static int split_at(omni_emu *e, uint64_t x) {
 }
 
 static int unmap_range(omni_emu *e, uint64_t addr, uint64_t len) {
+    emu_mrow_finish(e);  // its host bytes may go away
     uint64_t end = addr + len;
     int rc;
     if ((rc = split_at(e, addr)) || (rc = split_at(e, end))) return rc;
@@ -274,6 +275,7 @@ int omni_emu_read(omni_emu *e, uint64_t addr, void *buf, uint64_t len) {
 
 int omni_emu_write(omni_emu *e, uint64_t addr, const void *buf, uint64_t len) {
     if (len == 0) return 0;
+    emu_mrow_finish(e);  // a store row in progress takes its new bytes before these change
     if (addr + len < addr || !covered(e, addr, len)) return OMNI_EFAULT;
     const uint8_t *in = buf;
     while (len > 0) {

@@ -127,6 +127,7 @@ void emu_icache_invalidate(omni_emu *e, uint64_t addr, uint64_t len);
 void emu_shadow_load(omni_emu *e);
 void emu_end_block(omni_emu *e);
 void emu_settle_pending(omni_emu *e);
+void emu_mrow_finish(omni_emu *e);
 int emu_read_xmm_all(omni_emu *e, uint64_t x[16][2], uint32_t *mxcsr);
 void emu_trace_free(struct omni_trace *t);
 int emu_trace_alloc(struct omni_trace *t, uint64_t capacity);

@@ -127,6 +127,9 @@ static void mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int
     t->mem_rip[i] = rip;
     t->mem_addr[i] = addr;
     t->mem_size[i] = size;
+    // Unused bytes of a slot are zero, so that drained columns do not depend on old buffer contents.
+    memset(t->mem_old + 16 * i, 0, 16);
+    memset(t->mem_new + 16 * i, 0, 16);
     memcpy(t->mem_old + 16 * i, old, size);
     memcpy(t->mem_new + 16 * i, neu, size);
 }
@@ -393,7 +396,7 @@ static void diff_regs(omni_emu *e, uint32_t gprs, uint32_t xmms, bool mxcsr, uin
 }
 
 // The store being assembled is complete: its new bytes are in memory now.
-static void mrow_finish(omni_emu *e) {
+void emu_mrow_finish(omni_emu *e) {
     struct emu_memrow *m = &e->mrow;
     if (!m->valid) return;
     m->valid = false;
@@ -424,7 +427,7 @@ static void control_row(omni_emu *e, const struct emu_pending *p, uint64_t targe
 static void finish_insn(omni_emu *e, uint64_t next_rip) {
     struct emu_pending *p = &e->pend;
     uint64_t flags = e->trace.flags;
-    mrow_finish(e);
+    emu_mrow_finish(e);
     if (flags & OMNI_TRACE_REGS)
         diff_regs(e, p->in.gprs, p->in.xmms, p->in.flags & EMU_I_MXCSR, p->step);
     if ((flags & OMNI_TRACE_CONTROL) && (p->in.flags & (EMU_I_CALL | EMU_I_RET))) control_row(e, p, next_rip);
@@ -526,7 +529,7 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
         m->size += size;
         return;
     }
-    mrow_finish(e);
+    emu_mrow_finish(e);
     m->valid = true;
     m->step = e->pend.step;
     m->rip = e->pend.in.addr;
@@ -733,7 +736,9 @@ int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out) {
     default:
         break;  // stopped by the code hook before an instruction (or between rep iterations)
     }
-    mrow_finish(e);
+    // A rep instruction stopped between iterations keeps assembling its row in the next run, so
+    // that rows do not depend on where runs stop.
+    if (!p->valid) emu_mrow_finish(e);
     if ((e->trace.flags & OMNI_TRACE_REGS) && !p->valid) resync_regs(e);
     out->reason = reason;
     out->uc_err = err;

@@ -26,18 +26,10 @@ record TestCode(byte[] bytes, long base, Map<String, Long> labels) {
         return a;
     }
 
-    /** Assembles Intel-syntax source placed at base; every label is global so its address is known. */
+    /** Assembles Intel-syntax source placed at base; labels are read back from the symbol table. */
     static TestCode asm(long base, String source) {
-        StringBuilder s = new StringBuilder(".intel_syntax noprefix\n.text\n");
-        for (String line : source.split("\n")) {
-            String t = line.strip();
-            int colon = t.indexOf(':');
-            if (colon > 0 && t.substring(0, colon).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                s.append(".globl ").append(t, 0, colon).append('\n');
-            }
-            s.append(line).append('\n');
-        }
-        return build(base, "code.s", s.toString(), List.of("as", "--64", "-o", "code.o", "code.s"), "code.o", true);
+        String s = ".intel_syntax noprefix\n.text\n" + source;
+        return build(base, "code.s", s, List.of("as", "--64", "-o", "code.o", "code.s"), "code.o", true);
     }
 
     /** Compiles C (no libc) linked to run at base; labels are its functions. */
