@@ -505,8 +505,12 @@ omni_emu *omni_emu_new(void) {
     }
     // The CPU's state after reset, which Unicorn leaves at zero: x87 registers empty, default
     // control words.
-    uint64_t flags = 0x2, fcw = 0x37f, ftag = 0xffff, mxcsr = 0x1f80;
+    uint64_t flags = 0x2, fcw = 0x37f, ftag = 0xffff, mxcsr = 0x1f80, cr4 = 0;
     uc_reg_write(e->uc, UC_X86_REG_RFLAGS, &flags);
+    // As Linux sets it: without CR4.OSFXSR, QEMU's fxsave/fxrstor skip the xmm registers.
+    uc_reg_read(e->uc, UC_X86_REG_CR4, &cr4);
+    cr4 |= 1 << 9 | 1 << 10;  // OSFXSR, OSXMMEXCPT
+    uc_reg_write(e->uc, UC_X86_REG_CR4, &cr4);
     uc_reg_write(e->uc, UC_X86_REG_FPCW, &fcw);
     uc_reg_write(e->uc, UC_X86_REG_FPTAG, &ftag);
     uc_reg_write(e->uc, UC_X86_REG_MXCSR, &mxcsr);

@@ -157,6 +157,53 @@ class EmuTraceTest {
         }
     }
 
+    @Test
+    void largeStoresSplitIntoRowsOfAtMost16Bytes() {
+        TestCode code = EmuFixture.asm("""
+                fxsave64 [rdi]
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.traceEnable(Emulator.TRACE_MEM, 4096);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            Mem m = emu.trace().drain().mem();
+            assertThat(m.rows()).isGreaterThanOrEqualTo(26);  // at least the 416 bytes of state
+            byte[] area = emu.read(DATA, 512);
+            for (int i = 0; i < m.rows(); i++) {
+                assertThat(m.sizes()[i]).isBetween((byte) 1, (byte) 16);
+                int off = (int) (m.addr()[i] - DATA);
+                assertThat(off).isBetween(0, 512 - m.sizes()[i]);
+                assertThat(m.newBytes(i)).isEqualTo(range(area, off, m.sizes()[i]));
+                assertThat(m.step()[i]).isZero();
+            }
+        }
+    }
+
+    @Test
+    void codeRewrittenByAStoreRunsAndTracesAsTheNewCode() {
+        TestCode code = EmuFixture.asm("""
+                again:
+                target:
+                mov eax, 1
+                cmp ebx, 1
+                je done
+                mov ebx, 1
+                lea rdx, [rip + target]
+                mov dword ptr [rdx + 1], 2
+                jmp again
+                done:
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.protect(EmuFixture.CODE, 0x10000, Emulator.PROT_READ | Emulator.PROT_WRITE | Emulator.PROT_EXEC);
+            emu.traceEnable(Emulator.TRACE_REGS, 4096);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            assertThat(emu.reg(Reg.RAX)).isEqualTo(2);
+            assertThat(regRows(emu.trace().drain().regs())).contains("0 rax=0x1", "7 rax=0x2");
+            assertThat(emu.trace().resyncs()).isZero();
+        }
+    }
+
     private static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
