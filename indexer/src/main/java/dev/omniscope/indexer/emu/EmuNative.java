@@ -1,0 +1,111 @@
+package dev.omniscope.indexer.emu;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+
+/**
+ * jnr-ffi binding of native/replay/emu.h (libomnireplay.so); see that file for the contracts.
+ * Use {@link Emulator}, which owns the handle and turns error codes into exceptions.
+ */
+public interface EmuNative {
+    int OMNI_EINVAL = -1;
+    int OMNI_ENOMEM = -2;
+    int OMNI_EFAULT = -3;
+    int OMNI_EUNICORN = -4;
+    int OMNI_ESTATE = -5;
+
+    int OMNI_PROT_READ = 1;
+    int OMNI_PROT_WRITE = 2;
+    int OMNI_PROT_EXEC = 4;
+    int OMNI_MAP_SHARED = 1;
+
+    int OMNI_NREGS = 27;
+    int OMNI_CPUID_SUBLEAF = 1;
+
+    int OMNI_STOP_SYSCALL = 1;
+    int OMNI_STOP_ADDRESS = 2;
+    int OMNI_STOP_FINGERPRINT = 3;
+    int OMNI_STOP_BUFFER_FULL = 4;
+    int OMNI_STOP_LIMIT = 5;
+    int OMNI_STOP_INVALID_INSN = 6;
+    int OMNI_STOP_MEM_FAULT = 7;
+    int OMNI_STOP_INTERRUPT = 8;
+    int OMNI_STOP_ERROR = 9;
+    int OMNI_STOP_NONDET = 10;
+
+    int OMNI_FAULT_READ = 1;
+    int OMNI_FAULT_WRITE = 2;
+    int OMNI_FAULT_FETCH = 3;
+    int OMNI_FAULT_PROT = 4;
+
+    int OMNI_NONDET_RDTSC = 1;
+    int OMNI_NONDET_RDTSCP = 2;
+    int OMNI_NONDET_RDRAND = 3;
+    int OMNI_NONDET_RDSEED = 4;
+
+    int OMNI_TRACE_BLOCKS = 1;
+    int OMNI_TRACE_MEM = 2;
+    int OMNI_TRACE_REGS = 4;
+    int OMNI_TRACE_CONTROL = 8;
+    int OMNI_TRACE_MARGIN = 256;
+    int OMNI_TRACE_MIN_CAPACITY = 4 * OMNI_TRACE_MARGIN;
+
+    int OMNI_REG_XMM0 = 32;
+    int OMNI_REG_MXCSR = 48;
+    int OMNI_CTL_CALL = 1;
+    int OMNI_CTL_RET = 2;
+
+    /** Size of struct omni_stop in longs (48 bytes). */
+    int STOP_LONGS = 6;
+
+    /** Byte offsets of struct omni_trace's fields (every field is 8 bytes). */
+    interface TraceLayout {
+        int STEP = 0, FLAGS = 8, CAPACITY = 16, LOST = 24, RESYNCS = 32;
+        int NBLOCKS = 40, BLOCK_STEP = 48, BLOCK_RIP = 56, BLOCK_INSNS = 64;
+        int NMEM = 72, MEM_STEP = 80, MEM_RIP = 88, MEM_ADDR = 96, MEM_SIZE = 104, MEM_OLD = 112, MEM_NEW = 120;
+        int NREGS = 128, REG_STEP = 136, REG_ID = 144, REG_LO = 152, REG_HI = 160;
+        int NCTL = 168, CTL_STEP = 176, CTL_KIND = 184, CTL_RIP = 192, CTL_TARGET = 200, CTL_SP = 208,
+                CTL_ARGS = 216, CTL_RET = 224;
+    }
+
+    String omni_emu_strerror(int err);
+
+    Pointer omni_emu_new();
+    void omni_emu_free(Pointer e);
+    Pointer omni_emu_fork(Pointer parent);
+    int omni_emu_last_uc_err(Pointer e);
+
+    int omni_emu_map(Pointer e, long addr, long len, int prot, int flags);
+    int omni_emu_unmap(Pointer e, long addr, long len);
+    int omni_emu_protect(Pointer e, long addr, long len, int prot);
+    int omni_emu_remap(Pointer e, long oldAddr, long oldLen, long newAddr, long newLen);
+    int omni_emu_write(Pointer e, long addr, @In byte[] buf, long len);
+    int omni_emu_read(Pointer e, long addr, @Out byte[] buf, long len);
+    int omni_emu_mappings(Pointer e, @Out long[] out, int max);
+
+    int omni_emu_get_regs(Pointer e, @Out long[] r);
+    int omni_emu_set_regs(Pointer e, @In long[] r);
+    int omni_emu_set_regs_at(Pointer e, @In long[] r, long step);
+    int omni_emu_retire(Pointer e, @In long[] r);
+    int omni_emu_get_fpregs(Pointer e, @Out byte[] fx);
+    int omni_emu_set_fpregs(Pointer e, @In byte[] fx);
+
+    int omni_emu_set_cpuid(Pointer e, @In int[] rows, int n);
+
+    /** @param out struct omni_stop as {@link #STOP_LONGS} longs */
+    int omni_emu_run(Pointer e, long maxSteps, @Out long[] out);
+    int omni_emu_set_stop_address(Pointer e, long addr);
+    /** @param r 27 registers, or null to clear */
+    int omni_emu_set_fingerprint(Pointer e, @In long[] r);
+
+    Pointer omni_emu_trace(Pointer e);
+    int omni_emu_trace_enable(Pointer e, int flags, long capacity);
+    int omni_emu_trace_clear(Pointer e);
+    int omni_emu_trace_flush(Pointer e);
+    long omni_emu_get_step(Pointer e);
+    void omni_emu_set_step(Pointer e, long step);
+    int omni_emu_write_at(Pointer e, long addr, @In byte[] buf, long len, long step, long rip);
+
+    int omni_disasm(@In byte[] code, int len, long addr, @Out byte[] out, int outlen);
+}

@@ -1,0 +1,44 @@
+package dev.omniscope.indexer.emu;
+
+/**
+ * Why {@link Emulator#run} returned (struct omni_stop).
+ *
+ * @param detail     MEM_FAULT: {@link #FAULT_READ}/{@link #FAULT_WRITE}/{@link #FAULT_FETCH}, plus
+ *                   {@link #FAULT_PROT} when the page is mapped; INTERRUPT: the vector; BUFFER_FULL:
+ *                   OMNI_TRACE_* bits of the full tables; NONDET: OMNI_NONDET_*
+ * @param rip        address of the instruction the stop is about (the syscall, the faulting or
+ *                   invalid instruction, the one about to run)
+ * @param faultAddr  MEM_FAULT: the address accessed
+ * @param step       step of the next instruction
+ * @param ucErr      Unicorn's error for the run, 0 when it stopped cleanly
+ * @param steps      instructions executed by this run
+ */
+public record Stop(Reason reason, int detail, long rip, long faultAddr, long step, int ucErr, long steps) {
+    public static final int FAULT_READ = EmuNative.OMNI_FAULT_READ;
+    public static final int FAULT_WRITE = EmuNative.OMNI_FAULT_WRITE;
+    public static final int FAULT_FETCH = EmuNative.OMNI_FAULT_FETCH;
+    public static final int FAULT_PROT = EmuNative.OMNI_FAULT_PROT;
+
+    public enum Reason {
+        SYSCALL, ADDRESS, FINGERPRINT, BUFFER_FULL, LIMIT, INVALID_INSN, MEM_FAULT, INTERRUPT, ERROR, NONDET;
+
+        static Reason of(int code) {
+            if (code < 1 || code > values().length) throw new IllegalStateException("unknown stop reason " + code);
+            return values()[code - 1];
+        }
+    }
+
+    static Stop decode(long[] raw) {
+        return new Stop(Reason.of((int) raw[0]), (int) (raw[0] >>> 32), raw[1], raw[2], raw[3], (int) raw[4], raw[5]);
+    }
+
+    /** MEM_FAULT: read, write or fetch ({@link #FAULT_READ}...), without the protection bit. */
+    public int faultKind() {
+        return detail & 3;
+    }
+
+    /** MEM_FAULT: the page was mapped but the access not permitted. */
+    public boolean protectionFault() {
+        return (detail & FAULT_PROT) != 0;
+    }
+}

@@ -1,0 +1,138 @@
+// Internals shared by emu.c (lifecycle, memory, registers) and emu_run.c (hooks, tracing).
+#ifndef OMNI_EMU_INTERNAL_H
+#define OMNI_EMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "emu.h"
+
+#define EMU_PAGE 4096ULL
+
+// Host memory shared between emulators (MAP_SHARED): a memfd, so that a view can be mapped in
+// every emulator that shares it and grown by mremap.
+struct emu_backing {
+    int fd;
+    uint64_t size;
+    int refs;  // regions (in any emulator) that view it
+};
+
+// One mapping piece; each is exactly one Unicorn region backed by `host` (uc_mem_map_ptr), so
+// Unicorn never has to split a pointer-backed region itself. Each piece owns its host range.
+struct emu_region {
+    uint64_t start, end;
+    int prot;
+    uint8_t *host;
+    struct emu_backing *shared;  // NULL: private anonymous memory
+    uint64_t offset;             // in shared
+};
+
+// What the hooks need to know about the instruction at an address, decoded once by Capstone.
+#define EMU_I_REP      0x0001  // rep-prefixed string instruction: QEMU re-enters it per iteration
+#define EMU_I_CALL     0x0002
+#define EMU_I_RET      0x0004
+#define EMU_I_BLOCKEND 0x0008  // ends a trace block (any control transfer)
+#define EMU_I_SWINT    0x0010  // int3 / int n / into: a trap, rip after it
+#define EMU_I_UD2      0x0020
+#define EMU_I_HLT      0x0040
+#define EMU_I_MXCSR    0x0080  // may change mxcsr
+#define EMU_I_ALLREGS  0x0100  // write set unknown: compare every register
+#define EMU_I_NONDET_SHIFT 12  // bits 12..14: OMNI_NONDET_* kind
+
+struct emu_insn {
+    uint64_t addr;      // 0 = empty slot
+    uint32_t gprs;      // bit i: omni_regs index i may be written
+    uint16_t xmms;      // bit n: xmm n may be written
+    uint16_t flags;     // EMU_I_*
+    uint8_t size;
+};
+
+// The instruction being executed: its effects are recorded when the next instruction starts
+// (or at the stop), since hooks run before instructions.
+struct emu_pending {
+    bool valid;
+    struct emu_insn in;
+    uint64_t step;
+    uint64_t iters;  // rep iterations already completed
+};
+
+// A store being assembled into a mem row: old bytes captured before each store, new bytes read
+// when the row is finished (after the stores happened).
+struct emu_memrow {
+    bool valid;
+    uint64_t step, rip, addr;
+    uint8_t *host;  // host address of addr (contiguous for the row)
+    int size;
+    uint8_t old[16];
+};
+
+struct omni_emu {
+    uc_engine *uc;
+    csh cs;
+    int last_uc_err;
+
+    struct emu_region *regions;  // sorted by start, disjoint
+    int nregions, cap_regions;
+    int hint;                    // index of the last region found
+
+    uint64_t extra[OMNI_NREGS];  // orig_rax and selectors, kept as set
+
+    uint32_t *cpuid;
+    int ncpuid;
+
+    uint64_t stop_addr;
+    bool fp_on;
+    uint64_t fp[OMNI_NREGS];
+
+    // instruction cache: open addressing on addr, power-of-two size
+    struct emu_insn *icache;
+    uint64_t icache_mask, icache_used;
+    uint64_t codepages[1024];  // bit per page hash: pages with decoded instructions (may be stale-set)
+
+    // run state
+    struct omni_trace trace;
+    struct emu_pending pend;
+    struct emu_memrow mrow;
+    uint64_t run_limit, run_done;
+    int stop_reason, stop_detail;
+    uint64_t stop_rip, fault_addr;
+
+    // block in progress (recorded when it ends)
+    bool blk_open;
+    uint64_t blk_step, blk_rip, blk_next;
+    uint32_t blk_insns;
+
+    // register values as of the last recorded change (for change detection)
+    uint64_t shadow[OMNI_NREGS];
+    uint64_t shadow_xmm[16][2];
+    uint32_t shadow_mxcsr;
+    bool shadow_valid;
+
+    uc_hook hooks[8];
+    int nhooks;
+};
+
+// emu.c
+struct emu_region *emu_find_region(omni_emu *e, uint64_t addr);
+int emu_copy_out(omni_emu *e, uint64_t addr, void *buf, uint64_t len);
+extern const int emu_uc_reg[OMNI_NREGS];
+
+// emu_run.c
+int emu_hooks_install(omni_emu *e);
+void emu_icache_invalidate(omni_emu *e, uint64_t addr, uint64_t len);
+void emu_shadow_load(omni_emu *e);
+void emu_end_block(omni_emu *e);
+void emu_settle_pending(omni_emu *e);
+void emu_mrow_finish(omni_emu *e);
+int emu_read_xmm_all(omni_emu *e, uint64_t x[16][2], uint32_t *mxcsr);
+void emu_trace_free(struct omni_trace *t);
+int emu_trace_alloc(struct omni_trace *t, uint64_t capacity);
+void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi);
+void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const uint8_t *old,
+                  const uint8_t *neu, uint64_t len);
+
+#endif
