@@ -1,14 +1,11 @@
-# libomnireplay.so: the replay engine's native half (Unicorn emulator core with its hooks,
-# Capstone disassembly, ELF symbols and DWARF lines through elfutils). Every .c file here is part
-# of it; headers are mirrored by jnr-ffi interfaces in indexer/src/main/java/dev/omniscope/indexer/.
+# libomnireplay.so: the replay engine's native half: the Unicorn emulator core with its hooks and
+# Capstone disassembly. Every .c file here is part of it; emu.h is mirrored by the jnr-ffi
+# interface indexer/src/main/java/dev/omniscope/indexer/emu/EmuNative.java.
 REPLAY_SRC := $(wildcard replay/*.c)
 REPLAY_HDR := $(wildcard replay/*.h)
-# libstdc++ for __cxa_demangle (C++ symbol names in elfinfo.c).
-REPLAY_LIBS := -lunicorn -lcapstone -ldw -lelf -lstdc++
+REPLAY_LIBS := -lunicorn -lcapstone
 
-ifneq ($(REPLAY_SRC),)
 all: $(BUILD)/libomnireplay.so
-endif
 
 $(BUILD)/libomnireplay.so: $(REPLAY_SRC) $(REPLAY_HDR) replay/replay.mk
 	@mkdir -p $(BUILD)

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import jnr.ffi.Pointer;
 
 /**
  * An ELF module's symbols, load segments and DWARF line tables and variables, read by
- * native/replay/elfinfo.c (elfutils). Tables are read on first use and kept; the file stays open
+ * native/elf/elfinfo.c (elfutils). Tables are read on first use and kept; the file stays open
  * (mapped) until {@link #close()}. Safe to share between threads.
  *
  * <p>Addresses are link-time addresses; add the module's load bias ({@link #loadBias}) for the
@@ -68,7 +68,7 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfException when the file is missing, unreadable or not ELF; the message says which
      */
     public static ElfFile open(Path path, Path debugRoot) throws ElfException {
-        ElfNative lib = NativeLibraries.load(ElfNative.class, "omnireplay");
+        ElfNative lib = NativeLibraries.load(ElfNative.class, "omnielf");
         byte[] err = new byte[ERROR_BUFFER];
         Pointer handle = lib.omni_elf_open(path.toString(), debugRoot == null ? null : debugRoot.toString(), err,
                 err.length);

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 /**
  * A row of a DWARF line table: the code from {@code address} up to the next row's address comes

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 /**
  * A PT_LOAD program header: file bytes [fileOffset, fileOffset + fileSize) appear at link-time

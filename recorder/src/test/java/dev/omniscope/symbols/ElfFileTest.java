@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.omniscope.indexer.symbols.Toolchain.NmSymbol;
+import dev.omniscope.symbols.Toolchain.NmSymbol;
 
 /**
  * A C program compiled here with gcc -g -O0 in several ways, read through ElfFile and checked

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.omniscope.indexer.symbols.ElfSymbol.Binding;
-import dev.omniscope.indexer.symbols.ElfSymbol.Kind;
+import dev.omniscope.symbols.ElfSymbol.Binding;
+import dev.omniscope.symbols.ElfSymbol.Kind;
 
 /** SymbolLookup's rules on hand-made symbol tables (ElfFileTest checks it on real programs). */
 class SymbolLookupTest {

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

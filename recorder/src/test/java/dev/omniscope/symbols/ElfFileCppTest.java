@@ -1,7 +1,7 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
-import static dev.omniscope.indexer.symbols.ElfFileTest.global;
-import static dev.omniscope.indexer.symbols.ElfFileTest.symbol;
+import static dev.omniscope.symbols.ElfFileTest.global;
+import static dev.omniscope.symbols.ElfFileTest.symbol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

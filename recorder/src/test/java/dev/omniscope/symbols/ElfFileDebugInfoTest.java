@@ -1,6 +1,6 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
-import static dev.omniscope.indexer.symbols.ElfFileTest.symbol;
+import static dev.omniscope.symbols.ElfFileTest.symbol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 /**
  * A variable at a fixed address, from DWARF: a global, a file or function static, a C++ namespace

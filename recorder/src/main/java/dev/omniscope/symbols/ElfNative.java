@@ -1,4 +1,4 @@
-package dev.omniscope.indexer.symbols;
+package dev.omniscope.symbols;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
@@ -6,7 +6,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 
 /**
- * jnr-ffi binding of native/replay/elfinfo.h; see that file for the contracts. Unsigned C
+ * jnr-ffi binding of native/elf/elfinfo.h; see that file for the contracts. Unsigned C
  * integers arrive as Java's signed ones of the same width; string columns are offsets into a
  * string pool.
  */
