@@ -19,6 +19,7 @@ need_command mvn      maven
 need_command node     nodejs
 need_command npm      npm
 need_command gdb      gdb          # the oracle of the history tests
+need_file /usr/lib/debug/.build-id libc6-dbg  # libc's symbols, carried in traces to name its functions
 need_command sqlite3  sqlite3      # recorded by the recorder's tests
 need_command python3  python3      # recorded by the recorder's tests
 need_command unshare  util-linux   # the embedded PostgreSQL runs under unshare -U as root

@@ -69,6 +69,11 @@ public final class Trace implements AutoCloseable {
         return header;
     }
 
+    /** The JSON mapper for the trace's JSON entries. */
+    public static JsonMapper json() {
+        return JSON;
+    }
+
     public TraceHeader header() {
         return header;
     }

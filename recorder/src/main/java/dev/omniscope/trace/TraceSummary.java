@@ -17,7 +17,7 @@ import dev.omniscope.syscalls.SyscallTable;
 public record TraceSummary(TraceHeader header, boolean complete, String incompleteReason, Integer exitStatus,
                            List<Process> processes, Map<String, Long> eventCounts, Map<String, Long> syscalls,
                            long snapshotBytes, long blobs, long blobBytes, long eventStreamBytes, long totalBytes,
-                           List<String> warnings) {
+                           List<String> modules, int sources, List<String> warnings) {
 
     /** A process of the recording: every program it ran, its threads, how it ended. */
     public record Process(int pid, Integer parentPid, List<String> programs, List<Integer> threads, Integer waitStatus) {}
@@ -83,8 +83,22 @@ public record TraceSummary(TraceHeader header, boolean complete, String incomple
                 : damage != null ? "damaged: " + damage
                 : truncated ? "truncated: the recording stopped inside a chunk (the recorder was killed?)"
                 : "truncated: the recording did not finish (no end record)";
+        List<String> modules = new ArrayList<>();
+        int sources = 0;
+        if (trace.storage().has(TraceFiles.MODULES)) {
+            try (var in = trace.storage().open(TraceFiles.MODULES)) {
+                for (TraceFiles.Module m : Trace.json().readValue(in, TraceFiles.Modules.class).modules()) {
+                    modules.add(m.path() + (m.debugBlob() != null ? " (with debug file)" : ""));
+                }
+            }
+        }
+        if (trace.storage().has(TraceFiles.SOURCES)) {
+            try (var in = trace.storage().open(TraceFiles.SOURCES)) {
+                sources = Trace.json().readValue(in, TraceFiles.Sources.class).sources().size();
+            }
+        }
         return new TraceSummary(trace.header(), complete, reason, exitStatus, new ArrayList<>(processes.values()), counts,
-                syscalls, snapshotBytes, blobs, blobBytes, eventBytes, total, warnings);
+                syscalls, snapshotBytes, blobs, blobBytes, eventBytes, total, modules, sources, warnings);
     }
 
     private static Process processOf(Map<Integer, Process> processes, int tid) {

@@ -40,6 +40,11 @@ public final class TraceWriter implements AutoCloseable {
         events.flushIfStale();
     }
 
+    /** Writes every buffered event, so that a reader of the directory sees them. */
+    public void flush() throws IOException {
+        events.flush();
+    }
+
     public BlobStore blobs() {
         return blobs;
     }

@@ -70,6 +70,9 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf("sizes       memory at exec %s; %,d blobs (snapshots, mapped files, large writes) %s compressed;%n"
                 + "            events %s; whole trace %s%n",
                 bytes(s.snapshotBytes()), s.blobs(), bytes(s.blobBytes()), bytes(s.eventStreamBytes()), bytes(s.totalBytes()));
+        out.println("modules     " + (s.modules().isEmpty() ? "none carried (the recording did not finish?)" : ""));
+        s.modules().forEach(m -> out.println("  " + m));
+        out.println("sources     " + s.sources() + " source files carried");
         if (s.warnings().isEmpty()) {
             out.println("warnings    none");
         } else {

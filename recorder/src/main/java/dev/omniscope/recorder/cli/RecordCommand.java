@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 
 import dev.omniscope.common.OmniVersion;
 import dev.omniscope.common.UserError;
+import dev.omniscope.recorder.ModuleCapture;
 import dev.omniscope.recorder.RecordingEnvironment;
 import dev.omniscope.recorder.Recorder;
 import dev.omniscope.recorder.ptrace.TraceeSpawner;
@@ -82,6 +83,8 @@ public final class RecordCommand implements Callable<Integer> {
             } catch (TraceeSpawner.SpawnException e) {
                 throw new UserError(e.getMessage(), 126);
             }
+            writer.flush();
+            ModuleCapture.capture(directory, writer.blobs());
         } catch (IOException e) {
             throw new UserError("recording into " + directory + " failed: " + e.getMessage());
         }
