@@ -50,5 +50,7 @@ long omni_write_mem(int pid, uint64_t addr, const void *buf, uint64_t len);
 // answer a trapped rdtsc/rdtscp.
 void omni_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 uint64_t omni_rdtscp(uint32_t *aux);
+// XCR0 (xgetbv with ecx = 0): which register state the OS enables; programs read it unrecorded.
+uint64_t omni_xgetbv0(void);
 
 #endif

@@ -96,7 +96,7 @@ int omni_spawn(const char *path, char *const argv[], char *const envp[], int fla
     close(report[1]);
     out->pid = pid;
 
-    long options = PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD
+    long options = PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD
                  | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
     if (ptrace(PTRACE_SEIZE, pid, 0, (void *)options) < 0) {
         int e = errno;

@@ -94,3 +94,9 @@ void omni_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
 uint64_t omni_rdtscp(uint32_t *aux) {
     return __rdtscp(aux);
 }
+
+uint64_t omni_xgetbv0(void) {
+    uint32_t eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((uint64_t)edx << 32) | eax;
+}

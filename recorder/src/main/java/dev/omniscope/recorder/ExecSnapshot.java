@@ -46,7 +46,8 @@ final class ExecSnapshot {
             }
         }
         byte[] auxv = Files.readAllBytes(Path.of("/proc/" + pid + "/auxv"));
-        return new TraceEvent.Exec(pid, tid, exe, argv, ptrace.regs(tid), ptrace.fpregs(tid), auxv, mappings, cpuid, patched);
+        return new TraceEvent.Exec(pid, tid, exe, argv, ptrace.regs(tid), ptrace.fpregs(tid), auxv, mappings, cpuid,
+                ptrace.xcr0(), patched);
     }
 
     static Mapping snapshot(Ptrace ptrace, int pid, int tid, ProcMaps.Entry e, BlobStore blobs, Warnings warnings) throws IOException {

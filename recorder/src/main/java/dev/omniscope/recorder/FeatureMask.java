@@ -11,7 +11,9 @@ import java.util.Map;
  */
 final class FeatureMask {
     static final List<String> GLIBC_FEATURES = List.of("AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ", "AVX2", "AVX",
-            "FMA", "BMI2", "ERMS", "FSRM", "XSAVEC");
+            "FMA", "BMI2", "ERMS", "FSRM", "XSAVEC", "XSAVE",
+            // A "preferred" flag, not a CPU feature: glibc picks AVX memcpy/memmove by it even with AVX masked.
+            "AVX_Fast_Unaligned_Load");
 
     // OPENSSL_ia32cap: "~A:~B" clears bits of A = CPUID.1 (EDX | ECX << 32) and B = CPUID.7.0 (EBX | ECX << 32).
     private static final long OPENSSL_LEAF1 = (1L << (32 + 28)) | (1L << (32 + 12)) | (1L << (32 + 29)); // AVX, FMA, F16C

@@ -392,6 +392,14 @@ public final class Recorder {
         runQueue.remove(t);
         release(t);
         ptrace.cont(t.tid, 0);
+        if (t.tid != t.pid) {
+            // A thread zeroes its clear_child_tid word (and wakes pthread_join) on its way out:
+            // wait until it has, so that no other task runs before what the trace says happened.
+            // (Not for a group leader: the kernel reports it only after every other thread.)
+            int[] st = new int[1];
+            ptrace.waitFor(t.tid, st);
+            onDeath(t, new WaitStatus(st[0]));
+        }
     }
 
     private void onGroupStop(Task t, WaitStatus status) {

@@ -36,6 +36,7 @@ public final class EventCodec {
                 out.u32(c.leaf()).u32(c.subleaf()).u32(c.subleafSignificant() ? 1 : 0)
                    .u32(c.eax()).u32(c.ebx()).u32(c.ecx()).u32(c.edx());
             }
+            out.u64(e.xcr0());
             out.u32(e.patched().size());
             for (TraceEvent.PatchedFunction p : e.patched()) out.string(p.name()).u64(p.address()).u32(p.syscall());
         } else if (event instanceof TraceEvent.SyscallEnter e) {
@@ -104,10 +105,11 @@ public final class EventCodec {
                 for (int i = 0; i < n; i++) {
                     cpuid.add(new CpuidEntry(in.u32(), in.u32(), in.u32() != 0, in.u32(), in.u32(), in.u32(), in.u32()));
                 }
+                long xcr0 = in.u64();
                 int p = in.count(16);
                 List<TraceEvent.PatchedFunction> patched = new ArrayList<>(p);
                 for (int i = 0; i < p; i++) patched.add(new TraceEvent.PatchedFunction(in.string(), in.u64(), in.u32()));
-                yield new TraceEvent.Exec(pid, tid, exe, argv, regs, fp, auxv, maps, cpuid, patched);
+                yield new TraceEvent.Exec(pid, tid, exe, argv, regs, fp, auxv, maps, cpuid, xcr0, patched);
             }
             case SYSCALL_ENTER -> new TraceEvent.SyscallEnter(in.u32(), in.u32(), in.longs(6), in.u64());
             case SYSCALL_EXIT -> {

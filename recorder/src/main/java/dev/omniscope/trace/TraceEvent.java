@@ -14,7 +14,7 @@ public sealed interface TraceEvent {
 
     /** A task replaced its program (and the trace's first event: the recorded program starts). */
     record Exec(int pid, int tid, String executable, List<String> argv, long[] regs, byte[] fpregs, byte[] auxv,
-                List<Mapping> mappings, List<CpuidEntry> cpuid, List<PatchedFunction> patched) implements TraceEvent {}
+                List<Mapping> mappings, List<CpuidEntry> cpuid, long xcr0, List<PatchedFunction> patched) implements TraceEvent {}
 
     /** A vDSO function the recorder rewrote into a real system call (so that its result is recorded). */
     record PatchedFunction(String name, long address, int syscall) {}

@@ -27,7 +27,7 @@ class EventStreamTest {
                 new Mapping(0x900000, 0x901000, 1, 0, 0, "[vvar]", Mapping.Content.UNREADABLE, null, 0));
         return List.of(
                 new TraceEvent.Exec(1, 1, "/bin/prog", List.of("prog", "ü"), regs, fp, new byte[] {1, 2}, maps,
-                        List.of(new CpuidEntry(7, 0, true, 1, 2, 3, -4)), List.of(new TraceEvent.PatchedFunction("__vdso_time", 0x1234, 201))),
+                        List.of(new CpuidEntry(7, 0, true, 1, 2, 3, -4)), 0x2e7, List.of(new TraceEvent.PatchedFunction("__vdso_time", 0x1234, 201))),
                 new TraceEvent.SyscallEnter(1, 0, new long[] {3, 0x7000, 4096, 0, 0, -1}, 0x401000),
                 new TraceEvent.SyscallExit(1, 0, 5, 0, List.of(new MemoryWrite(0x7000, "hello".getBytes()),
                         MemoryWrite.ofBlob(0x8000, "cd".repeat(32), 1 << 20)), maps.subList(1, 2), null, null),

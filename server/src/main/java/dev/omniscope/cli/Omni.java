@@ -1,6 +1,7 @@
 package dev.omniscope.cli;
 
 import dev.omniscope.common.OmniVersion;
+import dev.omniscope.indexer.cli.ReplayCommand;
 import dev.omniscope.recorder.cli.InfoCommand;
 import dev.omniscope.recorder.cli.PackCommand;
 import dev.omniscope.recorder.cli.RecordCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
-        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class,
+        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class,
             ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {

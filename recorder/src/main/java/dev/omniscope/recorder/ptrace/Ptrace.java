@@ -134,6 +134,11 @@ public final class Ptrace {
         return lib.omni_rdtscp(aux);
     }
 
+    /** XCR0: the register state the OS enables (what xgetbv tells a program). */
+    public long xcr0() {
+        return lib.omni_xgetbv0();
+    }
+
     public String strerror(int errno) {
         return libc.strerror(errno);
     }

@@ -43,4 +43,6 @@ public interface RecordNative {
     void omni_cpuid(int leaf, int subleaf, @Out int[] out);
 
     long omni_rdtscp(@Out int[] aux);
+
+    long omni_xgetbv0();
 }
