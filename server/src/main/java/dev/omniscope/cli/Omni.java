@@ -1,6 +1,8 @@
 package dev.omniscope.cli;
 
 import dev.omniscope.common.OmniVersion;
+import dev.omniscope.indexer.cli.HistoryCommand;
+import dev.omniscope.indexer.cli.IndexCommand;
 import dev.omniscope.indexer.cli.ReplayCommand;
 import dev.omniscope.recorder.cli.InfoCommand;
 import dev.omniscope.recorder.cli.PackCommand;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
-        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class,
+        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class, HistoryCommand.class,
             ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {

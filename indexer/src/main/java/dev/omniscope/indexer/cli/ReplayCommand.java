@@ -29,7 +29,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (Trace t = Trace.open(trace); ModuleFiles files = new ModuleFiles(t)) {
-            Replayer.Result result = new Replayer(t, ReplayListener.NONE, 0, new ModuleMap(files, m -> { })).run(n -> { });
+            Replayer.Result result = new Replayer(t, ReplayListener.NONE, 0, new ModuleMap(files, m -> { })).run((events, steps) -> { });
             if (result.ok()) {
                 System.out.printf("replay OK: %,d instructions, %,d syscalls matched%n", result.instructions(), result.syscalls());
                 return 0;

@@ -91,6 +91,12 @@ public final class ModuleMap {
         return path.substring(path.lastIndexOf('/') + 1) + "+0x" + Long.toHexString(address - m.get().bias());
     }
 
+    /** The name of the function containing the address (demangled when it has a C++ name), or null. */
+    public String function(int pid, long address) {
+        return moduleAt(pid, address).flatMap(m -> m.symbols().find(address))
+                .map(h -> h.symbol().demangled() != null ? h.symbol().demangled() : h.symbol().name()).orElse(null);
+    }
+
     public Optional<LineLookup.SourceLine> line(int pid, long address) {
         return moduleAt(pid, address).flatMap(m -> m.lines().find(address));
     }

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
 
 import dev.omniscope.indexer.emu.EmuException;
 import dev.omniscope.indexer.emu.Emulator;
@@ -119,8 +118,14 @@ public final class Replayer {
         this.modules = modules;
     }
 
-    /** Replays the whole trace; {@code progress} receives the number of events done now and then. */
-    public Result run(LongConsumer progress) throws IOException {
+    /** Receives, now and then, how many events and instructions have been replayed. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long events, long steps);
+    }
+
+    /** Replays the whole trace, reporting progress as it goes. */
+    public Result run(Progress progress) throws IOException {
         ReplayProblem problem = null;
         boolean ended = false;
         try (EventStreamReader reader = trace.events()) {
@@ -129,7 +134,7 @@ public final class Replayer {
                 events++;
                 apply(e);
                 if (e instanceof TraceEvent.End) ended = true;
-                if ((events & 1023) == 0) progress.accept(events);
+                if ((events & 255) == 0) progress.update(events, step);
             }
             if (!ended) {
                 problem = problem(ReplayProblem.Kind.TRUNCATED_TRACE, current, current != null ? currentRip() : 0,
@@ -143,7 +148,7 @@ public final class Replayer {
             for (Emulator emu : emulators) emu.close();
         }
         if (problem != null) listener.stopped(problem);
-        progress.accept(events);
+        progress.update(events, step);
         return new Result(step, syscalls, events, problem);
     }
 

@@ -1,0 +1,100 @@
+package dev.omniscope.indexer.index;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+import dev.omniscope.common.OmniVersion;
+import dev.omniscope.indexer.emu.Emulator;
+import dev.omniscope.indexer.modules.ModuleFiles;
+import dev.omniscope.indexer.modules.ModuleMap;
+import dev.omniscope.indexer.replay.ReplayProblem;
+import dev.omniscope.indexer.replay.Replayer;
+import dev.omniscope.recorder.ModuleCapture;
+import dev.omniscope.trace.EventStreamReader;
+import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceEvent;
+import dev.omniscope.trace.TraceFiles;
+
+/**
+ * {@code omni index}: replays a trace with every table on and writes the index into a directory
+ * (default TRACE/index): the tables of docs/index-format.md and summary.json. The index is
+ * written beside and moved into place at the end, so a reader never sees half of one; a replay
+ * that stops early still leaves what it indexed, marked incomplete in the summary.
+ */
+public final class Indexer {
+    public static final String SUMMARY = "summary.json";
+
+    /** Progress: events done out of all, and steps so far. */
+    public interface Progress {
+        void update(long eventsDone, long eventsTotal, long steps);
+    }
+
+    private Indexer() {}
+
+    /** The number of events, for progress (a quick pass over the event stream). */
+    public static long countEvents(Trace trace) throws IOException {
+        long n = 0;
+        try (EventStreamReader r = trace.events()) {
+            for (Iterator<TraceEvent> it = r; it.hasNext(); it.next()) n++;
+        } catch (RuntimeException e) {
+            // a damaged stream: the replay reports it properly
+        }
+        return n;
+    }
+
+    public static IndexSummary index(Trace trace, Path out, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        long total = countEvents(trace);
+        Path partial = out.resolveSibling(out.getFileName() + ".partial");
+        deleteTree(partial);
+        Files.createDirectories(partial);
+        IndexSummary summary;
+        try (BufferAllocator allocator = new RootAllocator();
+             ModuleFiles files = new ModuleFiles(trace)) {
+            IndexWriter writer = new IndexWriter(partial, allocator);
+            Replayer.Result result;
+            try (writer) {
+                writer.setModules(new ModuleMap(files, writer::moduleLoaded));
+                TraceFiles.Sources sources = ModuleCapture.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class,
+                        new TraceFiles.Sources(List.of()));
+                writer.sources(sources);
+                // The replay's own module map names places in problem reports; the writer keeps its own, in step.
+                Replayer replayer;
+                try (AsyncListener async = new AsyncListener(writer)) {
+                    replayer = new Replayer(trace, async, Emulator.TRACE_ALL, new ModuleMap(files, m -> { }));
+                    result = replayer.run((events, steps) -> progress.update(events, total, steps));
+                }
+            }
+            ReplayProblem p = result.problem();
+            summary = new IndexSummary(IndexSummary.FORMAT, IndexSummary.VERSION, "omni " + OmniVersion.version(),
+                    trace.header().created(), trace.header().command(), result.ok(),
+                    p == null ? null : new IndexSummary.Problem(p.kind().name().toLowerCase(), p.step(), p.pid(), p.tid(),
+                            p.rip(), p.function(), p.detail(), p.describe()),
+                    result.instructions(), result.syscalls(), result.events(), writer.rowCounts(),
+                    ModuleCapture.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class, new TraceFiles.Sources(List.of()))
+                            .sources().stream().map(TraceFiles.Source::path).toList(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        Files.writeString(partial.resolve(SUMMARY), Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        deleteTree(out);
+        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
+        return summary;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

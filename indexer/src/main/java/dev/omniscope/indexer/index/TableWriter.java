@@ -1,0 +1,196 @@
+package dev.omniscope.indexer.index;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+
+/**
+ * Streams one table into an Arrow IPC file in record batches of {@link #BATCH_ROWS} rows
+ * (zstd-compressed buffers), so that memory holds one batch whatever the trace's length. Rows are
+ * written column by column: {@code set...(column, value)} for each column, then {@link #endRow()}.
+ */
+final class TableWriter implements AutoCloseable {
+    static final int BATCH_ROWS = 1 << 16;
+
+    private final Tables table;
+    private final VectorSchemaRoot root;
+    private final FieldVector[] vectors;
+    private final ArrowFileWriter writer;
+    private final FileChannel channel;
+    private int row;
+    private long rows;
+
+    TableWriter(Tables table, Path directory, BufferAllocator allocator) throws IOException {
+        this.table = table;
+        this.root = VectorSchemaRoot.create(table.schema(), allocator);
+        this.vectors = root.getFieldVectors().toArray(FieldVector[]::new);
+        this.channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        this.writer = new ArrowFileWriter(root, null, channel, Map.of("omniscope.table", table.tableName()), IpcOption.DEFAULT,
+                CommonsCompressionFactory.INSTANCE, CompressionUtil.CodecType.ZSTD, Optional.of(1)); // level 1: most of the ratio, a fraction of the time
+        writer.start();
+        allocateBatch();
+    }
+
+    /** Every vector sized for a whole batch up front, so that fixed-width columns are set without checks. */
+    private void allocateBatch() {
+        for (FieldVector v : vectors) {
+            if (v instanceof BaseVariableWidthVector var) {
+                var.setInitialCapacity(BATCH_ROWS, 16);
+            } else {
+                v.setInitialCapacity(BATCH_ROWS);
+            }
+            v.allocateNew();
+        }
+    }
+
+    // Fixed-width columns hold BATCH_ROWS values (allocateBatch), and row < BATCH_ROWS: no checks needed.
+    void setLong(int column, long value) {
+        ((BigIntVector) vectors[column]).set(row, value);
+    }
+
+    void setInt(int column, int value) {
+        ((IntVector) vectors[column]).set(row, value);
+    }
+
+    void setShort(int column, int value) {
+        ((SmallIntVector) vectors[column]).set(row, (short) value);
+    }
+
+    void setBool(int column, boolean value) {
+        ((BitVector) vectors[column]).set(row, value ? 1 : 0);
+    }
+
+    void setBytes(int column, byte[] value, int offset, int length) {
+        ((VarBinaryVector) vectors[column]).setSafe(row, value, offset, length);
+    }
+
+    void setString(int column, String value) {
+        if (value == null) {
+            setNull(column);
+            return;
+        }
+        byte[] b = value.getBytes(StandardCharsets.UTF_8);
+        ((VarCharVector) vectors[column]).setSafe(row, b, 0, b.length);
+    }
+
+    /** A null in a nullable column (a nullable column left unset is null too). */
+    void setNull(int column) {
+        vectors[column].setNull(row);
+    }
+
+    void setNullableLong(int column, Long value) {
+        if (value == null) setNull(column);
+        else setLong(column, value);
+    }
+
+    void setNullableInt(int column, Integer value) {
+        if (value == null) setNull(column);
+        else setInt(column, value);
+    }
+
+    /**
+     * Room for {@code n} more rows in the current batch (writing it first if needed, n must be at
+     * most BATCH_ROWS): returns the first row's index for the column fills below, then
+     * {@link #commit(int)}.
+     */
+    int reserve(int n) throws IOException {
+        if (row + n > BATCH_ROWS) flush();
+        return row;
+    }
+
+    void longs(int column, int at, long[] values, int from, int n) {
+        BigIntVector v = (BigIntVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, values[from + i]);
+    }
+
+    void ints(int column, int at, int[] values, int from, int n) {
+        IntVector v = (IntVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, values[from + i]);
+    }
+
+    void constantInt(int column, int at, int value, int n) {
+        IntVector v = (IntVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, value);
+    }
+
+    void constantBool(int column, int at, boolean value, int n) {
+        BitVector v = (BitVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, value ? 1 : 0);
+    }
+
+    void unsignedBytesAsShorts(int column, int at, byte[] values, int from, int n) {
+        SmallIntVector v = (SmallIntVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, (short) (values[from + i] & 0xFF));
+    }
+
+    void unsignedBytesAsInts(int column, int at, byte[] values, int from, int n) {
+        IntVector v = (IntVector) vectors[column];
+        for (int i = 0; i < n; i++) v.set(at + i, values[from + i] & 0xFF);
+    }
+
+    /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
+    void slottedBytes(int column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
+        VarBinaryVector v = (VarBinaryVector) vectors[column];
+        for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
+    }
+
+    void commit(int n) throws IOException {
+        row += n;
+        rows += n;
+        if (row == BATCH_ROWS) flush();
+    }
+
+    void endRow() throws IOException {
+        row++;
+        rows++;
+        if (row == BATCH_ROWS) flush();
+    }
+
+    private void flush() throws IOException {
+        if (row == 0) return;
+        root.setRowCount(row);
+        writer.writeBatch();
+        allocateBatch();
+        row = 0;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    Tables table() {
+        return table;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+            writer.end();
+        } finally {
+            writer.close();
+            root.close();
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+
+import dev.omniscope.indexer.index.IndexSummary;
+import dev.omniscope.indexer.index.Indexer;
+import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceFormatException;
+
+/**
+ * An index directory opened for reading: its summary and its tables, scanned batch by batch (one
+ * batch in memory at a time). Queries build on {@link #scan}.
+ */
+public final class IndexTables implements AutoCloseable {
+    /** One row of a batch being scanned, with typed column access by name. */
+    public static final class Row {
+        private final Tables table;
+        private VectorSchemaRoot root;
+        private final FieldVector[] byColumn;
+        int index;
+
+        Row(Tables table) {
+            this.table = table;
+            this.byColumn = new FieldVector[table.columns().size()];
+        }
+
+        void bind(VectorSchemaRoot root) {
+            this.root = root;
+            for (int i = 0; i < byColumn.length; i++) byColumn[i] = root.getVector(table.columns().get(i).name());
+        }
+
+        /** The column's position, to look it up once and read many rows with the positional getters. */
+        public int column(String name) {
+            return table.column(name);
+        }
+
+        public long i64(int column) {
+            return ((BigIntVector) byColumn[column]).get(index);
+        }
+
+        public int i32(int column) {
+            return ((IntVector) byColumn[column]).get(index);
+        }
+
+        public int i16(int column) {
+            return ((SmallIntVector) byColumn[column]).get(index);
+        }
+
+        public boolean bool(int column) {
+            return ((BitVector) byColumn[column]).get(index) != 0;
+        }
+
+        public boolean isNull(int column) {
+            return byColumn[column].isNull(index);
+        }
+
+        public Long nullableI64(int column) {
+            return isNull(column) ? null : i64(column);
+        }
+
+        public Integer nullableI32(int column) {
+            return isNull(column) ? null : i32(column);
+        }
+
+        public String string(int column) {
+            if (isNull(column)) return null;
+            return new String(((VarCharVector) byColumn[column]).get(index), StandardCharsets.UTF_8);
+        }
+
+        public byte[] bytes(int column) {
+            return ((VarBinaryVector) byColumn[column]).get(index);
+        }
+
+        /** For scans that read a column for every row of a batch (the hot filter). */
+        public BigIntVector longVector(int column) {
+            return (BigIntVector) byColumn[column];
+        }
+
+        public int batchRows() {
+            return root.getRowCount();
+        }
+    }
+
+    /** Visits rows; return false to stop the scan. */
+    @FunctionalInterface
+    public interface Visitor {
+        boolean visit(Row row) throws IOException;
+    }
+
+    private final Path directory;
+    private final IndexSummary summary;
+    private final BufferAllocator allocator = new RootAllocator();
+
+    private IndexTables(Path directory, IndexSummary summary) {
+        this.directory = directory;
+        this.summary = summary;
+    }
+
+    /** Opens an index directory; a missing or foreign one is a {@link TraceFormatException} saying so. */
+    public static IndexTables open(Path directory) throws IOException {
+        Path summaryFile = directory.resolve(Indexer.SUMMARY);
+        if (!Files.isRegularFile(summaryFile)) {
+            throw new TraceFormatException("no index at " + directory + " (run omni index first)");
+        }
+        IndexSummary summary;
+        try (InputStream in = Files.newInputStream(summaryFile)) {
+            summary = Trace.json().readValue(in, IndexSummary.class);
+        } catch (RuntimeException e) {
+            throw new TraceFormatException(summaryFile + " is not an index summary: " + e.getMessage());
+        }
+        if (!IndexSummary.FORMAT.equals(summary.format()) || summary.version() != IndexSummary.VERSION) {
+            throw new TraceFormatException(directory + " is not an index this omni reads (format " + summary.format()
+                    + " version " + summary.version() + "); index the trace again");
+        }
+        return new IndexTables(directory, summary);
+    }
+
+    public IndexSummary summary() {
+        return summary;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Visits every row of a table in file order. */
+    public void scan(Tables table, Visitor visitor) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
+             ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
+            Row row = new Row(table);
+            for (ArrowBlock block : reader.getRecordBlocks()) {
+                reader.loadRecordBatch(block);
+                VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                row.bind(root);
+                int n = root.getRowCount();
+                for (row.index = 0; row.index < n; row.index++) {
+                    if (!visitor.visit(row)) return;
+                }
+            }
+        }
+    }
+
+    /** Like scan, a batch at a time: {@code visitor} is called with row.index = -1 and must loop over batchRows itself. */
+    public void scanBatches(Tables table, Visitor visitor) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
+             ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
+            Row row = new Row(table);
+            for (ArrowBlock block : reader.getRecordBlocks()) {
+                reader.loadRecordBatch(block);
+                row.bind(reader.getVectorSchemaRoot());
+                row.index = -1;
+                if (!visitor.visit(row)) return;
+            }
+        }
+    }
+
+    /** Moves a batch visitor's row to index i. */
+    public static void at(Row row, int i) {
+        row.index = i;
+    }
+
+    @Override
+    public void close() {
+        allocator.close();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.trace.Trace;
+
+/**
+ * A process's memory at any step, from the index: for each byte, the region live at that step
+ * gives where its content began (a blob of the trace, zeros, or the parent's memory at a fork),
+ * and the last write since then (by an instruction or the kernel) before the step gives its value.
+ * Reading costs one scan of mem_writes (the server does this with an index lookup instead).
+ */
+public final class MemoryView {
+    /** Bytes read, and which of them were mapped at that step. */
+    public record Bytes(byte[] data, boolean[] mapped) {
+        public boolean allMapped() {
+            for (boolean m : mapped) if (!m) return false;
+            return true;
+        }
+    }
+
+    /** A region's lifetime, as the regions table has it. */
+    record Region(int pid, long start, long end, int prot, String path, String origin, String blob, long blobOffset,
+                  long blobLength, long contentStep, int sourcePid, long fromStep, long toStep) {
+        boolean liveAt(long step) {
+            return fromStep < step && step <= toStep;
+        }
+    }
+
+    private final IndexTables index;
+    private final Trace trace;
+    private final List<Region> regions = new ArrayList<>();
+    private final Map<String, byte[]> blobCache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > 16;
+        }
+    };
+
+    public MemoryView(IndexTables index, Trace trace) throws IOException {
+        this.index = index;
+        this.trace = trace;
+        index.scan(Tables.REGIONS, r -> {
+            Long to = r.nullableI64(r.column("to_step"));
+            regions.add(new Region(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")), r.i32(r.column("prot")),
+                    r.string(r.column("path")), r.string(r.column("origin")), r.string(r.column("blob")), r.i64(r.column("blob_offset")),
+                    r.i64(r.column("blob_length")), r.i64(r.column("content_step")), r.i32(r.column("source_pid")),
+                    r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to));
+            return true;
+        });
+    }
+
+    /** The region of {@code pid} live at {@code step} covering {@code address}, or null. */
+    Region regionAt(int pid, long address, long step) {
+        for (Region r : regions) {
+            if (r.pid() == pid && r.liveAt(step) && Long.compareUnsigned(address, r.start()) >= 0
+                    && Long.compareUnsigned(address, r.end()) < 0) return r;
+        }
+        return null;
+    }
+
+    /** {@code length} bytes at {@code address} in {@code pid}, as they were at {@code step} (before its instruction ran). */
+    public Bytes read(int pid, long address, int length, long step) throws IOException {
+        byte[] data = new byte[length];
+        boolean[] mapped = new boolean[length];
+        long[] since = new long[length];
+        base(pid, address, length, step, data, mapped, since);
+        long end = address + length;
+        index.scanBatches(Tables.MEM_WRITES, row -> {
+            int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
+            var steps = row.longVector(cStep);
+            var addrs = row.longVector(cAddr);
+            int n = row.batchRows();
+            for (int i = 0; i < n; i++) {
+                long s = steps.get(i);
+                if (s >= step) return false; // rows are in step order
+                long a = addrs.get(i);
+                if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 16 + 64, address) < 0) continue;
+                IndexTables.at(row, i);
+                if (row.i32(cPid) != pid) continue;
+                byte[] bytes = row.bytes(cNew);
+                for (int k = 0; k < bytes.length; k++) {
+                    long at = a + k - address;
+                    if (at >= 0 && at < length && mapped[(int) at] && s >= since[(int) at]) data[(int) at] = bytes[k];
+                }
+            }
+            return true;
+        });
+        return new Bytes(data, mapped);
+    }
+
+    /** The bytes each region had when its content began, and from which step writes count. */
+    private void base(int pid, long address, int length, long step, byte[] data, boolean[] mapped, long[] since) throws IOException {
+        for (int i = 0; i < length; ) {
+            long a = address + i;
+            Region r = regionAt(pid, a, step);
+            if (r == null) {
+                i++;
+                continue;
+            }
+            int n = (int) Math.min(length - i, r.end() - a);
+            switch (r.origin()) {
+                case "blob" -> {
+                    byte[] blob = blob(r.blob());
+                    for (int k = 0; k < n; k++) {
+                        long off = r.blobOffset() + (a - r.start()) + k;
+                        data[i + k] = off < Math.min(r.blobLength(), blob.length) ? blob[(int) off] : 0;
+                    }
+                }
+                case "inherited" -> {
+                    // A forked child's memory: the parent's as of the fork.
+                    Bytes parent = read(r.sourcePid(), a, n, r.contentStep() + 1);
+                    System.arraycopy(parent.data(), 0, data, i, n);
+                }
+                default -> { } // zero
+            }
+            for (int k = 0; k < n; k++) {
+                mapped[i + k] = true;
+                since[i + k] = r.contentStep();
+            }
+            i += n;
+        }
+    }
+
+    private byte[] blob(String hash) throws IOException {
+        byte[] cached = blobCache.get(hash);
+        if (cached != null) return cached;
+        try (InputStream in = trace.openBlob(hash)) {
+            byte[] all = in.readAllBytes();
+            blobCache.put(hash, all);
+            return all;
+        }
+    }
+
+    /** Whether the region content covering [address, address+length) of pid began after {@code afterStep} and before {@code step}. */
+    boolean contentRestartedBetween(int pid, long address, long afterStep, long step) {
+        Region r = regionAt(pid, address, step);
+        return r != null && r.contentStep() >= afterStep && r.contentStep() < step && !"inherited".equals(r.origin());
+    }
+}

@@ -1,0 +1,245 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.omniscope.indexer.index.Tables;
+
+/**
+ * Names addresses from an index's own tables (modules, module_regions, symbols, lines,
+ * variables): which module covered an address in a process at a step, the function containing
+ * it, its source line; and the reverse, a variable's or symbol's address from its name.
+ * Everything it holds is per program, not per instruction: small next to the trace.
+ */
+public final class Symbolizer {
+    /** A named place: a function with the offset into it, a file and line. */
+    public record Place(String function, String file, Integer line) {
+        public static final Place NOWHERE = new Place(null, null, null);
+    }
+
+    /** A named piece of memory. */
+    public record Variable(String name, long address, long size, String type, String module) {}
+
+    private record Placement(int pid, long start, long end, long fromStep, long toStep, int module) {}
+
+    private static final class Module {
+        String path;
+        long[] symStart = new long[0];
+        long[] symSize = new long[0];
+        String[] symName = new String[0];
+        int[] symRank = new int[0];
+        long[] lineAddress = new long[0];
+        int[] lineNumber = new int[0];
+        String[] lineFile = new String[0];
+        boolean[] lineEnd = new boolean[0];
+    }
+
+    private final List<Placement> placements = new ArrayList<>();
+    private final Map<Integer, Module> modules = new HashMap<>();
+    private final List<Variable> variables = new ArrayList<>();
+
+    private Symbolizer() {}
+
+    public static Symbolizer load(IndexTables index) throws IOException {
+        Symbolizer s = new Symbolizer();
+        index.scan(Tables.MODULES, r -> {
+            Module m = new Module();
+            m.path = r.string(r.column("path"));
+            s.modules.put(r.i32(r.column("module_id")), m);
+            return true;
+        });
+        index.scan(Tables.MODULE_REGIONS, r -> {
+            Long to = r.nullableI64(r.column("to_step"));
+            s.placements.add(new Placement(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")),
+                    r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to, r.i32(r.column("module_id"))));
+            return true;
+        });
+        loadSymbols(index, s);
+        loadLines(index, s);
+        index.scan(Tables.VARIABLES, r -> {
+            Module m = s.modules.get(r.i32(r.column("module_id")));
+            String name = r.string(r.column("qualified_name"));
+            s.variables.add(new Variable(name, r.i64(r.column("address")), r.i64(r.column("size")), r.string(r.column("type")),
+                    m == null ? null : m.path));
+            return true;
+        });
+        // Symbols of data objects with a size stand in for variables of modules without DWARF.
+        index.scan(Tables.SYMBOLS, r -> {
+            if ("object".equals(r.string(r.column("kind"))) && r.i64(r.column("size")) > 0) {
+                Module m = s.modules.get(r.i32(r.column("module_id")));
+                s.variables.add(new Variable(r.string(r.column("name")), r.i64(r.column("start")), r.i64(r.column("size")),
+                        null, m == null ? null : m.path));
+            }
+            return true;
+        });
+        return s;
+    }
+
+    private static void loadSymbols(IndexTables index, Symbolizer s) throws IOException {
+        Map<Integer, List<Object[]>> byModule = new HashMap<>();
+        index.scan(Tables.SYMBOLS, r -> {
+            String kind = r.string(r.column("kind"));
+            long size = r.i64(r.column("size"));
+            if (!kind.equals("func") && !kind.equals("ifunc") || size <= 0) return true;
+            String demangled = r.string(r.column("demangled"));
+            String binding = r.string(r.column("binding"));
+            int rank = binding.equals("global") ? 0 : binding.equals("weak") ? 1 : 2; // the most public alias names a place
+            byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
+                    r.i64(r.column("start")), size, demangled != null ? demangled : r.string(r.column("name")), rank});
+            return true;
+        });
+        byModule.forEach((id, list) -> {
+            Module m = s.modules.get(id);
+            if (m == null) return;
+            list.sort((a, b) -> {
+                int c = Long.compareUnsigned((Long) a[0], (Long) b[0]);
+                return c != 0 ? c : Integer.compare((Integer) a[3], (Integer) b[3]);
+            });
+            int n = list.size();
+            m.symStart = new long[n];
+            m.symSize = new long[n];
+            m.symName = new String[n];
+            m.symRank = new int[n];
+            for (int i = 0; i < n; i++) {
+                m.symStart[i] = (Long) list.get(i)[0];
+                m.symSize[i] = (Long) list.get(i)[1];
+                m.symName[i] = (String) list.get(i)[2];
+                m.symRank[i] = (Integer) list.get(i)[3];
+            }
+        });
+    }
+
+    private static void loadLines(IndexTables index, Symbolizer s) throws IOException {
+        Map<Integer, List<Object[]>> byModule = new HashMap<>();
+        index.scan(Tables.LINES, r -> {
+            byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
+                    r.i64(r.column("address")), r.i32(r.column("line")), r.string(r.column("file")), r.bool(r.column("end_sequence"))});
+            return true;
+        });
+        byModule.forEach((id, list) -> {
+            Module m = s.modules.get(id);
+            if (m == null) return;
+            // Stable: rows at one address keep their order (an end_sequence before a new sequence's start).
+            list.sort((a, b) -> Long.compareUnsigned((Long) a[0], (Long) b[0]));
+            int n = list.size();
+            m.lineAddress = new long[n];
+            m.lineNumber = new int[n];
+            m.lineFile = new String[n];
+            m.lineEnd = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                m.lineAddress[i] = (Long) list.get(i)[0];
+                m.lineNumber[i] = (Integer) list.get(i)[1];
+                m.lineFile[i] = ((String) list.get(i)[2]).intern();
+                m.lineEnd[i] = (Boolean) list.get(i)[3];
+            }
+        });
+    }
+
+    private Module moduleAt(int pid, long address, long step) {
+        for (Placement p : placements) {
+            if (p.pid == pid && Long.compareUnsigned(address, p.start) >= 0 && Long.compareUnsigned(address, p.end) < 0
+                    && p.fromStep < step && step <= p.toStep) {
+                return modules.get(p.module);
+            }
+        }
+        return null;
+    }
+
+    /** The function (name+0xoffset) and source line of an address in a process at a step. */
+    public Place place(int pid, long address, long step) {
+        Module m = moduleAt(pid, address, step);
+        if (m == null) return Place.NOWHERE;
+        return new Place(function(m, address), lineFile(m, address), lineNumber(m, address));
+    }
+
+    /** The name of the function containing the address, without offset; null when none. */
+    public String functionName(int pid, long address, long step) {
+        Module m = moduleAt(pid, address, step);
+        int i = m == null ? -1 : symbolIndex(m, address);
+        return i < 0 ? null : m.symName[i];
+    }
+
+    private static int symbolIndex(Module m, long address) {
+        int hi = floor(m.symStart, address);
+        int best = -1;
+        // Innermost function containing the address; among aliases the most public name.
+        for (int i = hi; i >= 0 && i > hi - 64; i--) {
+            if (Long.compareUnsigned(address - m.symStart[i], m.symSize[i]) < 0) {
+                if (best < 0 || m.symStart[i] > m.symStart[best]
+                        || (m.symStart[i] == m.symStart[best] && m.symRank[i] < m.symRank[best])) best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String function(Module m, long address) {
+        int i = symbolIndex(m, address);
+        if (i < 0) {
+            String base = m.path.substring(m.path.lastIndexOf('/') + 1);
+            return base + "+?";
+        }
+        long offset = address - m.symStart[i];
+        return offset == 0 ? m.symName[i] : m.symName[i] + "+0x" + Long.toHexString(offset);
+    }
+
+    private static int lineIndex(Module m, long address) {
+        int i = floor(m.lineAddress, address);
+        return i >= 0 && !m.lineEnd[i] ? i : -1;
+    }
+
+    private static String lineFile(Module m, long address) {
+        int i = lineIndex(m, address);
+        return i < 0 ? null : m.lineFile[i];
+    }
+
+    private static Integer lineNumber(Module m, long address) {
+        int i = lineIndex(m, address);
+        return i < 0 ? null : m.lineNumber[i];
+    }
+
+    /** The last index whose value is at most {@code key} (unsigned), or -1. */
+    private static int floor(long[] sorted, long key) {
+        int lo = 0, hi = sorted.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(sorted[mid], key) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // the last of equal keys
+        while (found + 1 < sorted.length && sorted[found + 1] == key) found++;
+        return found;
+    }
+
+    /** Variables (DWARF globals and statics, else sized data symbols) whose name is {@code name}. */
+    public List<Variable> variables(String name) {
+        List<Variable> exact = new ArrayList<>();
+        for (Variable v : variables) if (v.name().equals(name)) exact.add(v);
+        if (!exact.isEmpty()) return dedupe(exact);
+        for (Variable v : variables) {
+            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
+            if (unscoped.equals(name)) exact.add(v);
+        }
+        return dedupe(exact);
+    }
+
+    private static List<Variable> dedupe(List<Variable> found) {
+        // The same variable through DWARF and through the symbol table, or through several module instances at one address.
+        Map<Long, Variable> byAddress = new java.util.LinkedHashMap<>();
+        for (Variable v : found) byAddress.merge(v.address(), v, (a, b) -> a.type() != null ? a : b);
+        return new ArrayList<>(byAddress.values());
+    }
+
+    /** Every source file a module's lines name, for listing. */
+    public List<String> moduleNames() {
+        List<String> names = new ArrayList<>();
+        for (Module m : modules.values()) names.add(m.path);
+        return names;
+    }
+}
