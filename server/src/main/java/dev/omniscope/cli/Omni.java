@@ -1,6 +1,8 @@
 package dev.omniscope.cli;
 
 import dev.omniscope.common.OmniVersion;
+import dev.omniscope.indexer.cli.AtCommand;
+import dev.omniscope.indexer.cli.CallsCommand;
 import dev.omniscope.indexer.cli.HistoryCommand;
 import dev.omniscope.indexer.cli.IndexCommand;
 import dev.omniscope.indexer.cli.ReplayCommand;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
-        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class, HistoryCommand.class,
+        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class, HistoryCommand.class, AtCommand.class, CallsCommand.class,
             ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {

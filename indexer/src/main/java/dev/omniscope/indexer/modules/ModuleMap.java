@@ -94,7 +94,11 @@ public final class ModuleMap {
     /** The name of the function containing the address (demangled when it has a C++ name), or null. */
     public String function(int pid, long address) {
         return moduleAt(pid, address).flatMap(m -> m.symbols().find(address))
-                .map(h -> h.symbol().demangled() != null ? h.symbol().demangled() : h.symbol().name()).orElse(null);
+                .map(h -> {
+                    String name = h.symbol().demangled() != null ? h.symbol().demangled() : h.symbol().name();
+                    int version = name.indexOf('@'); // "memcpy@@GLIBC_2.14"
+                    return version > 0 ? name.substring(0, version) : name;
+                }).orElse(null);
     }
 
     public Optional<LineLookup.SourceLine> line(int pid, long address) {

@@ -87,8 +87,10 @@ public final class Symbolizer {
             String demangled = r.string(r.column("demangled"));
             String binding = r.string(r.column("binding"));
             int rank = binding.equals("global") ? 0 : binding.equals("weak") ? 1 : 2; // the most public alias names a place
+            String name = demangled != null ? demangled : r.string(r.column("name"));
+            int version = name.indexOf('@'); // "memcpy@@GLIBC_2.14": the version is not part of the name people use
             byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
-                    r.i64(r.column("start")), size, demangled != null ? demangled : r.string(r.column("name")), rank});
+                    r.i64(r.column("start")), size, version > 0 ? name.substring(0, version) : name, rank});
             return true;
         });
         byModule.forEach((id, list) -> {

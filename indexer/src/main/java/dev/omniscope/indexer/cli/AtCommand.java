@@ -1,0 +1,73 @@
+package dev.omniscope.indexer.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.omniscope.common.UserError;
+import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.Locator;
+import dev.omniscope.trace.Trace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "at",
+        mixinStandardHelpOptions = true,
+        description = "A moment: where a task is at a step (function, source line, disassembly), its registers and call stack.")
+public final class AtCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
+    Path trace;
+
+    @Option(names = "--step", paramLabel = "N", required = true, description = "the step (instructions retired before it)")
+    long step;
+
+    @Option(names = "--tid", paramLabel = "T", description = "this thread (default: the one running at the step)")
+    Integer tid;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Option(names = "--index", paramLabel = "DIR", description = "the index (default: TRACE/index)")
+    Path indexDirectory;
+
+    @Override
+    public Integer call() throws IOException {
+        try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
+            Location l;
+            try {
+                l = Locator.locate(t.index, t.memory(), t.symbols(), step, tid);
+            } catch (Locator.NotFound e) {
+                throw new UserError(e.getMessage(), 2);
+            }
+            if (json) {
+                System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(l));
+                return 0;
+            }
+            System.out.printf("step %,d  pid %d  tid %d  %s%n", l.step(), l.pid(), l.tid(), l.running() ? "running" : "not running (waiting here)");
+            System.out.printf("at %s %s%s%n", l.rip(), l.function() != null ? l.function() : "",
+                    l.file() != null ? "  " + l.file() + ":" + l.line() : "");
+            System.out.println();
+            for (Location.Instruction i : l.disassembly()) {
+                System.out.printf("%s %-18s %s%n", i.current() ? "=>" : "  ", i.address(), i.text());
+            }
+            System.out.println();
+            int col = 0;
+            for (Map.Entry<String, String> r : l.registers().entrySet()) {
+                if (r.getKey().startsWith("xmm")) continue;
+                System.out.printf("%-8s %-20s", r.getKey(), r.getValue());
+                if (++col % 3 == 0) System.out.println();
+            }
+            System.out.println();
+            System.out.println();
+            System.out.println("call stack (innermost last):");
+            for (Location.Frame f : l.stack()) {
+                System.out.printf("  #%-3d %-30s called at step %,d from %s%s%n", f.depth(), f.function() != null ? f.function() : "?",
+                        f.callStep(), f.callSiteFunction() != null ? f.callSiteFunction() : f.callSite(),
+                        f.file() != null ? " (" + f.file().substring(f.file().lastIndexOf('/') + 1) + ":" + f.line() + ")" : "");
+            }
+        }
+        return 0;
+    }
+}

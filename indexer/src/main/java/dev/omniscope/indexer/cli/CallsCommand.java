@@ -1,0 +1,62 @@
+package dev.omniscope.indexer.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.omniscope.indexer.query.CallEntry;
+import dev.omniscope.indexer.query.Calls;
+import dev.omniscope.trace.Trace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "calls",
+        mixinStandardHelpOptions = true,
+        description = "Calls with their arguments (the six integer argument registers), return values and steps.")
+public final class CallsCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
+    Path trace;
+
+    @Option(names = "--function", paramLabel = "NAME", description = "only calls of this function")
+    String function;
+
+    @Option(names = "--tid", paramLabel = "T", description = "only calls made by this thread")
+    Integer tid;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "at most N calls (0: all)")
+    int limit;
+
+    @Option(names = "--json", description = "print a JSON array")
+    boolean json;
+
+    @Option(names = "--index", paramLabel = "DIR", description = "the index (default: TRACE/index)")
+    Path indexDirectory;
+
+    @Override
+    public Integer call() throws IOException {
+        try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
+            List<CallEntry> calls = Calls.find(t.index, function, tid, limit);
+            if (json) {
+                System.out.println(Trace.json().writeValueAsString(calls));
+                return 0;
+            }
+            for (CallEntry c : calls) {
+                System.out.printf("step %,-12d %-14s tid %-6d %s%s(%s) = %s%n", c.callStep(),
+                        c.returnStep() == null ? "(no return)" : "-> " + String.format("%,d", c.returnStep()), c.tid(),
+                        "  ".repeat(Math.min(c.depth(), 20)), c.function() != null ? c.function() : c.target(),
+                        String.join(", ", c.args().stream().map(CallsCommand::shortValue).toList()),
+                        c.unwound() ? "(unwound)" : c.returnValue() == null ? "?" : shortValue(c.returnValue()));
+            }
+            System.out.printf("%,d calls%n", calls.size());
+        }
+        return 0;
+    }
+
+    /** Small values in decimal, the rest (addresses, mostly) in hex. */
+    static String shortValue(String hex) {
+        long v = Long.parseUnsignedLong(hex.substring(2), 16);
+        return v >= 0 && v < 1_000_000 ? Long.toString(v) : v < 0 && v > -1_000_000 ? Long.toString(v) : hex;
+    }
+}
