@@ -8,7 +8,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN mvn -B -ntp -Dmaven.test.skip=true package
+RUN mvn -B -ntp -DskipTests package
 
 FROM debian:bookworm-slim
 RUN apt-get update \

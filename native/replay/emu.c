@@ -489,6 +489,7 @@ int omni_emu_set_cpuid(omni_emu *e, const uint32_t *rows, int n) {
 omni_emu *omni_emu_new(void) {
     omni_emu *e = calloc(1, sizeof *e);
     if (!e) return NULL;
+    e->fp_max_hits = UINT64_MAX;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &e->uc) != UC_ERR_OK) {
         free(e);
         return NULL;

@@ -145,9 +145,13 @@ struct omni_stop {
 int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out);
 // Stop before executing the instruction at addr; 0 clears.
 int omni_emu_set_stop_address(omni_emu *e, uint64_t addr);
-// r[27] or NULL to clear: stop before the first instruction where rip == r[rip], r15..rdi
-// (orig_rax excluded), rsp, fs_base and gs_base are equal and (eflags & 0xCD5) are equal.
+// r[27] or NULL to clear: stop before the first instruction where rip == r[rip] and r15..rdi
+// (orig_rax excluded), rsp, fs_base and gs_base are equal. rflags is not compared: x86 leaves flags
+// undefined after many instructions and QEMU need not agree with the recording CPU on them.
 int omni_emu_set_fingerprint(omni_emu *e, const uint64_t *r);
+// After max_hits executions of the fingerprint's rip without a match, stop with OMNI_STOP_LIMIT
+// (detail 1) instead: the recorded moment is not coming (0: no bound, the default).
+int omni_emu_set_fingerprint_limit(omni_emu *e, uint64_t max_hits);
 
 // ---- Tracing ---------------------------------------------------------------------------------
 

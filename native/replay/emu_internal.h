@@ -86,6 +86,7 @@ struct omni_emu {
 
     uint64_t stop_addr;
     bool fp_on;
+    uint64_t fp_hits, fp_max_hits;  // fingerprint rip hits this run, and the bound (UINT64_MAX: none)
     uint64_t fp[OMNI_NREGS];
 
     // instruction cache: open addressing on addr, power-of-two size

@@ -23,9 +23,6 @@ public final class Registers {
     public static final int[] CALL_ARGS = {RDI, RSI, RDX, RCX, R8, R9};
     public static final int[] SYSCALL_ARGS = {RDI, RSI, RDX, R10, R8, R9};
 
-    /** The arithmetic flags and DF: what a fingerprint compares of eflags (others vary with the CPU's mode). */
-    public static final long FINGERPRINT_FLAGS = 0xCD5;
-
     private Registers() {}
 
     public static long[] syscallArgs(long[] regs) {
@@ -34,14 +31,15 @@ public final class Registers {
         return args;
     }
 
-    /** Whether two register sets are the same moment for a fingerprint (see trace-format.md). */
+    /**
+     * Whether two register sets are the same moment for a fingerprint (see trace-format.md): rip
+     * and every general register, rsp, fs/gs base. Not eflags: x86 leaves flags undefined after
+     * many instructions, and an emulator need not agree with the recording CPU on them.
+     */
     public static boolean sameFingerprint(long[] a, long[] b) {
         for (int i = 0; i < COUNT; i++) {
             switch (i) {
-                case ORIG_RAX, CS, SS, DS, ES, FS, GS -> { }
-                case EFLAGS -> {
-                    if (((a[i] ^ b[i]) & FINGERPRINT_FLAGS) != 0) return false;
-                }
+                case ORIG_RAX, CS, SS, DS, ES, FS, GS, EFLAGS -> { }
                 default -> {
                     if (a[i] != b[i]) return false;
                 }

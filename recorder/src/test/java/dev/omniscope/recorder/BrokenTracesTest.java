@@ -31,12 +31,16 @@ class BrokenTracesTest {
         Process recorder = new ProcessBuilder(Omni.omniCommand("record", "-o", trace.toString(), "--",
                 "/bin/sh", "-c", "while :; do echo tick > /dev/null; done"))
                 .redirectErrorStream(true).redirectOutput(work.resolve("out.txt").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Path events = trace.resolve("events");
-        while (System.nanoTime() < deadline && (!Files.exists(events) || Files.size(events) < 4_000)) Thread.sleep(100);
-        assertThat(Files.size(events)).as("events written while recording").isGreaterThanOrEqualTo(4_000);
-        List<ProcessHandle> traced = recorder.toHandle().descendants().toList();
-        recorder.destroyForcibly(); // SIGKILL: no chance to finish the trace
+        List<ProcessHandle> traced;
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Path events = trace.resolve("events");
+            while (System.nanoTime() < deadline && (!Files.exists(events) || Files.size(events) < 4_000)) Thread.sleep(100);
+            assertThat(Files.size(events)).as("events written while recording").isGreaterThanOrEqualTo(4_000);
+            traced = recorder.toHandle().descendants().toList();
+        } finally {
+            recorder.destroyForcibly(); // SIGKILL: no chance to finish the trace (and never left running by a failure)
+        }
         assertThat(recorder.waitFor(10, TimeUnit.SECONDS)).isTrue();
         for (ProcessHandle p : traced) p.onExit().get(10, TimeUnit.SECONDS); // PTRACE_O_EXITKILL took them down
 

@@ -99,6 +99,8 @@ public interface EmuNative {
     /** @param r 27 registers, or null to clear */
     int omni_emu_set_fingerprint(Pointer e, @In long[] r);
 
+    int omni_emu_set_fingerprint_limit(Pointer e, long maxHits);
+
     Pointer omni_emu_trace(Pointer e);
     int omni_emu_trace_enable(Pointer e, int flags, long capacity);
     int omni_emu_trace_clear(Pointer e);

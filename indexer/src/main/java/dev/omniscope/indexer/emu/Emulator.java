@@ -212,6 +212,11 @@ public final class Emulator implements AutoCloseable {
         check(LIB.omni_emu_set_fingerprint(handle(), r == null ? null : regArray(r)), "set fingerprint");
     }
 
+    /** After this many executions of the fingerprint's rip without a match, stop with LIMIT (detail 1); 0: no bound. */
+    public void setFingerprintLimit(long maxHits) {
+        check(LIB.omni_emu_set_fingerprint_limit(handle(), maxHits), "set fingerprint limit");
+    }
+
     public long step() {
         return LIB.omni_emu_get_step(handle());
     }

@@ -40,11 +40,17 @@ public final class Symbolizer {
     private final List<Placement> placements = new ArrayList<>();
     private final Map<Integer, Module> modules = new HashMap<>();
     private final List<Variable> variables = new ArrayList<>();
+    /** The programs tasks ran (executables, not libraries): their names win over a library's. */
+    private final java.util.Set<String> programs = new java.util.HashSet<>();
 
     private Symbolizer() {}
 
     public static Symbolizer load(IndexTables index) throws IOException {
         Symbolizer s = new Symbolizer();
+        index.scan(Tables.TASKS, r -> {
+            s.programs.add(r.string(r.column("program")));
+            return true;
+        });
         index.scan(Tables.MODULES, r -> {
             Module m = new Module();
             m.path = r.string(r.column("path"));
@@ -219,16 +225,22 @@ public final class Symbolizer {
         return found;
     }
 
-    /** Variables (DWARF globals and statics, else sized data symbols) whose name is {@code name}. */
+    /**
+     * Variables (DWARF globals and statics, else sized data symbols) whose name is {@code name}.
+     * When the recorded programs themselves have one, libraries' namesakes (libc's statics) are
+     * left out, as a debugger looks in the program first.
+     */
     public List<Variable> variables(String name) {
         List<Variable> exact = new ArrayList<>();
         for (Variable v : variables) if (v.name().equals(name)) exact.add(v);
-        if (!exact.isEmpty()) return dedupe(exact);
-        for (Variable v : variables) {
-            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
-            if (unscoped.equals(name)) exact.add(v);
+        if (exact.isEmpty()) {
+            for (Variable v : variables) {
+                String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
+                if (unscoped.equals(name)) exact.add(v);
+            }
         }
-        return dedupe(exact);
+        List<Variable> inPrograms = exact.stream().filter(v -> programs.contains(v.module())).toList();
+        return dedupe(inPrograms.isEmpty() ? exact : inPrograms);
     }
 
     private static List<Variable> dedupe(List<Variable> found) {

@@ -36,6 +36,12 @@ public final class Replayer {
     /** Kernel writes are reported in pieces of at most this many bytes (so that index rows stay small). */
     public static final int KERNEL_WRITE_ROW = 64;
     private static final int TRACE_CAPACITY = 1 << 16;
+    /**
+     * How often the rip of a recorded switch point may run without its registers before the replay
+     * gives up on reaching it: a bound (minutes of emulation) that turns a never-matching point
+     * into a divergence instead of an endless run.
+     */
+    private static final long FINGERPRINT_HITS = Long.getLong("omni.replay.fingerprintHits", 1_000_000_000L);
     private static final long PAGE = 4096;
     private static final long ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002;
     private static final long MADV_DONTNEED = 4, MADV_FREE = 8;
@@ -339,6 +345,7 @@ public final class Replayer {
         Emulator emu = t.process.emu;
         emu.setStep(step);
         emu.setFingerprint(target.fingerprint());
+        emu.setFingerprintLimit(target.fingerprint() != null ? FINGERPRINT_HITS : 0);
         try {
             while (true) {
                 Stop stop = emu.run(0);
@@ -361,6 +368,9 @@ public final class Replayer {
                         if (target.fingerprint() != null && Registers.sameFingerprint(emu.regs(), target.fingerprint())) return stop;
                         throw divergence(t, stop.rip(), "expected " + target.describe() + ", the program " + describeStop(t, stop));
                     }
+                    case LIMIT -> throw divergence(t, stop.rip(), "expected " + target.describe() + ", but 0x"
+                            + Long.toHexString(stop.rip()) + " ran " + FINGERPRINT_HITS + " times without the recorded registers"
+                            + " (at the last time: " + differences(emu.regs(), target.fingerprint()) + ")");
                     default -> throw divergence(t, stop.rip(), "the emulator stopped (" + stop.reason() + ", unicorn error "
                             + stop.ucErr() + ") before " + target.describe());
                 }
@@ -368,6 +378,19 @@ public final class Replayer {
         } finally {
             emu.setFingerprint(null);
         }
+    }
+
+    /** The fingerprint registers that differ, "rax 0x1 (recorded 0x2), ...". */
+    private static String differences(long[] actual, long[] recorded) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Registers.COUNT; i++) {
+            if (i == Registers.ORIG_RAX || i == Registers.EFLAGS || i == Registers.CS || i == Registers.SS || i >= Registers.DS) continue;
+            if (actual[i] == recorded[i]) continue;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(Registers.NAMES.get(i)).append(" 0x").append(Long.toHexString(actual[i]))
+                    .append(" (recorded 0x").append(Long.toHexString(recorded[i])).append(')');
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     /** xgetbv (ecx = 0) reads XCR0, which the emulator does not have: answered from the recording. */
