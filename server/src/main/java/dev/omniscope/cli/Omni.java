@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
         subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class,
-            ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+            ServeCommand.class, UploadCommand.class, AuthCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {
     @Spec
