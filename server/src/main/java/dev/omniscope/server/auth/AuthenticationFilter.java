@@ -63,7 +63,8 @@ class AuthenticationFilter implements WebFilter {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/api/health") || path.equals("/api/docs") || path.startsWith("/api/docs/");
+        return path.equals("/api/health") || path.equals("/api/docs") || path.startsWith("/api/docs/")
+                || path.startsWith("/api/swagger-ui/"); // the documentation page's own files
     }
 
     private static String shareToken(ServerWebExchange exchange) {

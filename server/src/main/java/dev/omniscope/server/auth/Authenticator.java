@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 import org.springframework.stereotype.Component;
@@ -41,6 +42,7 @@ public class Authenticator {
 
     private record Snapshot(FileTime modified, long size, Credentials credentials) {}
 
+    @Autowired
     public Authenticator(Environment env) {
         this(resolveFile(env), env.getProperty("omni.auth.users", env.getProperty("OMNI_USERS", "")),
                 env.getProperty("omni.auth.tokens", env.getProperty("OMNI_API_TOKENS", "")));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -58,8 +59,8 @@ class TraceController {
                     + "the current state; the stream ends after `indexed` or `failed` (or when the trace is deleted).")
     @ApiResponse(responseCode = "200", description = "the event stream",
             content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = TraceState.class)))
-    Mono<ResponseEntity<Flux<ServerSentEvent<TraceState>>>> events(Caller caller, @PathVariable String id) {
-        return Blocking.call(() -> service.state(caller, id)).map(current -> {
+    Mono<ResponseEntity<?>> events(Caller caller, @PathVariable String id) {
+        Mono<ResponseEntity<?>> answer = Blocking.call(() -> service.state(caller, id)).map(current -> {
             Flux<ServerSentEvent<TraceState>> events = service.watch(current)
                     .map(s -> ServerSentEvent.builder(s).event("status").build());
             // a comment now and then keeps proxies from closing a quiet stream
@@ -68,6 +69,10 @@ class TraceController {
             Flux<ServerSentEvent<TraceState>> body = events.publish(shared -> Flux.merge(shared, keepAlive.takeUntilOther(shared.then(Mono.just(1)))));
             return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body);
         });
+        return answer
+                // an EventSource asks for text/event-stream; a refusal is still a problem document
+                .onErrorResume(ErrorResponseException.class, e -> Mono.<ResponseEntity<?>>just(ResponseEntity.status(e.getStatusCode())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(e.getBody())));
     }
 
     @DeleteMapping("/{id}")
