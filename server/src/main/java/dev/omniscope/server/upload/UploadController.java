@@ -2,10 +2,12 @@ package dev.omniscope.server.upload;
 
 import java.net.URI;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -47,6 +49,10 @@ class UploadController {
                                                          @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody Flux<PartEvent> parts) {
         long length = exchange.getRequest().getHeaders().getContentLength();
         return uploads.upload(caller, length, parts)
+                .doOnError(ErrorResponseException.class, e -> {
+                    // refused before the whole body was read: the connection cannot carry another request
+                    if (e.getStatusCode().value() == 413) exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+                })
                 .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED)
                         .location(URI.create(accepted.links().self()))
                         .body(accepted));
