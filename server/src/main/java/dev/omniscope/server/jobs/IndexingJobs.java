@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +55,8 @@ public class IndexingJobs {
     private final ExecutorService pool;
     private final Map<String, Sinks.Many<TraceState>> live = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Jobs running now, completed when their thread is done with the trace's files. */
+    private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public IndexingJobs(TraceRepository traces, TraceDirectories directories, TraceProcessor processor, IndexingProperties properties) {
@@ -91,11 +94,15 @@ public class IndexingJobs {
         pool.execute(() -> run(id));
     }
 
-    /** The trace was deleted: its job stops at its next progress report, its stream ends. */
-    public void cancel(String id) {
+    /**
+     * The trace is being deleted: its job stops at its next progress report, its stream ends.
+     * Completes when no job uses the trace's files any more.
+     */
+    public CompletableFuture<Void> cancel(String id) {
         cancelled.add(id);
         Sinks.Many<TraceState> sink = live.remove(id);
         if (sink != null) sink.emitComplete(RETRY);
+        return running.getOrDefault(id, CompletableFuture.completedFuture(null));
     }
 
     /**
@@ -116,6 +123,17 @@ public class IndexingJobs {
     }
 
     private void run(String id) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        running.put(id, done);
+        try {
+            runJob(id);
+        } finally {
+            running.remove(id, done);
+            done.complete(null);
+        }
+    }
+
+    private void runJob(String id) {
         if (stopping) return;
         if (cancelled.remove(id)) return;
         Sinks.Many<TraceState> sink = live.get(id);

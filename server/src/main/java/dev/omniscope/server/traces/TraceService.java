@@ -91,7 +91,12 @@ public class TraceService {
     /** Removes the trace: its job, its derived data, its row (with bookmarks and shares), its files. */
     public void delete(Caller caller, String id) throws Exception {
         access.owned(caller, id);
-        jobs.cancel(id);
+        try {
+            // a running job stops at its next progress report; it cleans up after itself if that takes longer
+            jobs.cancel(id).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.info("the job of trace {} is still running; it removes its files when it stops", id);
+        }
         dataStore.delete(id);
         traces.delete(id);
         TraceDirectories.deleteRecursively(directories.trace(id));

@@ -48,10 +48,11 @@ class UploadController {
     Mono<ResponseEntity<TraceDocuments.Accepted>> upload(Caller caller, ServerWebExchange exchange,
                                                          @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody Flux<PartEvent> parts) {
         long length = exchange.getRequest().getHeaders().getContentLength();
-        return uploads.upload(caller, length, parts)
+        return Mono.defer(() -> uploads.upload(caller, length, parts))
                 .doOnError(ErrorResponseException.class, e -> {
                     // refused before the whole body was read: the connection cannot carry another request
-                    if (e.getStatusCode().value() == 413) exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+                    int status = e.getStatusCode().value();
+                    if (status == 413 || status == 401) exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
                 })
                 .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED)
                         .location(URI.create(accepted.links().self()))

@@ -39,11 +39,13 @@ import dev.omniscope.testsupport.TestTraces;
 class AuthIT {
     static final TestPostgres.Database DB = TestPostgres.freshDatabase();
     static final Path DATA;
+    static final Path NOT_A_TRACE;
     static final String CAROL_TOKEN = "omni_carols-test-token-0123456789abcdef";
 
     static {
         try {
             DATA = Files.createTempDirectory("omni-server-data");
+            NOT_A_TRACE = Files.writeString(Files.createTempDirectory("omni-auth-it").resolve("x.omnitrace"), "not a trace");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -95,7 +97,7 @@ class AuthIT {
                 .expectBody().jsonPath("$.status").isEqualTo(401);
         web.get().uri("/api/traces/" + alices).exchange().expectStatus().isUnauthorized();
         web.get().uri("/api/nope").exchange().expectStatus().isUnauthorized();
-        upload(web, DATA.resolve("auth.json"), ANONYMOUS).expectStatus().isUnauthorized();
+        upload(web, NOT_A_TRACE, ANONYMOUS).expectStatus().isUnauthorized();
         web.get().uri("/api/health").exchange().expectStatus().isOk();
         web.get().uri("/api/docs/openapi.json").exchange().expectStatus().isOk();
         web.get().uri("/").exchange().expectStatus().isOk();
@@ -171,7 +173,7 @@ class AuthIT {
         web.get().uri("/api/traces/" + alicesOther).headers(share(token)).exchange().expectStatus().isNotFound();
         web.get().uri("/api/traces/" + carols).headers(share(token)).exchange().expectStatus().isNotFound();
         web.get().uri("/api/traces").headers(share(token)).exchange().expectStatus().isUnauthorized();
-        upload(web, DATA.resolve("auth.json"), share(token)).expectStatus().isUnauthorized();
+        upload(web, NOT_A_TRACE, share(token)).expectStatus().isUnauthorized();
         web.post().uri("/api/traces/" + alices + "/bookmarks").headers(share(token)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"step\": 1}").exchange().expectStatus().isUnauthorized();
         web.delete().uri("/api/traces/" + alices).headers(share(token)).exchange().expectStatus().isUnauthorized();
