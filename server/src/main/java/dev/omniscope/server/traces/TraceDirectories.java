@@ -30,8 +30,19 @@ public class TraceDirectories {
         try {
             Files.createDirectories(uploads());
             Files.createDirectories(root.resolve("traces"));
+            removeAbandonedUploads();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the server's data directory " + root + " (set OMNI_HOME to a writable directory)", e);
+        }
+    }
+
+    /** Uploads a killed server was receiving (an hour old: not those of another server sharing this directory). */
+    private void removeAbandonedUploads() throws IOException {
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        try (Stream<Path> files = Files.list(uploads())) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".partial")).toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) Files.deleteIfExists(p);
+            }
         }
     }
 
