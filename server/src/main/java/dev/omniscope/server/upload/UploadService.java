@@ -82,16 +82,19 @@ public class UploadService {
                 .publishOn(Schedulers.boundedElastic())
                 .map(size -> accept(caller, partial.get(), size, kept))
                 .onErrorMap(UploadRefused.class, UploadRefused::problem)
-                .doFinally(signal -> {
-                    Path p = partial.get();
-                    if (p != null && !kept.get()) {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException e) {
-                            log.warn("cannot remove {}: {}", p, e.getMessage());
-                        }
-                    }
-                });
+                // remove the file before the refusal is answered, so that nothing is left once the client hears it
+                .onErrorResume(e -> Mono.fromRunnable(() -> removePartial(partial.get(), kept))
+                        .subscribeOn(Schedulers.boundedElastic()).then(Mono.error(e)))
+                .doOnCancel(() -> removePartial(partial.get(), kept)); // the client went away
+    }
+
+    private static void removePartial(Path p, AtomicBoolean kept) {
+        if (p == null || kept.get()) return;
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("cannot remove {}: {}", p, e.getMessage());
+        }
     }
 
     /** Streams the part named {@code file} into {@code target}; the other parts are drained. Its size. */
