@@ -76,12 +76,6 @@ class AuthenticationFilter implements WebFilter {
     private static Mono<Void> unauthorized(ServerWebExchange exchange, String detail) {
         var response = exchange.getResponse();
         response.setStatusCode(HttpStatus.UNAUTHORIZED);
-        var method = exchange.getRequest().getMethod();
-        if (method == org.springframework.http.HttpMethod.POST || method == org.springframework.http.HttpMethod.PUT
-                || method == org.springframework.http.HttpMethod.PATCH) {
-            // the body (an upload, perhaps) is not read: the connection cannot carry another request
-            response.getHeaders().set(HttpHeaders.CONNECTION, "close");
-        }
         response.getHeaders().add(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"omniscope\", Bearer realm=\"omniscope\"");
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         String body = "{\"type\":\"https://omniscope.dev/problems/unauthorized\",\"title\":\"Unauthorized\",\"status\":401,"
