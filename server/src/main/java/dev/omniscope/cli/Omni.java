@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
-        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class, HistoryCommand.class, AtCommand.class, CallsCommand.class,
-            ServeCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class,
+            HistoryCommand.class, AtCommand.class, CallsCommand.class, ServeCommand.class, UploadCommand.class,
+            AuthCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {
     @Spec

@@ -17,6 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 import dev.omniscope.common.UserError;
+import dev.omniscope.server.auth.Authenticator;
+import dev.omniscope.server.auth.Credentials;
 import dev.omniscope.server.database.DatabaseSource;
 
 /** The web service: Spring Boot WebFlux over PostgreSQL, serving the API and the web UI. */
@@ -41,7 +43,7 @@ public class OmniServer {
     }
 
     public static Running start(ServerSettings settings) {
-        checkBindAddress(settings.bindAddress());
+        checkBindAddress(settings.bindAddress(), Authenticator.fromEnvironment());
         SpringApplication app = new SpringApplication(OmniServer.class);
         app.setDefaultProperties(defaults(settings));
         app.setLogStartupInfo(false);
@@ -69,14 +71,21 @@ public class OmniServer {
         return p;
     }
 
-    private static void checkBindAddress(String address) {
+    /**
+     * Listening beyond this machine needs authentication: without it, anyone who reaches the
+     * address could read and delete every trace.
+     */
+    static void checkBindAddress(String address, Credentials credentials) {
+        InetAddress resolved;
         try {
-            InetAddress resolved = InetAddress.getByName(address);
-            if (!resolved.isLoopbackAddress()) {
-                log.warn("listening on {} without authentication: anyone who can reach it can read every trace", address);
-            }
+            resolved = InetAddress.getByName(address);
         } catch (UnknownHostException e) {
             throw new UserError("--bind " + address + ": not an address of this machine", 2);
+        }
+        if (!resolved.isLoopbackAddress() && !credentials.configured()) {
+            throw new UserError("refusing to listen on " + address + " without authentication: anyone who can reach it could read "
+                    + "and delete every trace. Add a user (omni auth add-user NAME) or an API token (omni auth add-token NAME), "
+                    + "or set OMNI_USERS / OMNI_API_TOKENS; or listen on 127.0.0.1 (the default)", 2);
         }
     }
 

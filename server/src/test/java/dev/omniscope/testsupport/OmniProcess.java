@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 public final class OmniProcess implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("is serving at (http://\\S+)");
 
+    /** How a finished run ended and what it printed. */
+    public record Result(int status, String output) {}
+
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final CompletableFuture<String> url = new CompletableFuture<>();
@@ -83,6 +86,13 @@ public final class OmniProcess implements AutoCloseable {
             throw new IllegalStateException("omni did not exit within " + timeout + ":\n" + output);
         }
         return process.exitValue();
+    }
+
+    /** Writes {@code text} to the process's standard input and closes it. */
+    public void stdin(String text) throws IOException {
+        try (var in = process.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     public long pid() {

@@ -28,14 +28,25 @@ public final class ModuleFiles implements AutoCloseable {
     private final Map<String, Optional<ElfFile>> opened = new HashMap<>();
     private final Path directory;
     private final Path debugRoot;
+    private final boolean fromThisMachine;
 
     public ModuleFiles(Trace trace) throws IOException {
+        this(trace, Files.createTempDirectory("omni-modules"), true);
+    }
+
+    /**
+     * Unpacks into {@code directory} (created if missing, removed by {@link #close()}). With
+     * {@code fromThisMachine} false, a module the trace does not carry is not looked for at its
+     * recorded path on this machine: a server replaying uploaded traces opens only what they carry.
+     */
+    public ModuleFiles(Trace trace, Path directory, boolean fromThisMachine) throws IOException {
         this.trace = trace;
+        this.fromThisMachine = fromThisMachine;
         for (TraceFiles.Module m : ModuleCapture.read(trace, TraceFiles.MODULES, TraceFiles.Modules.class,
                 new TraceFiles.Modules(java.util.List.of())).modules()) {
             carried.put(m.path(), m);
         }
-        directory = Files.createTempDirectory("omni-modules");
+        this.directory = Files.createDirectories(directory);
         debugRoot = directory.resolve("debug");
     }
 
@@ -48,11 +59,13 @@ public final class ModuleFiles implements AutoCloseable {
         try {
             TraceFiles.Module m = carried.get(path);
             if (m == null) {
+                if (!fromThisMachine) return Optional.empty();
                 Path local = Path.of(path);
                 return Files.isRegularFile(local) ? Optional.of(ElfFile.open(local)) : Optional.empty();
             }
             Path file = unpack(m.blob(), directory.resolve("m" + opened.size()));
-            if (m.debugBlob() != null && m.buildId() != null && m.buildId().length() > 2) {
+            // the build-id names a path: only hex digits, so that a hostile trace cannot name another directory
+            if (m.debugBlob() != null && m.buildId() != null && m.buildId().matches("[0-9a-fA-F]{3,128}")) {
                 Path debug = debugRoot.resolve(".build-id").resolve(m.buildId().substring(0, 2))
                         .resolve(m.buildId().substring(2) + ".debug");
                 Files.createDirectories(debug.getParent());

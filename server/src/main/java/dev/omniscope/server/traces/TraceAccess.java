@@ -1,0 +1,55 @@
+package dev.omniscope.server.traces;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import dev.omniscope.server.api.Ids;
+import dev.omniscope.server.api.Problems;
+import dev.omniscope.server.auth.Caller;
+import dev.omniscope.server.shares.ShareRepository;
+
+/**
+ * Who may do what with a trace. Its owner (or anyone, with authentication off) may read and change
+ * it; a share token grants reading that one trace. A trace the caller may not read is answered
+ * exactly as one that does not exist (404), so that ids cannot be probed. Blocking (JDBC).
+ */
+@Component
+public class TraceAccess {
+    private final TraceRepository traces;
+    private final ShareRepository shares;
+
+    public TraceAccess(TraceRepository traces, ShareRepository shares) {
+        this.traces = traces;
+        this.shares = shares;
+    }
+
+    /** The trace, if the caller may read it; else 404. */
+    public TraceRecord readable(Caller caller, String id) {
+        TraceRecord t = find(id);
+        if (caller.owns(t.owner())) return t;
+        if (caller.shareToken() != null && shares.grants(caller.shareToken(), id)) return t;
+        throw Problems.traceNotFound(id);
+    }
+
+    /** The trace, if the caller owns it; 404 if it may not read it, 403 if it reads it through a share link only. */
+    public TraceRecord owned(Caller caller, String id) {
+        TraceRecord t = readable(caller, id);
+        if (!caller.owns(t.owner())) {
+            if (!caller.hasUser()) throw Problems.unauthorized("a share link grants read access only; sign in as the trace's owner to change it");
+            throw Problems.forbidden("a share link grants read access only; only the trace's owner may change it");
+        }
+        return t;
+    }
+
+    /** The caller is a user (not only the holder of a share link), else 401. */
+    public static void requireUser(Caller caller) {
+        if (!caller.hasUser()) throw Problems.unauthorized("a share link opens only its trace; this needs a user's credentials");
+    }
+
+    private TraceRecord find(String id) {
+        if (!Ids.wellFormed(id)) throw Problems.traceNotFound(id);
+        Optional<TraceRecord> t = traces.find(id);
+        return t.orElseThrow(() -> Problems.traceNotFound(id));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.omniscope.server.traces;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import dev.omniscope.common.OmniHome;
+
+/**
+ * The server's files, under {@code omni.server.data-dir} (default {@code $OMNI_HOME/server}):
+ * <pre>
+ * uploads/&lt;random&gt;.partial      an upload being received and checked (never anywhere else)
+ * traces/&lt;id&gt;/trace.omnitrace     an accepted packed trace, read in place (nothing is extracted)
+ * traces/&lt;id&gt;/work/              a job's scratch space, emptied before every attempt
+ * </pre>
+ */
+@Component
+public class TraceDirectories {
+    private final Path root;
+
+    public TraceDirectories(@Value("${omni.server.data-dir:}") String dataDir) {
+        this.root = (dataDir == null || dataDir.isBlank() ? OmniHome.root().resolve("server") : Path.of(dataDir))
+                .toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(uploads());
+            Files.createDirectories(root.resolve("traces"));
+            removeAbandonedUploads();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the server's data directory " + root + " (set OMNI_HOME to a writable directory)", e);
+        }
+    }
+
+    /** Uploads a killed server was receiving (an hour old: not those of another server sharing this directory). */
+    private void removeAbandonedUploads() throws IOException {
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        try (Stream<Path> files = Files.list(uploads())) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".partial")).toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path uploads() {
+        return root.resolve("uploads");
+    }
+
+    /** Only ever called with ids that passed {@code Ids.wellFormed}: they cannot name another directory. */
+    public Path trace(String id) {
+        return root.resolve("traces").resolve(id);
+    }
+
+    public Path packedTrace(String id) {
+        return trace(id).resolve("trace.omnitrace");
+    }
+
+    public Path work(String id) {
+        return trace(id).resolve("work");
+    }
+
+    /** Removes a file or a directory tree if it exists. */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

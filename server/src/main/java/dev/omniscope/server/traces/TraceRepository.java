@@ -1,0 +1,97 @@
+package dev.omniscope.server.traces;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** The {@code traces} table. Blocking (JDBC): call from bounded-elastic or a job thread. */
+@Repository
+public class TraceRepository {
+    private static final String COLUMNS = "id, owner, created_at, status, progress, failure_reason, attempts, file_size, "
+            + "command, executable, recorded_at, event_count, complete, summary::text as summary";
+    private static final RowMapper<TraceRecord> ROW = TraceRepository::map;
+
+    private final JdbcTemplate jdbc;
+
+    public TraceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private static TraceRecord map(ResultSet rs, int n) throws SQLException {
+        return new TraceRecord(rs.getString("id"), rs.getString("owner"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("status"), rs.getInt("progress"), rs.getString("failure_reason"), rs.getInt("attempts"),
+                rs.getLong("file_size"), rs.getString("command"), rs.getString("executable"), rs.getString("recorded_at"),
+                rs.getLong("event_count"), rs.getBoolean("complete"), rs.getString("summary"));
+    }
+
+    public void insert(TraceRecord t) {
+        jdbc.update("insert into traces (id, owner, status, progress, file_size, command, executable, recorded_at, event_count, complete, summary) "
+                        + "values (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+                t.id(), t.owner(), t.status(), t.fileSize(), t.command(), t.executable(), t.recordedAt(), t.eventCount(),
+                t.complete(), t.summaryJson());
+    }
+
+    public Optional<TraceRecord> find(String id) {
+        return jdbc.query("select " + COLUMNS + " from traces where id = ?", ROW, id).stream().findFirst();
+    }
+
+    /**
+     * Newest first; {@code owner} null for every owner; after the position ({@code afterTime}, {@code afterId})
+     * when given (keyset pagination: stable while traces are added).
+     */
+    public List<TraceRecord> list(String owner, Instant afterTime, String afterId, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from traces where true");
+        List<Object> args = new java.util.ArrayList<>();
+        if (owner != null) {
+            sql.append(" and owner = ?");
+            args.add(owner);
+        }
+        if (afterTime != null) {
+            sql.append(" and (created_at, id) < (?, ?)");
+            args.add(Timestamp.from(afterTime));
+            args.add(afterId);
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    public boolean delete(String id) {
+        return jdbc.update("delete from traces where id = ?", id) > 0;
+    }
+
+    /** queued to indexing, counting the attempt; false if the trace is gone or not queued. */
+    public boolean claim(String id) {
+        return jdbc.update("update traces set status = 'indexing', attempts = attempts + 1, progress = 0, failure_reason = null, "
+                + "updated_at = now() where id = ? and status = 'queued'", id) > 0;
+    }
+
+    public void progress(String id, int percent) {
+        jdbc.update("update traces set progress = ?, updated_at = now() where id = ? and status = 'indexing'", percent, id);
+    }
+
+    /** indexing to indexed or failed; false if the trace is gone. */
+    public boolean finish(String id, String status, String failureReason) {
+        return jdbc.update("update traces set status = ?, failure_reason = ?, progress = case when ? = 'indexed' then 100 else progress end, "
+                + "updated_at = now() where id = ? and status = 'indexing'", status, failureReason, status, id) > 0;
+    }
+
+    /**
+     * After a restart: jobs left {@code indexing} by a server that stopped are queued again, or
+     * failed once they have been started {@code maxAttempts} times. Returns the queued ids, oldest first.
+     */
+    public List<String> recover(int maxAttempts) {
+        jdbc.update("update traces set status = 'failed', updated_at = now(), failure_reason = "
+                + "'indexing was interrupted ' || attempts || ' times (the server stopped during it); giving up' "
+                + "where status = 'indexing' and attempts >= ?", maxAttempts);
+        jdbc.update("update traces set status = 'queued', progress = 0, updated_at = now() where status = 'indexing'");
+        return jdbc.queryForList("select id from traces where status = 'queued' order by created_at, id", String.class);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.omniscope.server.traces;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import dev.omniscope.server.api.Problems;
+import dev.omniscope.server.auth.Caller;
+import dev.omniscope.server.jobs.IndexingJobs;
+import dev.omniscope.server.jobs.TraceState;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Listing, reading and deleting traces (uploads are {@code upload.UploadService}). Blocking. */
+@Service
+public class TraceService {
+    private static final Logger log = LoggerFactory.getLogger(TraceService.class);
+    public static final int MAX_LIMIT = 200;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final TraceRepository traces;
+    private final TraceAccess access;
+    private final IndexingJobs jobs;
+    private final TraceDataStore dataStore;
+    private final TraceDirectories directories;
+
+    public TraceService(TraceRepository traces, TraceAccess access, IndexingJobs jobs, TraceDataStore dataStore, TraceDirectories directories) {
+        this.traces = traces;
+        this.access = access;
+        this.jobs = jobs;
+        this.dataStore = dataStore;
+        this.directories = directories;
+    }
+
+    public TraceDocuments.Page list(Caller caller, Integer limit, String cursor) {
+        TraceAccess.requireUser(caller);
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_LIMIT) throw Problems.badRequest("limit must be between 1 and " + MAX_LIMIT + ", not " + n);
+        Instant afterTime = null;
+        String afterId = null;
+        if (cursor != null) {
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+                int dot = decoded.indexOf('.');
+                long micros = Long.parseLong(decoded.substring(0, dot));
+                afterTime = Instant.EPOCH.plusNanos(Math.multiplyExact(micros, 1000L));
+                afterId = decoded.substring(dot + 1);
+            } catch (RuntimeException e) {
+                throw Problems.badRequest("cursor is not one this server gave out (use the 'next' of a previous page)");
+            }
+        }
+        List<TraceRecord> rows = traces.list(caller.seesAll() ? null : caller.user(), afterTime, afterId, n + 1);
+        String next = null;
+        if (rows.size() > n) {
+            rows = rows.subList(0, n);
+            TraceRecord last = rows.get(n - 1);
+            long micros = last.createdAt().getEpochSecond() * 1_000_000L + last.createdAt().getNano() / 1000;
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString((micros + "." + last.id()).getBytes(StandardCharsets.US_ASCII));
+        }
+        return new TraceDocuments.Page(rows.stream().map(TraceDocuments.Brief::of).toList(), next);
+    }
+
+    public TraceDocuments.Detail get(Caller caller, String id) {
+        TraceRecord t = access.readable(caller, id);
+        JsonNode summary;
+        try {
+            summary = JSON.readTree(t.summaryJson());
+        } catch (RuntimeException e) {
+            summary = null;
+        }
+        return new TraceDocuments.Detail(t.id(), t.owner(), t.createdAt(), t.status(), t.progress(), t.failureReason(), t.attempts(),
+                t.command(), t.executable(), t.recordedAt(), t.fileSize(), t.eventCount(), t.complete(), summary,
+                TraceDocuments.Links.of(t.id()));
+    }
+
+    /** The state now, for the events stream; checks access. */
+    public TraceState state(Caller caller, String id) {
+        return TraceState.of(access.readable(caller, id));
+    }
+
+    public Flux<TraceState> watch(TraceState current) {
+        return jobs.watch(current);
+    }
+
+    /** Removes the trace: its job, its derived data, its row (with bookmarks and shares), its files. */
+    public void delete(Caller caller, String id) throws Exception {
+        access.owned(caller, id);
+        try {
+            // a running job stops at its next progress report; it cleans up after itself if that takes longer
+            jobs.cancel(id).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.info("the job of trace {} is still running; it removes its files when it stops", id);
+        }
+        dataStore.delete(id);
+        traces.delete(id);
+        TraceDirectories.deleteRecursively(directories.trace(id));
+        log.info("deleted trace {}", id);
+    }
+}
