@@ -24,7 +24,7 @@ class ReplayProcessor implements TraceProcessor {
              ModuleFiles files = new ModuleFiles(trace, job.workDirectory().resolve("modules"), false)) {
             long total = Math.max(1, job.eventCount());
             Replayer.Result result = new Replayer(trace, ReplayListener.NONE, 0, new ModuleMap(files, m -> { }))
-                    .run(events -> job.progress().report(Math.min(1.0, events / (double) total)));
+                    .run((events, steps) -> job.progress().report(Math.min(1.0, events / (double) total)));
             if (result.ok()) return Outcome.succeeded();
             return Outcome.failed("replay failed: " + result.problem().describe());
         } catch (TraceFormatException e) {
