@@ -46,6 +46,16 @@ public final class TraceBuffers {
     /** The rows of every table at one drain. */
     public record Batch(Blocks blocks, Mem mem, Regs regs, Control control) {}
 
+    /**
+     * The same rows as raw columns: each column's bytes exactly as the emulator laid them out
+     * (little-endian, fixed width), for writers that copy whole columns at once. Control rows,
+     * few and needed one by one, come decoded.
+     */
+    public record RawBatch(int blocks, byte[] blockStep, byte[] blockRip, byte[] blockInsns,
+                           int mem, byte[] memStep, byte[] memRip, byte[] memAddr, byte[] memSize, byte[] memOld, byte[] memNew,
+                           int regs, byte[] regStep, byte[] regId, byte[] regLo, byte[] regHi,
+                           Control control) {}
+
     private final Emulator emu;
 
     TraceBuffers(Emulator emu) {
@@ -61,6 +71,26 @@ public final class TraceBuffers {
         Batch batch = peek();
         Emulator.LIB.omni_emu_trace_clear(emu.handle());
         return batch;
+    }
+
+    /** Copies every table's rows out as raw columns and empties the tables. */
+    public RawBatch drainRaw() {
+        Pointer t = trace();
+        int nb = count(t, TraceLayout.NBLOCKS), nm = count(t, TraceLayout.NMEM);
+        int nr = count(t, TraceLayout.NREGS), nc = count(t, TraceLayout.NCTL);
+        Control control = new Control(longs(t, TraceLayout.CTL_STEP, nc), bytes(t, TraceLayout.CTL_KIND, nc),
+                longs(t, TraceLayout.CTL_RIP, nc), longs(t, TraceLayout.CTL_TARGET, nc),
+                longs(t, TraceLayout.CTL_SP, nc), longs(t, TraceLayout.CTL_ARGS, 6 * nc),
+                longs(t, TraceLayout.CTL_RET, nc));
+        RawBatch raw = new RawBatch(nb, bytes(t, TraceLayout.BLOCK_STEP, 8 * nb), bytes(t, TraceLayout.BLOCK_RIP, 8 * nb),
+                bytes(t, TraceLayout.BLOCK_INSNS, 4 * nb),
+                nm, bytes(t, TraceLayout.MEM_STEP, 8 * nm), bytes(t, TraceLayout.MEM_RIP, 8 * nm),
+                bytes(t, TraceLayout.MEM_ADDR, 8 * nm), bytes(t, TraceLayout.MEM_SIZE, nm),
+                bytes(t, TraceLayout.MEM_OLD, 16 * nm), bytes(t, TraceLayout.MEM_NEW, 16 * nm),
+                nr, bytes(t, TraceLayout.REG_STEP, 8 * nr), bytes(t, TraceLayout.REG_ID, nr),
+                bytes(t, TraceLayout.REG_LO, 8 * nr), bytes(t, TraceLayout.REG_HI, 8 * nr), control);
+        Emulator.LIB.omni_emu_trace_clear(emu.handle());
+        return raw;
     }
 
     /** Copies every table's rows out, leaving them in place. */

@@ -80,7 +80,7 @@ final class AsyncListener implements ReplayListener, AutoCloseable {
     }
 
     @Override
-    public void executed(int pid, int tid, TraceBuffers.Batch batch) {
+    public void executed(int pid, int tid, TraceBuffers.RawBatch batch) {
         submit(() -> target.executed(pid, tid, batch));
     }
 

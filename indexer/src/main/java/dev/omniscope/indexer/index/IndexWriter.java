@@ -90,50 +90,47 @@ final class IndexWriter implements ReplayListener, AutoCloseable {
     // ---- what ran
 
     @Override
-    public void executed(int pid, int tid, TraceBuffers.Batch b) {
+    public void executed(int pid, int tid, TraceBuffers.RawBatch b) {
         try {
-            // Column by column, a batch-sized block at a time: the hot path of indexing.
-            TraceBuffers.Blocks blocks = b.blocks();
+            // Column by column, whole columns copied as bytes: the hot path of indexing.
             TableWriter bw = w(Tables.BLOCKS);
-            for (int from = 0; from < blocks.rows(); ) {
-                int n = Math.min(blocks.rows() - from, TableWriter.BATCH_ROWS);
+            for (int from = 0; from < b.blocks(); ) {
+                int n = Math.min(b.blocks() - from, TableWriter.BATCH_ROWS);
                 int at = bw.reserve(n);
-                bw.longs(0, at, blocks.step(), from, n);
-                bw.constantInt(1, at, pid, n);
-                bw.constantInt(2, at, tid, n);
-                bw.longs(3, at, blocks.rip(), from, n);
-                bw.ints(4, at, blocks.insns(), from, n);
+                bw.raw(0, at, b.blockStep(), 8, from, n);
+                bw.constantIntFast(1, at, pid, n);
+                bw.constantIntFast(2, at, tid, n);
+                bw.raw(3, at, b.blockRip(), 8, from, n);
+                bw.raw(4, at, b.blockInsns(), 4, from, n);
                 bw.commit(n);
                 from += n;
             }
-            TraceBuffers.Mem mem = b.mem();
             TableWriter mw = w(Tables.MEM_WRITES);
-            for (int from = 0; from < mem.rows(); ) {
-                int n = Math.min(mem.rows() - from, TableWriter.BATCH_ROWS);
+            for (int from = 0; from < b.mem(); ) {
+                int n = Math.min(b.mem() - from, TableWriter.BATCH_ROWS);
                 int at = mw.reserve(n);
-                mw.longs(0, at, mem.step(), from, n);
-                mw.constantInt(1, at, pid, n);
-                mw.constantInt(2, at, tid, n);
-                mw.longs(3, at, mem.rip(), from, n);
-                mw.longs(4, at, mem.addr(), from, n);
-                mw.unsignedBytesAsInts(5, at, mem.sizes(), from, n);
-                mw.slottedBytes(6, at, mem.oldBytes(), 16, mem.sizes(), from, n);
-                mw.slottedBytes(7, at, mem.newBytes(), 16, mem.sizes(), from, n);
+                mw.raw(0, at, b.memStep(), 8, from, n);
+                mw.constantIntFast(1, at, pid, n);
+                mw.constantIntFast(2, at, tid, n);
+                mw.raw(3, at, b.memRip(), 8, from, n);
+                mw.raw(4, at, b.memAddr(), 8, from, n);
+                mw.unsignedBytesAsInts(5, at, b.memSize(), from, n);
+                mw.slottedBytes(6, at, b.memOld(), 16, b.memSize(), from, n);
+                mw.slottedBytes(7, at, b.memNew(), 16, b.memSize(), from, n);
                 mw.constantBool(8, at, false, n);
                 mw.commit(n);
                 from += n;
             }
-            TraceBuffers.Regs regs = b.regs();
             TableWriter rw = w(Tables.REG_CHANGES);
-            for (int from = 0; from < regs.rows(); ) {
-                int n = Math.min(regs.rows() - from, TableWriter.BATCH_ROWS);
+            for (int from = 0; from < b.regs(); ) {
+                int n = Math.min(b.regs() - from, TableWriter.BATCH_ROWS);
                 int at = rw.reserve(n);
-                rw.longs(0, at, regs.step(), from, n);
-                rw.constantInt(1, at, pid, n);
-                rw.constantInt(2, at, tid, n);
-                rw.unsignedBytesAsShorts(3, at, regs.id(), from, n);
-                rw.longs(4, at, regs.lo(), from, n);
-                rw.longs(5, at, regs.hi(), from, n);
+                rw.raw(0, at, b.regStep(), 8, from, n);
+                rw.constantIntFast(1, at, pid, n);
+                rw.constantIntFast(2, at, tid, n);
+                rw.unsignedBytesAsShorts(3, at, b.regId(), from, n);
+                rw.raw(4, at, b.regLo(), 8, from, n);
+                rw.raw(5, at, b.regHi(), 8, from, n);
                 rw.commit(n);
                 from += n;
             }

@@ -10,7 +10,11 @@ import java.util.Optional;
 
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -116,6 +120,33 @@ final class TableWriter implements AutoCloseable {
     int reserve(int n) throws IOException {
         if (row + n > BATCH_ROWS) flush();
         return row;
+    }
+
+    /** n fixed-width values copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
+    void raw(int column, int at, byte[] values, int width, int from, int n) {
+        BaseFixedWidthVector v = (BaseFixedWidthVector) vectors[column];
+        v.getDataBuffer().setBytes((long) at * width, values, from * width, (long) n * width);
+        markValid(v, at, n);
+    }
+
+    void constantIntFast(int column, int at, int value, int n) {
+        BaseFixedWidthVector v = (BaseFixedWidthVector) vectors[column];
+        long address = v.getDataBuffer().memoryAddress() + 4L * at;
+        for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, value);
+        markValid(v, at, n);
+    }
+
+    /** Sets the validity bits of rows [at, at+n): whole bytes at once, the ragged ends bit by bit. */
+    private static void markValid(FieldVector v, int at, int n) {
+        ArrowBuf validity = v.getValidityBuffer();
+        int i = at, end = at + n;
+        while (i < end && (i & 7) != 0) BitVectorHelper.setBit(validity, i++);
+        int wholeBytes = (end - i) >>> 3;
+        if (wholeBytes > 0) {
+            validity.setOne(i >>> 3, wholeBytes);
+            i += wholeBytes << 3;
+        }
+        while (i < end) BitVectorHelper.setBit(validity, i++);
     }
 
     void longs(int column, int at, long[] values, int from, int n) {

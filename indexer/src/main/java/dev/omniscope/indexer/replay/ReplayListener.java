@@ -27,7 +27,7 @@ public interface ReplayListener {
     default void taskEnded(long step, int pid, int tid, int waitStatus) {}
 
     /** What the emulator recorded while task (pid, tid) ran: its blocks, stores, register changes, calls and returns. */
-    default void executed(int pid, int tid, TraceBuffers.Batch batch) {}
+    default void executed(int pid, int tid, TraceBuffers.RawBatch batch) {}
 
     /**
      * Bytes the kernel put in memory (system call outputs, signal frames, thread-id words, content

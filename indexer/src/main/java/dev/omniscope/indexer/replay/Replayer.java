@@ -350,7 +350,7 @@ public final class Replayer {
             while (true) {
                 Stop stop = emu.run(0);
                 step = emu.step();
-                if (traceFlags != 0) listener.executed(t.process.pid, t.tid, emu.trace().drain());
+                if (traceFlags != 0) listener.executed(t.process.pid, t.tid, emu.trace().drainRaw());
                 switch (stop.reason()) {
                     case BUFFER_FULL -> { }
                     case SYSCALL, NONDET, FINGERPRINT -> {

@@ -119,18 +119,33 @@ class EmuStopsTest {
     }
 
     @Test
-    void fingerprintIgnoresFlagsOutsideTheMaskButNotTheArithmeticFlags() {
+    void fingerprintComparesNeitherFlagsNorOrigRax() {
+        // x86 leaves flags undefined after many instructions; a CPU and QEMU may disagree on them.
         long[] fp = registersAtIteration(5);
         try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
-            fp[Reg.EFLAGS] ^= 0x200;  // IF: outside 0xCD5
-            fp[Reg.ORIG_RAX] = 12345;  // never compared
+            fp[Reg.EFLAGS] ^= 0x8D5;   // CF, PF, AF, ZF, SF, OF all flipped
+            fp[Reg.ORIG_RAX] = 12345;
             emu.setFingerprint(fp);
             assertThat(emu.run(0).reason()).isEqualTo(Stop.Reason.FINGERPRINT);
         }
         try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
-            fp[Reg.EFLAGS] ^= 0x1;  // CF
+            fp[Reg.RAX] ^= 1;          // a general register: no match, the loop runs to its syscall
             emu.setFingerprint(fp);
             assertThat(emu.run(0).reason()).isEqualTo(Stop.Reason.SYSCALL);
+        }
+    }
+
+    @Test
+    void aFingerprintThatNeverMatchesStopsAtItsHitLimit() {
+        long[] fp = registersAtIteration(5);
+        fp[Reg.RBX] ^= 0x5A5A;         // never true in this loop
+        try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
+            emu.setFingerprint(fp);
+            emu.setFingerprintLimit(3);
+            Stop stop = emu.run(0);
+            assertThat(stop.reason()).isEqualTo(Stop.Reason.LIMIT);
+            assertThat(stop.detail()).isEqualTo(1);
+            assertThat(stop.rip()).isEqualTo(fp[Reg.RIP]);
         }
     }
 
