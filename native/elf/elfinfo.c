@@ -583,12 +583,131 @@ static uint32_t demangle(omni_elf *h, const char *raw) {
     return off;
 }
 
+static Elf_Scn *section_named(Elf *elf, const char *wanted, GElf_Shdr *out) {
+    size_t shstrndx;
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0) return NULL;
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
+        if (!gelf_getshdr(scn, out)) continue;
+        const char *name = elf_strptr(elf, shstrndx, out->sh_name);
+        if (name && strcmp(name, wanted) == 0) return scn;
+    }
+    return NULL;
+}
+
+// Synthetic "name@plt" symbols for the PLT stubs, as objdump and gdb show them: a call through the
+// PLT lands on a stub that no symbol table names. Entry i of .rela.plt is PLT entry i (lazy
+// binding pushes that index): in .plt.sec when the PLT has one (IBT), else after .plt's PLT0.
+// The names are kept in plt_names until load_symbols has interned them.
+static void add_plt_symbols(omni_elf *h, Elf *elf, char ***plt_names, size_t *nplt) {
+    GElf_Shdr rela_sh, plt_sh, sec_sh, dynsym_sh;
+    Elf_Scn *rela = section_named(elf, ".rela.plt", &rela_sh);
+    if (!rela || rela_sh.sh_type != SHT_RELA) return;
+    Elf_Scn *sec = section_named(elf, ".plt.sec", &sec_sh);
+    Elf_Scn *plt = section_named(elf, ".plt", &plt_sh);
+    if (!sec && !plt) return;
+    uint64_t base = sec ? sec_sh.sh_addr : plt_sh.sh_addr + 16;
+    uint64_t limit = sec ? sec_sh.sh_addr + sec_sh.sh_size : plt_sh.sh_addr + plt_sh.sh_size;
+    Elf_Scn *dynsym = elf_getscn(elf, rela_sh.sh_link);
+    if (!dynsym || !gelf_getshdr(dynsym, &dynsym_sh)) return;
+    Elf_Data *relas = elf_getdata(rela, NULL), *syms = elf_getdata(dynsym, NULL);
+    if (!relas || !syms) return;
+    size_t entsize = gelf_fsize(elf, ELF_T_RELA, 1, EV_CURRENT);
+    size_t count = entsize ? relas->d_size / entsize : 0;
+    *plt_names = calloc(count ? count : 1, sizeof **plt_names);
+    if (!*plt_names) {
+        h->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        GElf_Rela r;
+        GElf_Sym sym;
+        uint64_t entry = base + 16 * i;
+        if (entry + 16 > limit) break;
+        if (!gelf_getrela(relas, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_JUMP_SLOT) continue;
+        if (!gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym)) continue;
+        const char *name = elf_strptr(elf, dynsym_sh.sh_link, sym.st_name);
+        if (!name || !*name) continue;
+        char *plt_name = NULL;
+        if (asprintf(&plt_name, "%.*s@plt", (int)strcspn(name, "@"), name) < 0) {
+            h->oom = true;
+            return;
+        }
+        (*plt_names)[(*nplt)++] = plt_name;
+        struct symbol *s = PUSH(h, h->symbols, h->nsymbols, h->capsymbols);
+        if (!s) return;
+        *s = (struct symbol){
+            .raw = plt_name, .value = entry, .size = 16, .kind = OMNI_ELF_SYM_FUNC,
+            .binding = OMNI_ELF_BIND_LOCAL, .defined = 1, .order = (uint32_t)h->nsymbols,
+        };
+    }
+}
+
+// .plt.got stubs ("__cxa_finalize@plt"): each is a `jmp *GOT(%rip)` (after an endbr64 and a bnd
+// prefix when built for IBT) through a GOT slot that .rela.dyn binds to a symbol with GLOB_DAT.
+static void add_plt_got_symbols(omni_elf *h, Elf *elf, char ***plt_names, size_t *nplt) {
+    GElf_Shdr got_sh, rela_sh, dynsym_sh;
+    Elf_Scn *got = section_named(elf, ".plt.got", &got_sh);
+    Elf_Scn *rela = section_named(elf, ".rela.dyn", &rela_sh);
+    if (!got || !rela || got_sh.sh_type != SHT_PROGBITS || rela_sh.sh_type != SHT_RELA) return;
+    Elf_Data *code = elf_getdata(got, NULL), *relas = elf_getdata(rela, NULL);
+    Elf_Scn *dynsym = elf_getscn(elf, rela_sh.sh_link);
+    if (!code || !relas || !dynsym || !gelf_getshdr(dynsym, &dynsym_sh)) return;
+    Elf_Data *syms = elf_getdata(dynsym, NULL);
+    if (!syms) return;
+    size_t entry_size = got_sh.sh_entsize == 16 ? 16 : 8;
+    size_t relsize = gelf_fsize(elf, ELF_T_RELA, 1, EV_CURRENT);
+    size_t nrela = relsize ? relas->d_size / relsize : 0;
+    size_t nentries = code->d_size / entry_size;
+    char **grown = realloc(*plt_names, (*nplt + nentries + 1) * sizeof **plt_names);
+    if (!grown) {
+        h->oom = true;
+        return;
+    }
+    *plt_names = grown;
+    for (size_t e = 0; e < nentries; e++) {
+        const uint8_t *insn = (const uint8_t *)code->d_buf + e * entry_size;
+        size_t at = 0;
+        if (entry_size - at >= 4 && memcmp(insn, "\xf3\x0f\x1e\xfa", 4) == 0) at += 4;  // endbr64
+        if (at < entry_size && insn[at] == 0xf2) at++;                                      // bnd
+        if (at + 6 > entry_size || insn[at] != 0xff || insn[at + 1] != 0x25) continue;      // jmp *rel32(%rip)
+        int32_t disp;
+        memcpy(&disp, insn + at + 2, 4);
+        uint64_t entry = got_sh.sh_addr + e * entry_size;
+        uint64_t slot = entry + at + 6 + (int64_t)disp;
+        for (size_t i = 0; i < nrela; i++) {
+            GElf_Rela r;
+            GElf_Sym sym;
+            if (!gelf_getrela(relas, (int)i, &r) || r.r_offset != slot || GELF_R_TYPE(r.r_info) != R_X86_64_GLOB_DAT) continue;
+            if (!gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym)) break;
+            const char *name = elf_strptr(elf, dynsym_sh.sh_link, sym.st_name);
+            if (!name || !*name) break;
+            char *plt_name = NULL;
+            if (asprintf(&plt_name, "%.*s@plt", (int)strcspn(name, "@"), name) < 0) {
+                h->oom = true;
+                return;
+            }
+            (*plt_names)[(*nplt)++] = plt_name;
+            struct symbol *s = PUSH(h, h->symbols, h->nsymbols, h->capsymbols);
+            if (!s) return;
+            *s = (struct symbol){
+                .raw = plt_name, .value = entry, .size = entry_size, .kind = OMNI_ELF_SYM_FUNC,
+                .binding = OMNI_ELF_BIND_LOCAL, .defined = 1, .order = (uint32_t)h->nsymbols,
+            };
+            break;
+        }
+    }
+}
+
 static int load_symbols(omni_elf *h) {
     if (h->symbols_state) return h->symbols_state;
     pool_add_len(h, &h->symbol_pool, "", 0);
     read_symbol_tables(h, h->elf, SHT_SYMTAB);
     if (h->debug_elf) read_symbol_tables(h, h->debug_elf, SHT_SYMTAB);
     read_symbol_tables(h, h->elf, SHT_DYNSYM);
+    char **plt_names = NULL;
+    size_t nplt = 0;
+    add_plt_symbols(h, h->elf, &plt_names, &nplt);
+    if (!h->oom) add_plt_got_symbols(h, h->elf, &plt_names, &nplt);
     if (h->nsymbols) qsort(h->symbols, h->nsymbols, sizeof *h->symbols, compare_symbols);
     size_t kept = 0;
     for (size_t i = 0; i < h->nsymbols && !h->oom; i++) {
@@ -611,6 +730,8 @@ static int load_symbols(omni_elf *h) {
         uint32_t d = demangle(h, s->raw);
         s->demangled = d ? d : s->name;
     }
+    for (size_t i = 0; i < nplt; i++) free(plt_names[i]);
+    free(plt_names);
     if (h->oom) {
         free(h->symbols);
         free(h->symbol_pool.data);

@@ -96,7 +96,8 @@ public final class ModuleMap {
         return moduleAt(pid, address).flatMap(m -> m.symbols().find(address))
                 .map(h -> {
                     String name = h.symbol().demangled() != null ? h.symbol().demangled() : h.symbol().name();
-                    int version = name.indexOf('@'); // "memcpy@@GLIBC_2.14"
+                    // "memcpy@@GLIBC_2.14", and "malloc@plt": a call through the PLT is a call of malloc
+                    int version = name.indexOf('@');
                     return version > 0 ? name.substring(0, version) : name;
                 }).orElse(null);
     }

@@ -94,7 +94,8 @@ public final class Symbolizer {
             String binding = r.string(r.column("binding"));
             int rank = binding.equals("global") ? 0 : binding.equals("weak") ? 1 : 2; // the most public alias names a place
             String name = demangled != null ? demangled : r.string(r.column("name"));
-            int version = name.indexOf('@'); // "memcpy@@GLIBC_2.14": the version is not part of the name people use
+            // "memcpy@@GLIBC_2.14": the version is not part of the name people use; a PLT stub keeps "@plt".
+            int version = name.endsWith("@plt") ? -1 : name.indexOf('@');
             byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
                     r.i64(r.column("start")), size, version > 0 ? name.substring(0, version) : name, rank});
             return true;
