@@ -1,7 +1,9 @@
 package dev.omniscope.indexer.query;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -82,11 +84,16 @@ public final class History {
 
     private History() {}
 
-    /** The CLI's history: one scan of mem_writes.arrow. */
+    /**
+     * The CLI's history: one scan of mem_writes.arrow for the writes overlapping the range, then
+     * those writes in step order (the file is in step order but for the results of system calls
+     * that blocked while other tasks ran, which come when the call returned: docs/index-format.md).
+     */
     public static void run(IndexTables index, MemoryView memory, Symbolizer symbols, Query q, Consumer<HistoryEntry> out)
             throws IOException {
         long start = q.address(), end = q.address() + q.length();
         Tracker tracker = new Tracker(memory, symbols, start, q.length());
+        List<Write> writes = new ArrayList<>();
         index.scanBatches(Tables.MEM_WRITES, row -> {
             int cStep = row.column("step"), cPid = row.column("pid"), cTid = row.column("tid"), cRip = row.column("rip"),
                     cAddr = row.column("addr"), cSize = row.column("size"), cOld = row.column("old"), cNew = row.column("new"),
@@ -102,15 +109,18 @@ public final class History {
                 int size = row.i32(cSize);
                 if (Long.compareUnsigned(a + size, start) <= 0) continue;
                 long step = steps.get(i);
-                if (q.to() != null && step > q.to()) return false;
+                if (q.to() != null && step > q.to()) continue;
                 int pid = row.i32(cPid);
                 if (q.pid() != null && pid != q.pid()) continue;
-                Write w = new Write(step, pid, row.i32(cTid), row.i64(cRip), a, size, row.bytes(cOld), row.bytes(cNew), row.bool(cKernel));
-                HistoryEntry e = tracker.apply(w, q.from() == null || step >= q.from());
-                if (e != null) out.accept(e);
+                writes.add(new Write(step, pid, row.i32(cTid), row.i64(cRip), a, size, row.bytes(cOld), row.bytes(cNew), row.bool(cKernel)));
             }
             return true;
         });
+        writes.sort(java.util.Comparator.comparingLong(Write::step)); // stable: a step's writes keep their order
+        for (Write w : writes) {
+            HistoryEntry e = tracker.apply(w, q.from() == null || w.step() >= q.from());
+            if (e != null) out.accept(e);
+        }
     }
 
     public static String hex(long value) {

@@ -197,7 +197,11 @@ public final class Locator {
         return found[0];
     }
 
-    /** The last value of each register of {@code tid} before {@code step}: [value, high half]. */
+    /**
+     * The last value of each register of {@code tid} before {@code step}: [value, high half]. A
+     * thread's rows are in step order (the table as a whole is not quite: see docs/index-format.md),
+     * so the scan stops at the thread's first row at or after the step.
+     */
     private static Map<Integer, long[]> registers(IndexTables index, int tid, long step) throws IOException {
         Map<Integer, long[]> regs = new TreeMap<>();
         index.scanBatches(Tables.REG_CHANGES, row -> {
@@ -205,9 +209,9 @@ public final class Locator {
             int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
             int n = row.batchRows();
             for (int i = 0; i < n; i++) {
-                if (steps.get(i) >= step) return false;
                 IndexTables.at(row, i);
                 if (row.i32(cTid) != tid) continue;
+                if (steps.get(i) >= step) return false;
                 regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi)});
             }
             return true;

@@ -89,10 +89,15 @@ public final class MemoryView {
         });
     }
 
-    /** Writes from a scan of mem_writes.arrow (rows are in step order): one pass up to {@code before}. */
+    /**
+     * Writes from a scan of mem_writes.arrow. Rows are in step order but for the results of system
+     * calls that blocked while other tasks ran (docs/index-format.md): those come when the call
+     * returned, so the scan reads the whole file and the writes are applied in step order.
+     */
     public static WriteLog arrowWrites(IndexTables index) {
         return (pid, address, length, since, before, visitor) -> {
             long end = address + length;
+            List<Object[]> found = new ArrayList<>();
             index.scanBatches(Tables.MEM_WRITES, row -> {
                 int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
                 var steps = row.longVector(cStep);
@@ -100,17 +105,18 @@ public final class MemoryView {
                 int n = row.batchRows();
                 for (int i = 0; i < n; i++) {
                     long s = steps.get(i);
-                    if (s >= before) return false;
-                    if (s < since) continue;
+                    if (s >= before || s < since) continue;
                     long a = addrs.get(i);
                     // rows are at most 64 bytes long
                     if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, address) <= 0) continue;
                     IndexTables.at(row, i);
                     if (row.i32(cPid) != pid) continue;
-                    visitor.write(s, a, row.bytes(cNew));
+                    found.add(new Object[] {s, a, row.bytes(cNew)});
                 }
                 return true;
             });
+            found.sort(java.util.Comparator.comparingLong(w -> (Long) w[0])); // stable: a step's writes keep their order
+            for (Object[] w : found) visitor.write((Long) w[0], (Long) w[1], (byte[]) w[2]);
         };
     }
 
