@@ -97,18 +97,24 @@ public class IndexLoader {
         boolean attached = false;
         try (IndexTables index = IndexTables.open(directory)) {
             long rows = 0;
+            StringBuilder tables = new StringBuilder();
             for (Tables t : Tables.values()) {
                 if (!Files.isRegularFile(directory.resolve(t.fileName()))) throw new IOException("the index has no " + t.fileName());
-                rows += loadTable(index, t, load, traceKey, timeline, n -> {
+                long tableStarted = System.nanoTime();
+                long taken = loadTable(index, t, load, traceKey, timeline, n -> {
                     done[0] += n;
                     progress.rows(done[0], Math.max(1, total));
                 });
+                rows += taken;
+                long ms = (System.nanoTime() - tableStarted) / 1_000_000;
+                if (ms >= 100) tables.append(String.format(", %s %,d rows %,d ms", t.tableName(), taken, ms));
             }
             progress.rows(done[0], Math.max(1, total)); // the last chance to cancel: after this the load is visible
             long millis = (System.nanoTime() - started) / 1_000_000;
             attach(traceId, traceKey, load, summary, timeline.build(), millis);
             attached = true;
-            log.info("loaded the index of trace {}: {} rows in {} ms (load {})", traceId, rows, millis, load);
+            log.info("loaded the index of trace {}: {} rows ({} index rows) in {} ms (load {}{})", traceId, rows, rowsInIndex, millis, load,
+                    tables);
             return new Loaded(load, rows, millis);
         } finally {
             if (!attached) dropLoad(load);
