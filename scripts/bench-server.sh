@@ -11,8 +11,8 @@
 #    waits until it is indexed: the job replays it into Arrow tables and loads them (COPY into
 #    fresh tables, indexes, attach). Prints the replay and load times, the rows and the rates, and
 #    the per-table load times from the server's log.
-# 3. Runs scripts/HistoryBench.java: N closed-loop clients, 10 s of warm-up then S s measured, for
-#    each workload below; prints requests per second and latency p50/p95/p99 (ms):
+# 3. Runs scripts/HistoryBench.java: N closed-loop clients, 10 s of warm-up (30 s for the first: the
+#    JIT) then S s measured, for each workload below; prints requests per second and latency p50/p95/p99 (ms):
 #      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
 #      sink-1000  the same, 1000 entries (the default page)
 #      range-64   64 bytes around sink (several (addr, size) pairs merged), 100 entries from R
@@ -77,6 +77,7 @@ omni record -o "$WORK/trace" -- "$PROGRAM" "$ITERATIONS" >"$WORK/record.log" 2>&
 omni pack "$WORK/trace" -o "$WORK/trace.omnitrace" >>"$WORK/record.log" 2>&1
 
 echo "## starting omni serve" >&2
+: >"$WORK/serve.log"
 omni serve --port 0 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 URL=
@@ -123,12 +124,12 @@ run() {
   echo
   echo "### $1 ($CLIENTS clients, ${SECONDS_PER_RUN} s)"
   echo
-  java "$ROOT/scripts/HistoryBench.java" "$2" "$CLIENTS" 10 "$SECONDS_PER_RUN" "$STEPS"
+  java "$ROOT/scripts/HistoryBench.java" "$2" "$CLIENTS" "${3:-10}" "$SECONDS_PER_RUN" "$STEPS"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 echo
 echo "## History queries"
-run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FROM%"
+run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FROM%" 30
 run "sink-1000: ?symbol=sink&limit=1000&from=R" "$H?symbol=sink&limit=1000&from=%FROM%"
 LOW=$(python3 -c "print(hex(int('$ADDR', 16) - 32))")
 run "range-64: ?addr=$LOW&len=64&limit=100&from=R" "$H?addr=$LOW&len=64&limit=100&from=%FROM%"

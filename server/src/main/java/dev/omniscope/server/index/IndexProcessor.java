@@ -25,7 +25,7 @@ import dev.omniscope.trace.TraceFormatException;
 @Component
 public class IndexProcessor implements TraceProcessor {
     /** The share of the progress bar the replay takes; loading takes the rest. */
-    static final double REPLAY = 0.6;
+    static final double REPLAY = 0.35;
 
     private final IndexLoader loader;
     private final JdbcTemplate jdbc;

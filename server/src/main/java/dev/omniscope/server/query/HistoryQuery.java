@@ -37,8 +37,7 @@ final class HistoryQuery {
     static QueryDocuments.HistoryPage page(TraceIndex t, long address, int length, String symbol, Integer pid, Long from, Long to,
                                            int limit, long[] after) throws IOException {
         String table = t.table(Tables.MEM_WRITES);
-        long lo = PgWriteLog.low(address), hi = PgWriteLog.high(address, length);
-        List<long[]> pairs = t.jdbc.query(PgWriteLog.pairs(table), (rs, n) -> new long[] {rs.getLong(1), rs.getInt(2)}, lo, hi, hi, address);
+        List<long[]> pairs = t.pairsNear(address, length);
         List<HistoryEntry> entries = new ArrayList<>();
         if (pairs.isEmpty()) return new QueryDocuments.HistoryPage(History.hex(address), length, symbol, entries, null);
 
@@ -66,7 +65,12 @@ final class HistoryQuery {
         }
         String sql;
         List<Object> args = new ArrayList<>();
-        if (pairs.size() <= MERGE_BRANCHES) {
+        if (pairs.size() == 1) {
+            sql = "select " + COLUMNS + " from " + table + " m where m.addr = ? and m.size = ?" + common + " order by m.step, m.seq limit ?";
+            args.add(pairs.get(0)[0]);
+            args.add((int) pairs.get(0)[1]);
+            args.addAll(commonArgs);
+        } else if (pairs.size() <= MERGE_BRANCHES) {
             StringJoiner union = new StringJoiner(" union all ", "select * from (", ") u order by step, seq limit ?");
             for (long[] p : pairs) {
                 union.add("(select " + COLUMNS + " from " + table + " m where m.addr = ? and m.size = ?" + common
@@ -81,8 +85,8 @@ final class HistoryQuery {
             sql = "select w.* from unnest(?::bigint[], ?::integer[]) p(addr, size) cross join lateral (select " + COLUMNS + " from "
                     + table + " m where m.addr = p.addr and m.size = p.size" + common + " order by m.step, m.seq limit ?) w "
                     + "order by w.step, w.seq limit ?";
-            args.add(arrayLiteral(pairs, 0));
-            args.add(arrayLiteral(pairs, 1));
+            args.add(PgWriteLog.arrayLiteral(pairs, 0));
+            args.add(PgWriteLog.arrayLiteral(pairs, 1));
             args.addAll(commonArgs);
             args.add(limit + 1);
         }
@@ -115,7 +119,7 @@ final class HistoryQuery {
         return t.jdbc.query("select w.* from unnest(?::bigint[], ?::integer[]) p(addr, size) cross join lateral (select " + COLUMNS
                         + " from " + table + " m where m.addr = p.addr and m.size = p.size and m.step = ? and m.seq < ? and m.pid = ?) w "
                         + "order by w.seq",
-                (rs, n) -> row(rs), arrayLiteral(pairs, 0), arrayLiteral(pairs, 1), step, seq, pid);
+                (rs, n) -> row(rs), PgWriteLog.arrayLiteral(pairs, 0), PgWriteLog.arrayLiteral(pairs, 1), step, seq, pid);
     }
 
     private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -123,12 +127,5 @@ final class HistoryQuery {
         History.Write w = new History.Write(r.i64(STEP), r.i32(PID), r.i32(TID), r.i64(RIP), r.i64(ADDR), r.i32(SIZE), r.bytes(OLD),
                 r.bytes(NEW), r.bool(KERNEL));
         return new Row(w, rs.getLong(Tables.MEM_WRITES.columns().size() + 1));
-    }
-
-    /** A PostgreSQL array literal of one field of the pairs. */
-    private static String arrayLiteral(List<long[]> pairs, int field) {
-        StringJoiner j = new StringJoiner(",", "{", "}");
-        for (long[] p : pairs) j.add(Long.toString(p[field]));
-        return j.toString();
     }
 }

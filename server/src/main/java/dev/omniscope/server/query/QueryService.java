@@ -55,8 +55,7 @@ public class QueryService {
 
     /** The trace's index state, if the caller may read it and an index is loaded; else 404 or 409. */
     private IndexRecord indexed(Caller caller, String id) {
-        access.readable(caller, id);
-        IndexRecord r = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
+        IndexRecord r = access.readableIndex(caller, id);
         if (r.loaded()) return r;
         String why = switch (r.status()) {
             case "queued" -> "is queued for indexing";

@@ -53,7 +53,7 @@ public final class TraceIndex {
         try {
             TableSource tables = this::scan;
             this.symbols = Symbolizer.load(tables);
-            this.memory = new MemoryView(tables, trace::openBlob, new PgWriteLog(jdbc, table(Tables.MEM_WRITES)));
+            this.memory = new MemoryView(tables, trace::openBlob, new PgWriteLog(jdbc, table(Tables.MEM_WRITES), this::pairsNear));
             this.tasks = Locator.tasks(tables);
             this.moments = new PgMoments(this);
             scan(Tables.SOURCES, r -> {
@@ -81,6 +81,36 @@ public final class TraceIndex {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    /** (lo, hi) to the (addr, size) pairs of mem_writes between: the index never changes, so they are kept. */
+    private final Map<String, List<long[]>> pairs = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<long[]>> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    /**
+     * The distinct (addr, size) of writes that can overlap [address, address + length) (rows are
+     * at most 64 bytes: they start in (address - 64, address + length) and must reach address).
+     */
+    List<long[]> pairsNear(long address, int length) {
+        long lo = PgWriteLog.low(address), hi = PgWriteLog.high(address, length);
+        String key = lo + ":" + hi;
+        List<long[]> all;
+        synchronized (pairs) {
+            all = pairs.get(key);
+        }
+        if (all == null) {
+            all = jdbc.query(PgWriteLog.pairs(table(Tables.MEM_WRITES)), (rs, n) -> new long[] {rs.getLong(1), rs.getInt(2)}, lo, hi, hi);
+            synchronized (pairs) {
+                pairs.put(key, all);
+            }
+        }
+        List<long[]> near = new ArrayList<>();
+        for (long[] p : all) if (p[0] + p[1] > address) near.add(p);
+        return near;
     }
 
     private volatile List<String> functionNames;
