@@ -78,7 +78,8 @@ omni pack "$WORK/trace" -o "$WORK/trace.omnitrace" >>"$WORK/record.log" 2>&1
 
 echo "## starting omni serve" >&2
 : >"$WORK/serve.log"
-omni serve --port 0 >"$WORK/serve.log" 2>&1 &
+# java itself in the background (not through the function), so that $! is the server's pid
+java --add-opens=java.base/java.nio=ALL-UNNAMED ${OMNI_JAVA_OPTS:-} -jar "$JAR" serve --port 0 >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 URL=
 for _ in $(seq 1 180); do
