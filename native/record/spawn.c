@@ -119,6 +119,19 @@ int omni_spawn(const char *path, char *const argv[], char *const envp[], int fla
     }
     out->first_stop = status;
 
+    if (WIFSTOPPED(status) && (status >> 8) == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
+        // execve failed in the child, which reported errno on the pipe and is now stopped at its
+        // exit (PTRACE_O_TRACEEXIT): collect the errno, then let it go.
+        int err = 0;
+        ssize_t n = read(report[0], &err, sizeof err);
+        close(report[0]);
+        // A task stopped at its exit event is not woken by SIGKILL: resume it to finish exiting.
+        ptrace(PTRACE_CONT, pid, 0, 0);
+        while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
+        }
+        out->exec_errno = n == (ssize_t)sizeof err ? err : ECHILD;
+        return -out->exec_errno;
+    }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
         // execve failed in the child: it reported errno on the pipe before exiting.
         int err = 0;

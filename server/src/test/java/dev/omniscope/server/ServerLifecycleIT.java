@@ -111,10 +111,17 @@ class ServerLifecycleIT {
         }
         try (OmniProcess server = OmniProcess.start(home, Map.of(), "serve", "--port", "0")) {
             String url = server.awaitServing(Duration.ofSeconds(90));
-            JsonNode doc = awaitFinished(url, id, Duration.ofMinutes(4));
+            // the job runs again from the start: the replay (about 20 s here) and the load into PostgreSQL (about 40 s), on a shared machine
+            JsonNode doc = awaitFinished(url, id, Duration.ofMinutes(10));
             assertThat(doc.get("status").asString()).as(doc.toString()).isEqualTo("indexed");
             assertThat(doc.get("attempts").asInt()).isEqualTo(2);
             assertThat(doc.get("progress").asInt()).isEqualTo(100);
+            // the interrupted load left nothing in the way: the index of the second attempt answers
+            assertThat(doc.get("index").get("complete").asBoolean()).isTrue();
+            assertThat(doc.get("index").get("rows").get("mem_writes").asLong()).isGreaterThan(11_000_000L);
+            HttpResponse<String> history = get(url + "/api/traces/" + id + "/memory/history?symbol=sink&limit=2", null);
+            assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+            assertThat(Trace.json().readTree(history.body()).get("entries").size()).isEqualTo(2);
             server.terminate();
             server.awaitExit(Duration.ofSeconds(30));
         }

@@ -6,10 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 
+
+import dev.omniscope.trace.EventStreamReader;
+import dev.omniscope.trace.EventStreamWriter;
 import dev.omniscope.trace.PackedTrace;
 import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceEvent;
 
 /**
  * Real traces for server tests, recorded once per test JVM with the built jar
@@ -61,15 +66,7 @@ public final class TestTraces {
     public static synchronized Path truncatedRecording(String program) throws Exception {
         Path file = ROOT.resolve(program + "-truncated.omnitrace");
         if (Files.isRegularFile(file)) return file;
-        Path copy = ROOT.resolve(program + "-truncated");
-        Path source = recorded(program);
-        try (var walk = Files.walk(source)) {
-            for (Path p : walk.toList()) {
-                Path target = copy.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
+        Path copy = copyOf(program, program + "-truncated");
         Path events = copy.resolve(Trace.EVENTS);
         long size = Files.size(events);
         try (var channel = java.nio.channels.FileChannel.open(events, java.nio.file.StandardOpenOption.WRITE)) {
@@ -79,6 +76,49 @@ public final class TestTraces {
             PackedTrace.write(t.storage(), file);
         }
         return file;
+    }
+
+    /**
+     * A copy of a recording whose first write(2) now claims file descriptor 42, packed: a valid
+     * upload whose replay diverges at that call (after everything before it ran).
+     */
+    public static synchronized Path divergingRecording(String program) throws Exception {
+        Path file = ROOT.resolve(program + "-diverging.omnitrace");
+        if (Files.isRegularFile(file)) return file;
+        Path copy = copyOf(program, program + "-diverging");
+        Path events = copy.resolve(Trace.EVENTS);
+        Path altered = ROOT.resolve(program + "-diverging.events");
+        try (Trace t = Trace.open(copy); EventStreamReader in = t.events(); EventStreamWriter out = new EventStreamWriter(altered)) {
+            boolean done = false;
+            for (Iterator<TraceEvent> it = in; it.hasNext(); ) {
+                TraceEvent e = it.next();
+                if (!done && e instanceof TraceEvent.SyscallEnter enter && enter.number() == 1) {
+                    long[] args = enter.args().clone();
+                    args[0] = 42;
+                    e = new TraceEvent.SyscallEnter(enter.tid(), enter.number(), args, enter.rip());
+                    done = true;
+                }
+                out.append(e);
+            }
+        }
+        Files.move(altered, events, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (Trace t = Trace.open(copy)) {
+            PackedTrace.write(t.storage(), file);
+        }
+        return file;
+    }
+
+    private static Path copyOf(String program, String name) throws Exception {
+        Path copy = ROOT.resolve(name);
+        Path source = recorded(program);
+        try (var walk = Files.walk(source)) {
+            for (Path p : walk.toList()) {
+                Path target = copy.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return copy;
     }
 
     /** Writes a ustar archive: entries are (name, type flag, content bytes or string). */

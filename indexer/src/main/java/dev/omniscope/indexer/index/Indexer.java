@@ -53,6 +53,15 @@ public final class Indexer {
     }
 
     public static IndexSummary index(Trace trace, Path out, Progress progress) throws IOException {
+        return index(trace, out, null, progress);
+    }
+
+    /**
+     * Indexes with the trace's modules unpacked into {@code modules} (null: a temporary directory,
+     * and modules the trace does not carry are looked for on this machine at their recorded path).
+     * A server passes its job's directory: it opens only what the trace carries.
+     */
+    public static IndexSummary index(Trace trace, Path out, Path modules, Progress progress) throws IOException {
         long started = System.nanoTime();
         long total = countEvents(trace);
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
@@ -60,7 +69,7 @@ public final class Indexer {
         Files.createDirectories(partial);
         IndexSummary summary;
         try (BufferAllocator allocator = new RootAllocator();
-             ModuleFiles files = new ModuleFiles(trace)) {
+             ModuleFiles files = modules == null ? new ModuleFiles(trace) : new ModuleFiles(trace, modules, false)) {
             IndexWriter writer = new IndexWriter(partial, allocator);
             Replayer.Result result;
             try (writer) {

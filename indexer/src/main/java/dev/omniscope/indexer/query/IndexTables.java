@@ -32,9 +32,9 @@ import dev.omniscope.trace.TraceFormatException;
  * An index directory opened for reading: its summary and its tables, scanned batch by batch (one
  * batch in memory at a time). Queries build on {@link #scan}.
  */
-public final class IndexTables implements AutoCloseable {
+public final class IndexTables implements TableSource, AutoCloseable {
     /** One row of a batch being scanned, with typed column access by name. */
-    public static final class Row {
+    public static final class Row implements TableRow {
         private final Tables table;
         private VectorSchemaRoot root;
         private final FieldVector[] byColumn;
@@ -51,43 +51,43 @@ public final class IndexTables implements AutoCloseable {
         }
 
         /** The column's position, to look it up once and read many rows with the positional getters. */
+        @Override
         public int column(String name) {
             return table.column(name);
         }
 
+        @Override
         public long i64(int column) {
             return ((BigIntVector) byColumn[column]).get(index);
         }
 
+        @Override
         public int i32(int column) {
             return ((IntVector) byColumn[column]).get(index);
         }
 
+        @Override
         public int i16(int column) {
             return ((SmallIntVector) byColumn[column]).get(index);
         }
 
+        @Override
         public boolean bool(int column) {
             return ((BitVector) byColumn[column]).get(index) != 0;
         }
 
+        @Override
         public boolean isNull(int column) {
             return byColumn[column].isNull(index);
         }
 
-        public Long nullableI64(int column) {
-            return isNull(column) ? null : i64(column);
-        }
-
-        public Integer nullableI32(int column) {
-            return isNull(column) ? null : i32(column);
-        }
-
+        @Override
         public String string(int column) {
             if (isNull(column)) return null;
             return new String(((VarCharVector) byColumn[column]).get(index), StandardCharsets.UTF_8);
         }
 
+        @Override
         public byte[] bytes(int column) {
             return ((VarBinaryVector) byColumn[column]).get(index);
         }
@@ -145,7 +145,8 @@ public final class IndexTables implements AutoCloseable {
     }
 
     /** Visits every row of a table in file order. */
-    public void scan(Tables table, Visitor visitor) throws IOException {
+    @Override
+    public void scan(Tables table, TableSource.Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             Row row = new Row(table);

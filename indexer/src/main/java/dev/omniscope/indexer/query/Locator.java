@@ -26,19 +26,81 @@ public final class Locator {
 
     private Locator() {}
 
-    private record Block(long step, int pid, int tid, long rip, int instructions) {}
+    /** A block of the blocks table: {@code instructions} steps from {@code step}, starting at {@code rip}. */
+    public record Block(long step, int pid, int tid, long rip, int instructions) {}
+
+    /** A call open at a step (a calls row, with what a frame shows). */
+    public record OpenCall(int depth, long callStep, String function, long callSite, List<String> args) {}
+
+    /** A task's lifetime per program, from the tasks table: which process a thread belongs to when. */
+    public record Task(int tid, int pid, long startStep, Long endStep) {}
+
+    /**
+     * What the index answers about a moment. The CLI's implementation scans the Arrow files
+     * ({@link #arrow}); the server's looks rows up in PostgreSQL. {@link #locate} builds the
+     * document from these answers, the same way for both.
+     */
+    public interface Moments {
+        /** Steps in the index: it covers [0, instructions). */
+        long instructions();
+
+        /** The block whose instructions include {@code step}, or null. */
+        Block blockAt(long step) throws IOException;
+
+        /** The last value of each register (id) of {@code tid} before {@code step}: [value, high half]. */
+        Map<Integer, long[]> registers(int tid, long step) throws IOException;
+
+        /** The process of {@code tid} at {@code step}, or -1. */
+        int pidOf(int tid, long step) throws IOException;
+
+        /** The calls of {@code tid} with call_step < step and (return_step null or ≥ step), in any order. */
+        List<OpenCall> openCalls(int tid, long step) throws IOException;
+    }
+
+    /** The tasks table's rows, for {@link #pidOf(List, int, long)}. */
+    public static List<Task> tasks(TableSource tables) throws IOException {
+        List<Task> tasks = new ArrayList<>();
+        tables.scan(Tables.TASKS, r -> {
+            tasks.add(new Task(r.i32(r.column("tid")), r.i32(r.column("pid")), r.i64(r.column("start_step")),
+                    r.nullableI64(r.column("end_step"))));
+            return true;
+        });
+        return tasks;
+    }
+
+    /** The process of {@code tid} at {@code step} (the last tasks row of that thread live then), or -1. */
+    public static int pidOf(List<Task> tasks, int tid, long step) {
+        int pid = -1;
+        for (Task t : tasks) {
+            if (t.tid() == tid && t.startStep() < step && (t.endStep() == null || step <= t.endStep() + 1)) pid = t.pid();
+        }
+        return pid;
+    }
+
+    /** A calls row as an open call. */
+    public static OpenCall openCall(TableRow r) {
+        List<String> args = new ArrayList<>();
+        for (int a = 0; a < 6; a++) args.add(History.hex(r.i64(r.column("arg" + a))));
+        return new OpenCall(r.i32(r.column("depth")), r.i64(r.column("call_step")), r.string(r.column("function")),
+                r.i64(r.column("call_site")), args);
+    }
 
     public static Location locate(IndexTables index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
-        long end = index.summary().instructions();
+        return locate(arrow(index), memory, symbols, step, tid);
+    }
+
+    public static Location locate(Moments index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
+        long end = index.instructions();
         if (step < 0 || step >= Math.max(end, 1)) {
             throw new NotFound("step " + step + " is outside the trace (steps 0 to " + Math.max(end - 1, 0) + ")");
         }
-        Block running = blockAt(index, step);
+        Block running = index.blockAt(step);
         int task = tid != null ? tid : running != null ? running.tid() : -1;
         if (task < 0) throw new NotFound("no task runs at step " + step);
-        Map<Integer, long[]> regs = registers(index, task, step);
+        Map<Integer, long[]> regs = index.registers(task, step);
         if (regs.isEmpty()) throw new NotFound("task " + task + " does not exist at step " + step);
-        int pid = pidOf(index, task, step);
+        int pid = index.pidOf(task, step);
+        if (pid < 0) throw new NotFound("task " + task + " does not exist at step " + step);
         boolean isRunning = running != null && running.tid() == task;
         List<Location.Instruction> listing = new ArrayList<>();
         long rip;
@@ -61,8 +123,55 @@ public final class Locator {
         }
         if (regs.containsKey(MXCSR)) named.put("mxcsr", History.hex(regs.get(MXCSR)[0]));
         Symbolizer.Place place = symbols.place(pid, rip, step);
+        List<Location.Frame> frames = new ArrayList<>();
+        for (OpenCall c : index.openCalls(task, step)) {
+            Symbolizer.Place at = symbols.place(pid, c.callSite(), c.callStep());
+            frames.add(new Location.Frame(c.depth(), c.callStep(), c.function(), History.hex(c.callSite()),
+                    at.function(), at.file(), at.line(), c.args()));
+        }
+        frames.sort(Comparator.comparingLong(Location.Frame::callStep));
         return new Location(step, pid, task, isRunning, History.hex(rip), place.function(), place.file(), place.line(),
-                listing, named, stack(index, symbols, pid, task, step));
+                listing, named, frames);
+    }
+
+    /** The CLI's answers: scans of the Arrow files. */
+    public static Moments arrow(IndexTables index) throws IOException {
+        List<Task> tasks = tasks(index);
+        return new Moments() {
+            @Override
+            public long instructions() {
+                return index.summary().instructions();
+            }
+
+            @Override
+            public Block blockAt(long step) throws IOException {
+                return Locator.blockAt(index, step);
+            }
+
+            @Override
+            public Map<Integer, long[]> registers(int tid, long step) throws IOException {
+                return Locator.registers(index, tid, step);
+            }
+
+            @Override
+            public int pidOf(int tid, long step) {
+                return Locator.pidOf(tasks, tid, step);
+            }
+
+            @Override
+            public List<OpenCall> openCalls(int tid, long step) throws IOException {
+                List<OpenCall> open = new ArrayList<>();
+                index.scan(Tables.CALLS, r -> {
+                    if (r.i32(r.column("tid")) != tid) return true;
+                    long call = r.i64(r.column("call_step"));
+                    Long ret = r.nullableI64(r.column("return_step"));
+                    if (call >= step || (ret != null && ret < step)) return true;
+                    open.add(openCall(r));
+                    return true;
+                });
+                return open;
+            }
+        };
     }
 
     /** The block whose instructions include {@code step} (blocks are in step order). */
@@ -88,7 +197,11 @@ public final class Locator {
         return found[0];
     }
 
-    /** The last value of each register of {@code tid} before {@code step}: [value, high half]. */
+    /**
+     * The last value of each register of {@code tid} before {@code step}: [value, high half]. A
+     * thread's rows are in step order (the table as a whole is not quite: see docs/index-format.md),
+     * so the scan stops at the thread's first row at or after the step.
+     */
     private static Map<Integer, long[]> registers(IndexTables index, int tid, long step) throws IOException {
         Map<Integer, long[]> regs = new TreeMap<>();
         index.scanBatches(Tables.REG_CHANGES, row -> {
@@ -96,27 +209,14 @@ public final class Locator {
             int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
             int n = row.batchRows();
             for (int i = 0; i < n; i++) {
-                if (steps.get(i) >= step) return false;
                 IndexTables.at(row, i);
                 if (row.i32(cTid) != tid) continue;
+                if (steps.get(i) >= step) return false;
                 regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi)});
             }
             return true;
         });
         return regs;
-    }
-
-    private static int pidOf(IndexTables index, int tid, long step) throws IOException {
-        int[] pid = {-1};
-        index.scan(Tables.TASKS, r -> {
-            Long endStep = r.nullableI64(r.column("end_step"));
-            if (r.i32(r.column("tid")) == tid && r.i64(r.column("start_step")) < step && (endStep == null || step <= endStep + 1)) {
-                pid[0] = r.i32(r.column("pid"));
-            }
-            return true;
-        });
-        if (pid[0] < 0) throw new NotFound("task " + tid + " does not exist at step " + step);
-        return pid[0];
     }
 
     /** Decodes the running block up to the instruction at {@code step} and a few after; returns its rip. */
@@ -146,25 +246,5 @@ public final class Locator {
             out.add(new Location.Instruction(History.hex(address + offset), d.text(), address + offset == rip));
             offset += d.length();
         }
-    }
-
-    /** The calls of {@code tid} open at {@code step}, outermost first. */
-    private static List<Location.Frame> stack(IndexTables index, Symbolizer symbols, int pid, int tid, long step) throws IOException {
-        List<Location.Frame> frames = new ArrayList<>();
-        index.scan(Tables.CALLS, r -> {
-            if (r.i32(r.column("tid")) != tid) return true;
-            long call = r.i64(r.column("call_step"));
-            Long ret = r.nullableI64(r.column("return_step"));
-            if (call >= step || (ret != null && ret < step)) return true;
-            List<String> args = new ArrayList<>();
-            for (int a = 0; a < 6; a++) args.add(History.hex(r.i64(r.column("arg" + a))));
-            long site = r.i64(r.column("call_site"));
-            Symbolizer.Place at = symbols.place(pid, site, call);
-            frames.add(new Location.Frame(r.i32(r.column("depth")), call, r.string(r.column("function")), History.hex(site),
-                    at.function(), at.file(), at.line(), args));
-            return true;
-        });
-        frames.sort(Comparator.comparingLong(Location.Frame::callStep));
-        return frames;
     }
 }

@@ -14,7 +14,11 @@ import dev.omniscope.trace.Trace;
  * A process's memory at any step, from the index: for each byte, the region live at that step
  * gives where its content began (a blob of the trace, zeros, or the parent's memory at a fork),
  * and the last write since then (by an instruction or the kernel) before the step gives its value.
- * Reading costs one scan of mem_writes (the server does this with an index lookup instead).
+ *
+ * <p>The writes come from a {@link WriteLog}: the CLI's scans mem_writes in its Arrow file
+ * ({@link #arrowWrites}); the server's looks up the last write of each (address, size) in
+ * PostgreSQL. Everything else (regions, origins, which writes count) is this class, for both.
+ * Thread-safe once built.
  */
 public final class MemoryView {
     /** Bytes read, and which of them were mapped at that step. */
@@ -33,8 +37,31 @@ public final class MemoryView {
         }
     }
 
-    private final IndexTables index;
-    private final Trace trace;
+    /** Receives writes, in the order they were made. */
+    @FunctionalInterface
+    public interface WriteVisitor {
+        void write(long step, long address, byte[] bytes);
+    }
+
+    /** Where the writes to memory come from. */
+    @FunctionalInterface
+    public interface WriteLog {
+        /**
+         * Visits, in the order they were made (step, then table order), writes of {@code pid}
+         * overlapping [address, address + length) with {@code since} ≤ step < {@code before}: at
+         * least, for every byte, the last such write covering it (earlier ones may be left out).
+         */
+        void writes(int pid, long address, int length, long since, long before, WriteVisitor visitor) throws IOException;
+    }
+
+    /** Where blob contents come from: the trace. */
+    @FunctionalInterface
+    public interface Blobs {
+        InputStream open(String hash) throws IOException;
+    }
+
+    private final WriteLog writes;
+    private final Blobs blobs;
     private final List<Region> regions = new ArrayList<>();
     private final Map<String, byte[]> blobCache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -43,10 +70,16 @@ public final class MemoryView {
         }
     };
 
+    /** The CLI's view: regions and writes from the index's Arrow files, blobs from the trace. */
     public MemoryView(IndexTables index, Trace trace) throws IOException {
-        this.index = index;
-        this.trace = trace;
-        index.scan(Tables.REGIONS, r -> {
+        this(index, trace::openBlob, arrowWrites(index));
+    }
+
+    /** Regions from {@code tables}, writes from {@code writes}, blobs from {@code blobs}. */
+    public MemoryView(TableSource tables, Blobs blobs, WriteLog writes) throws IOException {
+        this.writes = writes;
+        this.blobs = blobs;
+        tables.scan(Tables.REGIONS, r -> {
             Long to = r.nullableI64(r.column("to_step"));
             regions.add(new Region(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")), r.i32(r.column("prot")),
                     r.string(r.column("path")), r.string(r.column("origin")), r.string(r.column("blob")), r.i64(r.column("blob_offset")),
@@ -54,6 +87,37 @@ public final class MemoryView {
                     r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to));
             return true;
         });
+    }
+
+    /**
+     * Writes from a scan of mem_writes.arrow. Rows are in step order but for the results of system
+     * calls that blocked while other tasks ran (docs/index-format.md): those come when the call
+     * returned, so the scan reads the whole file and the writes are applied in step order.
+     */
+    public static WriteLog arrowWrites(IndexTables index) {
+        return (pid, address, length, since, before, visitor) -> {
+            long end = address + length;
+            List<Object[]> found = new ArrayList<>();
+            index.scanBatches(Tables.MEM_WRITES, row -> {
+                int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
+                var steps = row.longVector(cStep);
+                var addrs = row.longVector(cAddr);
+                int n = row.batchRows();
+                for (int i = 0; i < n; i++) {
+                    long s = steps.get(i);
+                    if (s >= before || s < since) continue;
+                    long a = addrs.get(i);
+                    // rows are at most 64 bytes long
+                    if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, address) <= 0) continue;
+                    IndexTables.at(row, i);
+                    if (row.i32(cPid) != pid) continue;
+                    found.add(new Object[] {s, a, row.bytes(cNew)});
+                }
+                return true;
+            });
+            found.sort(java.util.Comparator.comparingLong(w -> (Long) w[0])); // stable: a step's writes keep their order
+            for (Object[] w : found) visitor.write((Long) w[0], (Long) w[1], (byte[]) w[2]);
+        };
     }
 
     /** The region of {@code pid} live at {@code step} covering {@code address}, or null. */
@@ -71,26 +135,14 @@ public final class MemoryView {
         boolean[] mapped = new boolean[length];
         long[] since = new long[length];
         base(pid, address, length, step, data, mapped, since);
-        long end = address + length;
-        index.scanBatches(Tables.MEM_WRITES, row -> {
-            int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
-            var steps = row.longVector(cStep);
-            var addrs = row.longVector(cAddr);
-            int n = row.batchRows();
-            for (int i = 0; i < n; i++) {
-                long s = steps.get(i);
-                if (s >= step) return false; // rows are in step order
-                long a = addrs.get(i);
-                if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 16 + 64, address) < 0) continue;
-                IndexTables.at(row, i);
-                if (row.i32(cPid) != pid) continue;
-                byte[] bytes = row.bytes(cNew);
-                for (int k = 0; k < bytes.length; k++) {
-                    long at = a + k - address;
-                    if (at >= 0 && at < length && mapped[(int) at] && s >= since[(int) at]) data[(int) at] = bytes[k];
-                }
+        long from = Long.MAX_VALUE;
+        for (int i = 0; i < length; i++) if (mapped[i]) from = Math.min(from, since[i]);
+        if (from == Long.MAX_VALUE) return new Bytes(data, mapped); // nothing mapped
+        writes.writes(pid, address, length, from, step, (s, a, bytes) -> {
+            for (int k = 0; k < bytes.length; k++) {
+                long at = a + k - address;
+                if (at >= 0 && at < length && mapped[(int) at] && s >= since[(int) at]) data[(int) at] = bytes[k];
             }
-            return true;
         });
         return new Bytes(data, mapped);
     }
@@ -129,12 +181,14 @@ public final class MemoryView {
     }
 
     private byte[] blob(String hash) throws IOException {
-        byte[] cached = blobCache.get(hash);
-        if (cached != null) return cached;
-        try (InputStream in = trace.openBlob(hash)) {
-            byte[] all = in.readAllBytes();
-            blobCache.put(hash, all);
-            return all;
+        synchronized (blobCache) {
+            byte[] cached = blobCache.get(hash);
+            if (cached != null) return cached;
+            try (InputStream in = blobs.open(hash)) {
+                byte[] all = in.readAllBytes();
+                blobCache.put(hash, all);
+                return all;
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class Symbolizer {
 
     private Symbolizer() {}
 
-    public static Symbolizer load(IndexTables index) throws IOException {
+    public static Symbolizer load(TableSource index) throws IOException {
         Symbolizer s = new Symbolizer();
         index.scan(Tables.TASKS, r -> {
             s.programs.add(r.string(r.column("program")));
@@ -84,7 +84,7 @@ public final class Symbolizer {
         return s;
     }
 
-    private static void loadSymbols(IndexTables index, Symbolizer s) throws IOException {
+    private static void loadSymbols(TableSource index, Symbolizer s) throws IOException {
         Map<Integer, List<Object[]>> byModule = new HashMap<>();
         index.scan(Tables.SYMBOLS, r -> {
             String kind = r.string(r.column("kind"));
@@ -121,7 +121,7 @@ public final class Symbolizer {
         });
     }
 
-    private static void loadLines(IndexTables index, Symbolizer s) throws IOException {
+    private static void loadLines(TableSource index, Symbolizer s) throws IOException {
         Map<Integer, List<Object[]>> byModule = new HashMap<>();
         index.scan(Tables.LINES, r -> {
             byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
@@ -249,6 +249,36 @@ public final class Symbolizer {
         Map<Long, Variable> byAddress = new java.util.LinkedHashMap<>();
         for (Variable v : found) byAddress.merge(v.address(), v, (a, b) -> a.type() != null ? a : b);
         return new ArrayList<>(byAddress.values());
+    }
+
+    /** A function or variable found by name: what {@link #search} lists. */
+    public record Symbol(String name, String kind, long address, long size, String type, String module) {}
+
+    /**
+     * Functions (sized function symbols) and variables (as {@link #variables}) whose name, or
+     * unscoped name, starts with {@code prefix}: the recorded programs' own first, then by name and
+     * address; one entry per kind, name and address. At most {@code limit}.
+     */
+    public List<Symbol> search(String prefix, int limit) {
+        List<Symbol> found = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Variable v : variables) {
+            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
+            if ((v.name().startsWith(prefix) || unscoped.startsWith(prefix)) && seen.add("v" + v.name() + "@" + v.address())) {
+                found.add(new Symbol(v.name(), "variable", v.address(), v.size(), v.type(), v.module()));
+            }
+        }
+        for (Module m : modules.values()) {
+            for (int i = 0; i < m.symName.length; i++) {
+                String name = m.symName[i];
+                if (name.startsWith(prefix) && seen.add("f" + name + "@" + m.symStart[i])) {
+                    found.add(new Symbol(name, "function", m.symStart[i], m.symSize[i], null, m.path));
+                }
+            }
+        }
+        found.sort(java.util.Comparator.<Symbol>comparingInt(s -> programs.contains(s.module()) ? 0 : 1)
+                .thenComparing(Symbol::name).thenComparing(Symbol::address, Long::compareUnsigned).thenComparing(Symbol::kind));
+        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
     }
 
     /** Every source file a module's lines name, for listing. */

@@ -69,6 +69,9 @@ public final class Indexed {
     public static Omni.Run omni(String maxHeap, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                // omni.jar carries a logging backend; this test classpath has only slf4j-api, whose
+                // "no providers" warning would otherwise open every error message
+                "-Dslf4j.internal.verbosity=ERROR",
                 "-Domni.native.dir=" + System.getProperty("omni.native.dir"),
                 "-Domni.home=" + System.getProperty("omni.home"),
                 "-cp", System.getProperty("java.class.path"), IndexMain.class.getName()));

@@ -35,10 +35,14 @@ class TraceeSpawnerTest {
         assertThat(tracer.find()).isTrue();
         assertThat(Path.of("/proc/self/task/" + tracer.group(1))).exists();
 
-        // Resumed, it runs to its own end and its exit status comes back through waitpid.
+        // Resumed, it runs to its own end: it stops once more as it exits (PTRACE_O_TRACEEXIT), then its
+        // exit status comes back through waitpid.
         RecordNative lib = NativeLibraries.load(RecordNative.class, "omnirecord");
         assertThat(lib.omni_ptrace(RecordNative.PTRACE_CONT, tracee.pid(), 0, 0)).isZero();
         int[] st = new int[1];
+        assertThat(libc.waitpid(tracee.pid(), st, LibC.__WALL)).isEqualTo(tracee.pid());
+        assertThat(new WaitStatus(st[0])).hasToString("stopped by signal 5 (ptrace event 6)");
+        assertThat(lib.omni_ptrace(RecordNative.PTRACE_CONT, tracee.pid(), 0, 0)).isZero();
         assertThat(libc.waitpid(tracee.pid(), st, LibC.__WALL)).isEqualTo(tracee.pid());
         assertThat(new WaitStatus(st[0])).hasToString("exited with status 7");
 

@@ -35,6 +35,11 @@ public final class Problems {
         return of(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
     }
 
+    /** The trace exists but has no loaded index to answer from (queued, indexing, or failed before loading). */
+    public static ErrorResponseException notIndexed(String detail) {
+        return of(HttpStatus.CONFLICT, "not-indexed", "Not indexed", detail);
+    }
+
     public static ErrorResponseException forbidden(String detail) {
         return of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
     }

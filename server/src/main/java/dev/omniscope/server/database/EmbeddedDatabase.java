@@ -77,6 +77,13 @@ public final class EmbeddedDatabase implements DatabaseSource {
                     .setPort(freePort())
                     .setServerConfig("fsync", "on")  // the data is the user's; zonky turns fsync off for tests
                     .setServerConfig("max_connections", "60")
+                    // Index loads COPY into tables created in the same transaction: with minimal WAL those rows
+                    // are written once (the table is synced at commit) rather than also to the WAL; nothing
+                    // replicates from an embedded database. Room for a large load between checkpoints.
+                    .setServerConfig("wal_level", "minimal")
+                    .setServerConfig("max_wal_senders", "0")
+                    .setServerConfig("max_wal_size", "4GB")
+                    .setServerConfig("shared_buffers", "256MB")
                     .setOutputRedirector(redirect)
                     .setErrorRedirector(redirect)
                     .setPGStartupWait(Duration.ofSeconds(60))

@@ -32,6 +32,18 @@ public class TraceAccess {
         throw Problems.traceNotFound(id);
     }
 
+    /**
+     * The trace's index state, if the caller may read the trace; else 404, as {@link #readable}.
+     * One light query (the query API's hot path): the row's summary is not read.
+     */
+    public IndexRecord readableIndex(Caller caller, String id) {
+        if (!Ids.wellFormed(id)) throw Problems.traceNotFound(id);
+        IndexRecord t = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
+        if (caller.owns(t.owner())) return t;
+        if (caller.shareToken() != null && shares.grants(caller.shareToken(), id)) return t;
+        throw Problems.traceNotFound(id);
+    }
+
     /** The trace, if the caller owns it; 404 if it may not read it, 403 if it reads it through a share link only. */
     public TraceRecord owned(Caller caller, String id) {
         TraceRecord t = readable(caller, id);

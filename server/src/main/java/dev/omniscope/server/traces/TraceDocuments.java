@@ -38,7 +38,16 @@ public final class TraceDocuments {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Detail(String id, String owner, Instant createdAt, String status, int progress, String failureReason,
                          int attempts, String command, String executable, String recordedAt, long fileSize, long eventCount,
-                         boolean complete, JsonNode summary, Links links) {}
+                         boolean complete, JsonNode summary, Index index, Links links) {}
+
+    /**
+     * The trace's loaded index (null until one is loaded): the steps it covers ([0, instructions)),
+     * whether the replay reached the end and if not where and why it stopped, rows per table,
+     * how long the replay and the load took.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Index(long instructions, boolean complete, JsonNode problem, JsonNode rows, Long indexMillis, Long loadMillis,
+                        Instant loadedAt) {}
 
     /** A page of traces; {@code next} is the cursor of the following page, null on the last. */
     @JsonInclude(JsonInclude.Include.ALWAYS)

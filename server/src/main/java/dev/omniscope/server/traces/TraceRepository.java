@@ -31,6 +31,20 @@ public class TraceRepository {
                 rs.getLong("event_count"), rs.getBoolean("complete"), rs.getString("summary"));
     }
 
+    /** The trace's index state (whether one is loaded, what it covers). */
+    public Optional<IndexRecord> index(String id) {
+        return jdbc.query("select id, owner, status, progress, failure_reason, trace_key, index_load, loaded_at, instructions, index_complete, "
+                + "index_problem::text, index_rows::text, index_millis, load_millis from traces where id = ?", (rs, n) -> new IndexRecord(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getLong(6), (Long) rs.getObject(7),
+                rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(), (Long) rs.getObject(9), (Boolean) rs.getObject(10),
+                rs.getString(11), rs.getString(12), (Long) rs.getObject(13), (Long) rs.getObject(14)), id).stream().findFirst();
+    }
+
+    /** The trace's timeline (see index.Timeline), as stored JSON; null when no index is loaded. */
+    public String timelineJson(String id) {
+        return jdbc.query("select index_timeline::text from traces where id = ?", rs -> rs.next() ? rs.getString(1) : null, id);
+    }
+
     public void insert(TraceRecord t) {
         jdbc.update("insert into traces (id, owner, status, progress, file_size, command, executable, recorded_at, event_count, complete, summary) "
                         + "values (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?::jsonb)",

@@ -74,9 +74,16 @@ public class TraceService {
         } catch (RuntimeException e) {
             summary = null;
         }
+        TraceDocuments.Index index = traces.index(id).filter(IndexRecord::loaded).map(i -> new TraceDocuments.Index(
+                i.instructions() == null ? 0 : i.instructions(), Boolean.TRUE.equals(i.complete()), tree(i.problemJson()), tree(i.rowsJson()),
+                i.indexMillis(), i.loadMillis(), i.loadedAt())).orElse(null);
         return new TraceDocuments.Detail(t.id(), t.owner(), t.createdAt(), t.status(), t.progress(), t.failureReason(), t.attempts(),
-                t.command(), t.executable(), t.recordedAt(), t.fileSize(), t.eventCount(), t.complete(), summary,
+                t.command(), t.executable(), t.recordedAt(), t.fileSize(), t.eventCount(), t.complete(), summary, index,
                 TraceDocuments.Links.of(t.id()));
+    }
+
+    private static JsonNode tree(String json) {
+        return json == null ? null : JSON.readTree(json);
     }
 
     /** The state now, for the events stream; checks access. */

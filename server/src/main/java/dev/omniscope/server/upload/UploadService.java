@@ -97,17 +97,24 @@ public class UploadService {
         }
     }
 
-    /** Streams the part named {@code file} into {@code target}; the other parts are drained. Its size. */
+    /**
+     * Streams the part named {@code file} into {@code target}; the other parts are drained. Its
+     * size. A refusal found in the middle (a second part named file) is raised once the whole body
+     * is read, so that the connection can carry the client's next request; only a body too large
+     * is refused before its end (with {@code Connection: close}).
+     */
     private Mono<Long> receive(Flux<PartEvent> parts, Path target, long max) {
         AtomicLong size = new AtomicLong();
         AtomicBoolean seen = new AtomicBoolean();
+        AtomicReference<UploadRefused> refused = new AtomicReference<>();
         return parts.windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
                     PartEvent event = first.get();
                     if (event instanceof FilePartEvent file && "file".equals(file.name())) {
                         if (!seen.compareAndSet(false, true)) {
-                            return events.doOnNext(e -> DataBufferUtils.release(e.content()))
-                                    .then(Mono.error(new UploadRefused(HttpStatus.BAD_REQUEST, "bad-request", "the request has more than one part named 'file'")));
+                            refused.compareAndSet(null, new UploadRefused(HttpStatus.BAD_REQUEST, "bad-request",
+                                    "the request has more than one part named 'file'"));
+                            return events.doOnNext(e -> DataBufferUtils.release(e.content())).then();
                         }
                         Flux<DataBuffer> content = events.map(PartEvent::content).map(buffer -> {
                             if (size.addAndGet(buffer.readableByteCount()) > max) {
@@ -121,7 +128,7 @@ public class UploadService {
                     if (event == null) return events.then();
                     return events.doOnNext(e -> DataBufferUtils.release(e.content())).then();
                 }))
-                .then(Mono.defer(() -> seen.get() ? Mono.just(size.get())
+                .then(Mono.defer(() -> refused.get() != null ? Mono.<Long>error(refused.get()) : seen.get() ? Mono.just(size.get())
                         : Mono.error(new UploadRefused(HttpStatus.BAD_REQUEST, "missing-file",
                                 "no part named 'file': send the packed trace as multipart/form-data field 'file' (curl -F file=@trace.omnitrace)"))));
     }

@@ -205,6 +205,27 @@ class AuthIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void queriesFollowTheTraceAccessRules() {
+        String[] paths = {"/memory/history?symbol=counter", "/memory?addr=0x1000&len=8&step=1", "/registers?step=1", "/steps/1",
+            "/calls", "/syscalls", "/symbols?q=c", "/timeline", "/sources/nope.c"};
+        Map<String, Object> created = web.post().uri("/api/traces/" + alices + "/shares").headers(ALICE).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String token = (String) created.get("token");
+        for (String path : paths) {
+            int expected = path.startsWith("/sources") ? 404 : 200;
+            web.get().uri("/api/traces/" + alices + path).headers(ALICE).exchange().expectStatus().isEqualTo(expected);
+            web.get().uri("/api/traces/" + alices + path).headers(share(token)).exchange().expectStatus().isEqualTo(expected);
+            web.get().uri("/api/traces/" + alices + path).exchange().expectStatus().isUnauthorized();
+            web.get().uri("/api/traces/" + alices + path).headers(BOB).exchange().expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.detail").isEqualTo("no trace " + alices);
+            web.get().uri("/api/traces/" + alicesOther + path).headers(share(token)).exchange().expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.detail").isEqualTo("no trace " + alicesOther);
+        }
+        web.delete().uri("/api/traces/" + alices + "/shares/" + created.get("id")).headers(ALICE).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void ownersDeleteTheirOwnTraces() throws Exception {
         String id = uploaded(web, TestTraces.packed("counter"), BOB);
         web.delete().uri("/api/traces/" + id).headers(ALICE).exchange().expectStatus().isNotFound();

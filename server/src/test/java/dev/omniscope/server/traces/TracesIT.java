@@ -249,8 +249,8 @@ class TracesIT {
     }
 
     @Test
-    void theSchemaIsAtVersion2() throws Exception {
-        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(2);
+    void theSchemaIsAtVersion4() throws Exception {
+        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(4);
     }
 
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# bench-server.sh: how fast the server loads an index into PostgreSQL, and how fast it answers
+# "when did this value change" on a trace of more than ten million memory writes.
+#
+# Usage: scripts/bench-server.sh [--clients N] [--seconds S] [--iterations I]
+#        (defaults 32 clients, 30 s per workload, 11500000 iterations; docs/performance.md, "Server")
+#
+# 1. Records native/build/tests/loop100m I (one store to the global `sink` per iteration: about
+#    11.5 million memory writes and 100 million instructions by default) and packs it.
+# 2. Starts `omni serve` (embedded PostgreSQL, a fresh OMNI_HOME), uploads the trace with curl and
+#    waits until it is indexed: the job replays it into Arrow tables and loads them (COPY into
+#    fresh tables, indexes, attach). Prints the replay and load times, the rows and the rates, and
+#    the per-table load times from the server's log.
+# 3. Runs scripts/HistoryBench.java: N closed-loop clients, 10 s of warm-up (30 s for the first: the
+#    JIT) then S s measured, for each workload below; prints requests per second and latency p50/p95/p99 (ms):
+#      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
+#      sink-1000  the same, 1000 entries (the default page)
+#      range-64   64 bytes around sink (several (addr, size) pairs merged), 100 entries from R
+#      memory     memory at a random step: 256 bytes around sink (?addr=&len=256&step=R)
+#
+# Needs: a build (`mvn -B -ntp -q -DskipTests package`: server/target/omni.jar and
+# native/build/tests/loop100m), java 17, curl, python3 (reads JSON), GNU date. Installs nothing.
+# Everything it writes goes under one temporary directory (OMNI_HOME too), removed at the end:
+# the embedded database needs about 4.5 GB there for the default trace (TMPDIR moves it).
+set -euo pipefail
+
+CLIENTS=32
+SECONDS_PER_RUN=30
+ITERATIONS=11500000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --iterations) ITERATIONS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-server: unknown argument '$1' (see $0 --help)" >&2; exit 2 ;;
+  esac
+done
+for v in "$CLIENTS" "$SECONDS_PER_RUN" "$ITERATIONS"; do
+  case "$v" in ''|*[!0-9]*|0) echo "bench-server: numbers must be positive integers, not '$v'" >&2; exit 2 ;; esac
+done
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+JAR="$ROOT/server/target/omni.jar"
+PROGRAM="$ROOT/native/build/tests/loop100m"
+problems=()
+command -v java >/dev/null 2>&1 || problems+=("java (Debian: apt-get install openjdk-17-jdk-headless)")
+command -v curl >/dev/null 2>&1 || problems+=("curl (Debian: apt-get install curl)")
+command -v python3 >/dev/null 2>&1 || problems+=("python3 (Debian: apt-get install python3)")
+if [ ! -f "$JAR" ] || [ ! -x "$PROGRAM" ]; then problems+=("a build: cd $ROOT && mvn -B -ntp -q -DskipTests package"); fi
+if [ ${#problems[@]} -gt 0 ]; then
+  echo "bench-server: missing:" >&2
+  printf '  %s\n' "${problems[@]}" >&2
+  exit 1
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/omni-bench-server.XXXXXX")"
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+export OMNI_HOME="$WORK/omni-home"
+omni() { java --add-opens=java.base/java.nio=ALL-UNNAMED ${OMNI_JAVA_OPTS:-} -jar "$JAR" "$@"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+echo "# bench-server $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "## recording loop100m $ITERATIONS" >&2
+omni record -o "$WORK/trace" -- "$PROGRAM" "$ITERATIONS" >"$WORK/record.log" 2>&1
+omni pack "$WORK/trace" -o "$WORK/trace.omnitrace" >>"$WORK/record.log" 2>&1
+
+echo "## starting omni serve" >&2
+: >"$WORK/serve.log"
+# java itself in the background (not through the function), so that $! is the server's pid
+java --add-opens=java.base/java.nio=ALL-UNNAMED ${OMNI_JAVA_OPTS:-} -jar "$JAR" serve --port 0 >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+URL=
+for _ in $(seq 1 180); do
+  URL=$(grep -o 'is serving at http://[^ ]*' "$WORK/serve.log" | head -1 | sed 's/is serving at //') || true
+  [ -n "$URL" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+  sleep 1
+done
+[ -n "$URL" ] || { echo "bench-server: omni serve did not start" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+
+echo "## uploading and indexing" >&2
+ID=$(curl -sf -F "file=@$WORK/trace.omnitrace" "$URL/api/traces" | json "d['id']")
+while true; do
+  STATUS=$(curl -sf "$URL/api/traces/$ID" | json "d['status']")
+  [ "$STATUS" = indexed ] && break
+  if [ "$STATUS" = failed ]; then curl -s "$URL/api/traces/$ID" >&2; exit 1; fi
+  sleep 2
+done
+DOC=$(curl -sf "$URL/api/traces/$ID")
+INSTRUCTIONS=$(echo "$DOC" | json "d['index']['instructions']")
+WRITES=$(echo "$DOC" | json "d['index']['rows']['mem_writes']")
+INDEX_ROWS=$(echo "$DOC" | json "sum(d['index']['rows'].values())")
+REPLAY_MS=$(echo "$DOC" | json "d['index']['indexMillis']")
+LOAD_MS=$(echo "$DOC" | json "d['index']['loadMillis']")
+LOADED=$(grep -o 'loaded the index of trace [^ ]*: [0-9]* rows' "$WORK/serve.log" | grep -o '[0-9]* rows' | cut -d' ' -f1)
+echo
+echo "## Loading"
+echo
+echo "trace: $INSTRUCTIONS instructions, $WRITES memory writes, $INDEX_ROWS rows in the index's tables"
+echo "replay into Arrow: $REPLAY_MS ms; load into PostgreSQL: $LOAD_MS ms"
+python3 - "$INDEX_ROWS" "$LOADED" "$LOAD_MS" "$WRITES" <<'EOF'
+import sys
+index_rows, pg_rows, ms, writes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+print(f"PostgreSQL rows: {pg_rows:,} (reg_changes packed into runs); "
+      f"{pg_rows / ms * 1000:,.0f} rows/s loaded, {index_rows / ms * 1000:,.0f} index rows/s")
+EOF
+grep -o 'loaded the index of trace .*' "$WORK/serve.log" | sed 's/^/server log: /'
+
+ADDR=$(curl -sf "$URL/api/traces/$ID/symbols?q=sink" | json "d['symbols'][0]['addr']")
+STEPS=$((INSTRUCTIONS))
+H="$URL/api/traces/$ID/memory/history"
+run() {
+  echo
+  echo "### $1 ($CLIENTS clients, ${SECONDS_PER_RUN} s)"
+  echo
+  java "$ROOT/scripts/HistoryBench.java" "$2" "$CLIENTS" "${3:-10}" "$SECONDS_PER_RUN" "$STEPS"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+echo
+echo "## History queries"
+run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FROM%" 30
+run "sink-1000: ?symbol=sink&limit=1000&from=R" "$H?symbol=sink&limit=1000&from=%FROM%"
+LOW=$(python3 -c "print(hex(int('$ADDR', 16) - 32))")
+run "range-64: ?addr=$LOW&len=64&limit=100&from=R" "$H?addr=$LOW&len=64&limit=100&from=%FROM%"
+run "memory: /memory?addr=$LOW&len=256&step=R" "$URL/api/traces/$ID/memory?addr=$LOW&len=256&step=%FROM%"
+echo
+echo "# database size: $(du -sh "$OMNI_HOME/db" | cut -f1)"

@@ -1,0 +1,62 @@
+package dev.omniscope.server.index;
+
+import java.nio.file.Path;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.omniscope.indexer.index.IndexSummary;
+import dev.omniscope.indexer.index.Indexer;
+import dev.omniscope.server.jobs.TraceProcessor;
+import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceFormatException;
+
+/**
+ * An indexing job's work: {@code omni index} of the packed trace into the job's work directory
+ * (the replay with every table on; modules unpacked there, never this machine's files), then
+ * the index loaded into PostgreSQL ({@link IndexLoader}). Progress: the replay's events over the
+ * trace's, then rows loaded over the index's.
+ *
+ * <p>A replay that stops early (a divergence, an instruction the emulator cannot execute, a trace
+ * cut short) still leaves an index of everything up to that step. It is loaded, so that people
+ * can see what ran up to the problem, and the job then fails with the replay's reason: the trace
+ * is {@code failed}, and its index answers queries over the steps it covers.
+ */
+@Component
+public class IndexProcessor implements TraceProcessor {
+    /** The share of the progress bar the replay takes; loading takes the rest. */
+    static final double REPLAY = 0.35;
+
+    private final IndexLoader loader;
+    private final JdbcTemplate jdbc;
+
+    public IndexProcessor(IndexLoader loader, JdbcTemplate jdbc) {
+        this.loader = loader;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Outcome process(Job job) throws Exception {
+        Long key = jdbc.query("select trace_key from traces where id = ?", rs -> rs.next() ? rs.getLong(1) : null, job.traceId());
+        if (key == null) return Outcome.failed("the trace was deleted");
+        IndexSummary summary;
+        Path index = job.workDirectory().resolve("index");
+        try (Trace trace = Trace.open(job.packedTrace())) {
+            summary = Indexer.index(trace, index, job.workDirectory().resolve("modules"),
+                    (events, total, steps) -> job.progress().report(REPLAY * Math.min(1.0, events / (double) Math.max(1, total))));
+        } catch (TraceFormatException e) {
+            return Outcome.failed("the trace cannot be read: " + e.getMessage().replace(job.packedTrace().toString(), "the trace"));
+        }
+        job.progress().report(REPLAY);
+        try {
+            loader.load(job.traceId(), key, index, summary,
+                    (done, total) -> job.progress().report(REPLAY + (1 - REPLAY) * Math.min(1.0, done / (double) total)));
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e;
+        } catch (Exception e) {
+            return Outcome.failed("loading the index failed: " + e.getMessage());
+        }
+        if (summary.complete()) return Outcome.succeeded();
+        return Outcome.failed("replay failed: " + summary.problem().message());
+    }
+}

@@ -1,0 +1,160 @@
+package dev.omniscope.server.query;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.omniscope.indexer.query.Location;
+import dev.omniscope.server.api.Blocking;
+import dev.omniscope.server.auth.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Mono;
+
+/**
+ * The query API over a trace's loaded index: memory history, memory, registers, moments, calls,
+ * system calls, symbols, sources, the timeline. Parameters are taken as strings and checked by
+ * {@link QueryService} (every mistake a 400 naming the parameter).
+ */
+@RestController
+@RequestMapping("/api/traces/{id}")
+@Tag(name = "queries", description = "The execution of an indexed trace: data-flow history, memory, registers, calls, system calls, "
+        + "symbols, sources. 409 while the trace has no loaded index.")
+class QueryController {
+    private static final String STEP = "a step: the number of instructions retired before the moment (state before that instruction)";
+    private static final String ADDR = "an address: 0x and hex digits (or decimal)";
+    private static final String LIMIT = "page size, 1 to 10000 (default 1000)";
+    private static final String CURSOR = "the `next` of the previous page";
+
+    private final QueryService queries;
+
+    QueryController(QueryService queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/memory/history")
+    @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order",
+            description = "The documents of `omni history --json`: step, pid, tid, rip, function, file, line, addr, size, old, new, "
+                    + "after (the whole range after the write), kernel. Give `symbol`, or `addr` and `len`.")
+    @ApiResponse(responseCode = "200", description = "a page of writes")
+    @ApiResponse(responseCode = "400", description = "a bad parameter (the detail names it), an ambiguous symbol, an unknown pid, a step outside the trace")
+    @ApiResponse(responseCode = "404", description = "no such trace, or no variable of that name")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index (queued, indexing, or failed before loading)")
+    Mono<QueryDocuments.HistoryPage> history(Caller caller, @PathVariable String id,
+                                             @Parameter(description = "a global or static variable (or sized data symbol)") @RequestParam(required = false) String symbol,
+                                             @Parameter(description = ADDR) @RequestParam(required = false) String addr,
+                                             @Parameter(description = "bytes, 1 to 4096") @RequestParam(required = false) String len,
+                                             @Parameter(description = "only this process") @RequestParam(required = false) String pid,
+                                             @Parameter(description = "only writes at or after this step") @RequestParam(required = false) String from,
+                                             @Parameter(description = "only writes at or before this step") @RequestParam(required = false) String to,
+                                             @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
+                                             @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
+        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, limit, cursor));
+    }
+
+    @GetMapping("/memory")
+    @Operation(summary = "Memory of a process as it was at a step",
+            description = "From the last writes before the step, else the content the region began with (a blob of the trace, "
+                    + "zeros, or for a forked child the parent's memory at the fork). `bytes` is hex; unmapped bytes read 00 and are "
+                    + "listed in `unmapped`.")
+    @ApiResponse(responseCode = "200", description = "the bytes")
+    @ApiResponse(responseCode = "400", description = "a bad parameter, a length over 65536, a step outside the trace, an unknown pid")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.Memory> memory(Caller caller, @PathVariable String id,
+                                       @Parameter(description = ADDR) @RequestParam(required = false) String addr,
+                                       @Parameter(description = "bytes, 1 to 65536") @RequestParam(required = false) String len,
+                                       @Parameter(description = STEP + "; 0 to the trace's instructions (the end)") @RequestParam(required = false) String step,
+                                       @Parameter(description = "the process (default: the one running at the step)") @RequestParam(required = false) String pid) {
+        return Blocking.call(() -> queries.memory(caller, id, addr, len, step, pid));
+    }
+
+    @GetMapping("/registers")
+    @Operation(summary = "A thread's registers at a step")
+    @ApiResponse(responseCode = "200", description = "the registers")
+    @ApiResponse(responseCode = "400", description = "a bad parameter, a step outside the trace, an unknown tid or one not alive at the step")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.Registers> registers(Caller caller, @PathVariable String id,
+                                             @Parameter(description = STEP) @RequestParam(required = false) String step,
+                                             @Parameter(description = "the thread (default: the one running at the step)") @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.registers(caller, id, step, tid));
+    }
+
+    @GetMapping("/steps/{step}")
+    @Operation(summary = "A moment: where a thread is (function, source line, disassembly), its registers and call stack",
+            description = "The document of `omni at --json`.")
+    @ApiResponse(responseCode = "200", description = "the moment")
+    @ApiResponse(responseCode = "400", description = "a bad step or tid, a step outside the trace, a thread not alive at the step")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<Location> step(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                        @Parameter(description = "the thread (default: the one running at the step)") @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.location(caller, id, step, tid));
+    }
+
+    @GetMapping("/calls")
+    @Operation(summary = "Calls with arguments and return values: by function, a call's children, or the outermost calls",
+            description = "The documents of `omni calls --json`, by call step. `function`: calls of that function (C++: any overload). "
+                    + "`parent` and `tid`: the calls made directly by that call. Neither: the outermost calls of `tid` (or of every thread).")
+    @ApiResponse(responseCode = "200", description = "a page of calls")
+    @ApiResponse(responseCode = "400", description = "a bad parameter, function with parent, parent without tid, an unknown tid")
+    @ApiResponse(responseCode = "404", description = "no such trace, or no call of that thread at that step")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.CallsPage> calls(Caller caller, @PathVariable String id,
+                                         @Parameter(description = "a function's name") @RequestParam(required = false) String function,
+                                         @Parameter(description = "a call's call step (with tid): its children") @RequestParam(required = false) String parent,
+                                         @Parameter(description = "a thread") @RequestParam(required = false) String tid,
+                                         @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
+                                         @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
+        return Blocking.call(() -> queries.calls(caller, id, function, parent, tid, limit, cursor));
+    }
+
+    @GetMapping("/syscalls")
+    @Operation(summary = "System calls in step order, with arguments and results")
+    @ApiResponse(responseCode = "200", description = "a page of system calls")
+    @ApiResponse(responseCode = "400", description = "a bad parameter, a step outside the trace")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.SyscallsPage> syscalls(Caller caller, @PathVariable String id,
+                                               @Parameter(description = "from this step") @RequestParam(required = false) String from,
+                                               @Parameter(description = "to this step (inclusive)") @RequestParam(required = false) String to,
+                                               @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
+                                               @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
+        return Blocking.call(() -> queries.syscalls(caller, id, from, to, limit, cursor));
+    }
+
+    @GetMapping("/symbols")
+    @Operation(summary = "Functions and variables whose name starts with a prefix, with addresses and sizes",
+            description = "The recorded programs' own first, then libraries'; by name.")
+    @ApiResponse(responseCode = "200", description = "the symbols")
+    @ApiResponse(responseCode = "400", description = "a bad limit")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.Symbols> symbols(Caller caller, @PathVariable String id,
+                                         @Parameter(description = "a name prefix (empty: all)") @RequestParam(required = false) String q,
+                                         @Parameter(description = "1 to 1000 (default 100)") @RequestParam(required = false) String limit) {
+        return Blocking.call(() -> queries.symbols(caller, id, q, limit));
+    }
+
+    @GetMapping(path = "/sources/{*file}", produces = {"text/plain;charset=UTF-8", MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+    @Operation(summary = "A source file the trace carries, by its path (as recorded; URL-encode it, or append it to the URL)")
+    @ApiResponse(responseCode = "200", description = "the file's text")
+    @ApiResponse(responseCode = "404", description = "no such trace, or the trace does not carry that file")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ResponseEntity<String>> source(Caller caller, @PathVariable String id, @PathVariable String file) {
+        return Blocking.call(() -> ResponseEntity.ok().contentType(new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8))
+                .body(queries.source(caller, id, file)));
+    }
+
+    @GetMapping("/timeline")
+    @Operation(summary = "The execution in buckets of steps: which threads ran, and counts of system calls, signals and calls")
+    @ApiResponse(responseCode = "200", description = "the buckets")
+    @ApiResponse(responseCode = "400", description = "buckets outside 1 to 1024")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<QueryDocuments.Timeline> timeline(Caller caller, @PathVariable String id,
+                                           @Parameter(description = "1 to 1024 (default 100)") @RequestParam(required = false) String buckets) {
+        return Blocking.call(() -> queries.timeline(caller, id, buckets));
+    }
+}

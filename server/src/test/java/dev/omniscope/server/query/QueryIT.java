@@ -1,0 +1,473 @@
+package dev.omniscope.server.query;
+
+import static dev.omniscope.recorder.testing.Omni.testProgram;
+import static dev.omniscope.testsupport.ServerTestSupport.awaitFinished;
+import static dev.omniscope.testsupport.ServerTestSupport.uploaded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.omniscope.indexer.query.CallEntry;
+import dev.omniscope.indexer.query.Calls;
+import dev.omniscope.indexer.query.IndexTables;
+import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.Locator;
+import dev.omniscope.indexer.query.MemoryView;
+import dev.omniscope.indexer.query.Symbolizer;
+import dev.omniscope.indexer.testing.Gdb;
+import dev.omniscope.server.OmniServer;
+import dev.omniscope.testsupport.OmniProcess;
+import dev.omniscope.testsupport.TestPostgres;
+import dev.omniscope.testsupport.TestTraces;
+import dev.omniscope.trace.EventStreamReader;
+import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceEvent;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * The query API against real traces recorded, uploaded and indexed by the real job, checked
+ * against the oracles: gdb's hardware watchpoints for histories, the CLI's documents
+ * ({@code omni history --json} on the same packed trace), and the indexer's Arrow-file answers
+ * (Locator, MemoryView, Calls over the CLI's index) for memory, registers, moments and calls.
+ */
+@SpringBootTest(classes = OmniServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "PT120S")
+class QueryIT {
+    static final TestPostgres.Database DB = TestPostgres.freshDatabase();
+    static final Path DATA;
+    static final Path HOME;
+    static final Consumer<HttpHeaders> NONE = h -> { };
+    private static final Map<String, String> TRACES = new ConcurrentHashMap<>();
+    private static final Map<Path, Path> CLI_INDEXES = new ConcurrentHashMap<>();
+
+    static {
+        try {
+            DATA = Files.createTempDirectory("omni-server-data");
+            HOME = Files.createTempDirectory("omni-query-it-home");
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("omni.db.url", DB::url);
+        registry.add("omni.db.user", DB::user);
+        registry.add("omni.db.password", DB::password);
+        registry.add("omni.server.data-dir", DATA::toString);
+        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    private WebTestClient web() {
+        // history pages of thousands of entries are larger than the default 256 KiB
+        return client.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(64 << 20)).build();
+    }
+
+    /** The program's trace, uploaded and indexed once for the class. */
+    private String trace(String program) throws Exception {
+        synchronized (TRACES) {
+            String id = TRACES.get(program);
+            if (id != null) return id;
+            id = uploaded(web(), TestTraces.packed(program), NONE);
+            Map<String, Object> doc = awaitFinished(web(), id, NONE, Duration.ofMinutes(3));
+            assertThat(doc.get("status")).as("%s: %s", program, doc.get("failureReason")).isEqualTo("indexed");
+            TRACES.put(program, id);
+            return id;
+        }
+    }
+
+    private JsonNode get(String uri) {
+        String body = web().get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        return Trace.json().readTree(body);
+    }
+
+    private void problem(String uri, int status) {
+        web().get().uri(uri).exchange().expectStatus().isEqualTo(status)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(status).jsonPath("$.detail").isNotEmpty();
+    }
+
+    /** Every entry of a history, following the pages. */
+    private List<JsonNode> historyPages(String id, String query, int limit) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = get("/api/traces/" + id + "/memory/history?" + query + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("entries").forEach(all::add);
+            assertThat(page.get("entries").size()).isLessThanOrEqualTo(limit);
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+            if (cursor != null) assertThat(page.get("entries").size()).isEqualTo(limit);
+            assertThat(++pages).isLessThan(100_000);
+        } while (cursor != null);
+        return all;
+    }
+
+    /** {@code omni index} of the packed file, once: the CLI's own index beside it (FILE.index). */
+    private static synchronized Path cliIndex(Path packed) throws Exception {
+        Path index = CLI_INDEXES.get(packed);
+        if (index != null) return index;
+        OmniProcess.Result r = omni("index", packed.toString());
+        assertThat(r.status()).as(r.output()).isZero();
+        index = packed.resolveSibling(packed.getFileName() + ".index");
+        assertThat(index.resolve("summary.json")).exists();
+        CLI_INDEXES.put(packed, index);
+        return index;
+    }
+
+    private static OmniProcess.Result omni(String... args) throws Exception {
+        try (OmniProcess p = OmniProcess.start(HOME, Map.of(), args)) {
+            int status = p.awaitExit(Duration.ofMinutes(3));
+            return new OmniProcess.Result(status, p.output());
+        }
+    }
+
+    /** A document as JSON read back, so that numbers compare as parsed numbers do. */
+    private static JsonNode tree(Object document) {
+        return Trace.json().readTree(Trace.json().writeValueAsString(document));
+    }
+
+    private static int rootPid(Path packed) throws Exception {
+        try (Trace t = Trace.open(packed); EventStreamReader r = t.events()) {
+            return ((TraceEvent.Exec) r.next()).pid();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"counter, counter", "threads_mutex, threads_done", "demo_bug, balance", "threads_mutex, shared_total"})
+    void historyAgreesWithGdbWatchpoints(String program, String variable) throws Exception {
+        List<String> expected = Gdb.watch(testProgram(program), variable);
+        String id = trace(program);
+        int root = rootPid(TestTraces.packed(program));
+        List<JsonNode> entries = historyPages(id, "symbol=" + variable, 1000);
+        assertThat(entries).isNotEmpty();
+        JsonNode first = get("/api/traces/" + id + "/memory/history?symbol=" + variable + "&limit=1");
+        long address = Long.decode(first.get("addr").asString());
+        int size = first.get("len").asInt();
+        List<String> actual = new ArrayList<>();
+        String last = null;
+        for (JsonNode e : entries) {
+            if (e.get("pid").asInt() != root) continue; // gdb stays with the parent
+            byte[] after = HexFormat.of().parseHex(e.get("after").asString());
+            if (last == null) {
+                byte[] before = after.clone();
+                byte[] old = HexFormat.of().parseHex(e.get("old").asString());
+                long from = Long.decode(e.get("addr").asString());
+                for (int k = 0; k < old.length; k++) {
+                    long at = from + k - address;
+                    if (at >= 0 && at < size) before[(int) at] = old[k];
+                }
+                last = Gdb.format(before, false);
+            }
+            String value = Gdb.format(after, false); // a watchpoint reports changes only
+            if (!value.equals(last)) actual.add(value);
+            last = value;
+        }
+        assertThat(actual).isNotEmpty().isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} {1} limit {2} {3}")
+    @CsvSource(delimiter = '|', value = {
+        "counter | --symbol counter | 5 |",
+        "counter | --symbol values | 7 |",             // an array: eight stores at eight addresses, merged
+        "threads_mutex | --symbol shared_total | 333 |",
+        "threads_mutex | --symbol threads_done | 1000 |",
+        "demo_bug | --symbol balance | 2 |",
+        "demo_bug | --symbol balance | 1000 | window",   // --from and --to: the second write to the one before last
+        "fork_exec_wait | --symbol stage | 1 |",       // two processes
+    })
+    void historyIsTheCliDocumentEntryByEntry(String program, String selection, int limit, String steps) throws Exception {
+        Path packed = TestTraces.packed(program);
+        cliIndex(packed);
+        if (steps != null) {
+            List<JsonNode> all = historyPages(trace(program), "symbol=" + selection.trim().split(" ")[1], 1000);
+            assertThat(all.size()).isGreaterThan(3);
+            steps = "--from " + all.get(1).get("step").asLong() + " --to " + all.get(all.size() - 2).get("step").asLong();
+        }
+        List<String> args = new ArrayList<>(List.of("history", packed.toString()));
+        args.addAll(List.of(selection.trim().split(" ")));
+        if (steps != null) args.addAll(List.of(steps.trim().split(" ")));
+        args.add("--json");
+        OmniProcess.Result cli = omni(args.toArray(new String[0]));
+        assertThat(cli.status()).as(cli.output()).isZero();
+        String json = cli.output().substring(cli.output().indexOf('['));
+        ArrayNode expected = (ArrayNode) Trace.json().readTree(json);
+
+        StringBuilder query = new StringBuilder("symbol=" + selection.trim().split(" ")[1]);
+        if (steps != null) {
+            String[] s = steps.trim().split(" ");
+            for (int i = 0; i < s.length; i += 2) query.append('&').append(s[i].substring(2)).append('=').append(s[i + 1]);
+        }
+        List<JsonNode> actual = historyPages(trace(program), query.toString(), limit);
+        assertThat(actual).hasSize(expected.size());
+        for (int i = 0; i < actual.size(); i++) assertThat(actual.get(i)).as("entry %d", i).isEqualTo(expected.get(i));
+        assertThat(actual).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"counter", "threads_mutex", "fork_exec_wait"})
+    void momentsMemoryAndRegistersAgreeWithTheArrowIndex(String program) throws Exception {
+        Path packed = TestTraces.packed(program);
+        Path cli = cliIndex(packed);
+        String id = trace(program);
+        try (Trace trace = Trace.open(packed); IndexTables index = IndexTables.open(cli)) {
+            Symbolizer symbols = Symbolizer.load(index);
+            MemoryView memory = new MemoryView(index, trace);
+            Locator.Moments moments = Locator.arrow(index);
+            long end = index.summary().instructions();
+            List<Integer> tids = Locator.tasks(index).stream().map(Locator.Task::tid).distinct().toList();
+            for (int i = 0; i < 12; i++) {
+                long step = i == 11 ? end - 1 : end * i / 11;
+                Location expected = Locator.locate(moments, memory, symbols, step, null);
+                JsonNode actual = get("/api/traces/" + id + "/steps/" + step);
+                assertThat(actual.get("stack")).as("stack at step %d", step).isEqualTo(tree(expected).get("stack"));
+                assertThat(actual).as("step %d", step).isEqualTo(tree(expected));
+                JsonNode registers = get("/api/traces/" + id + "/registers?step=" + step);
+                assertThat(registers.get("registers")).isEqualTo(tree(expected.registers()));
+                assertThat(registers.get("tid").asInt()).isEqualTo(expected.tid());
+                // every thread alive then, running or not
+                for (int tid : tids) {
+                    Location other;
+                    try {
+                        other = Locator.locate(moments, memory, symbols, step, tid);
+                    } catch (Locator.NotFound e) {
+                        problem("/api/traces/" + id + "/steps/" + step + "?tid=" + tid, 400);
+                        continue;
+                    }
+                    JsonNode doc = get("/api/traces/" + id + "/steps/" + step + "?tid=" + tid);
+                    assertThat(doc.get("stack")).as("stack at step %d tid %d", step, tid).isEqualTo(tree(other).get("stack"));
+                    assertThat(doc.get("registers")).as("registers at step %d tid %d", step, tid).isEqualTo(tree(other).get("registers"));
+                    assertThat(doc).as("step %d tid %d", step, tid).isEqualTo(tree(other));
+                }
+                // memory around the stack pointer, the code, a global, and an unmapped page, of the process running then
+                long rsp = Long.decode(expected.registers().get("rsp"));
+                long rip = Long.decode(expected.rip());
+                Symbolizer.Variable global = symbols.search("", 1000).stream().filter(s -> s.kind().equals("variable")).findFirst()
+                        .map(s -> new Symbolizer.Variable(s.name(), s.address(), s.size(), s.type(), s.module())).orElseThrow();
+                long[][] ranges = {{rsp - 256, 512}, {rip - 16, 64}, {global.address(), (int) Math.max(1, Math.min(global.size(), 4096))},
+                    {0x1000, 32}};
+                for (long[] r : ranges) {
+                    MemoryView.Bytes bytes = memory.read(expected.pid(), r[0], (int) r[1], step);
+                    JsonNode doc = get("/api/traces/" + id + "/memory?addr=0x" + Long.toHexString(r[0]) + "&len=" + r[1] + "&step=" + step
+                            + "&pid=" + expected.pid());
+                    assertThat(doc.get("bytes").asString()).as("step %d at 0x%x", step, r[0]).isEqualTo(HexFormat.of().formatHex(bytes.data()));
+                    int unmapped = 0;
+                    for (boolean m : bytes.mapped()) if (!m) unmapped++;
+                    int reported = 0;
+                    for (JsonNode u : doc.get("unmapped")) reported += u.get("len").asInt();
+                    assertThat(reported).isEqualTo(unmapped);
+                }
+            }
+        }
+    }
+
+    @Test
+    void callsAreTheCliDocumentsPagedByCallStep() throws Exception {
+        Path packed = TestTraces.packed("counter");
+        String id = trace("counter");
+        try (IndexTables index = IndexTables.open(cliIndex(packed))) {
+            List<CallEntry> bumps = Calls.find(index, "bump", null, 0);
+            assertThat(bumps).isNotEmpty();
+            List<JsonNode> pages = callPages("/api/traces/" + id + "/calls?function=bump", 3);
+            assertThat(pages).isEqualTo(bumps.stream().map(c -> (JsonNode) tree(c)).toList());
+
+            // the children of main's call, and the outermost calls
+            CallEntry main = Calls.find(index, "main", null, 0).get(0);
+            List<CallEntry> all = Calls.find(index, null, null, 0);
+            List<JsonNode> children = all.stream().filter(c -> c.tid() == main.tid() && c.depth() == main.depth() + 1
+                            && c.callStep() > main.callStep() && (main.returnStep() == null || c.callStep() <= main.returnStep()))
+                    .map(c -> (JsonNode) tree(c)).toList();
+            assertThat(children).isNotEmpty();
+            assertThat(callPages("/api/traces/" + id + "/calls?parent=" + main.callStep() + "&tid=" + main.tid(), 4)).isEqualTo(children);
+            List<JsonNode> roots = all.stream().filter(c -> c.depth() == 0).map(c -> (JsonNode) tree(c)).toList();
+            assertThat(callPages("/api/traces/" + id + "/calls", 2)).isEqualTo(roots);
+            assertThat(callPages("/api/traces/" + id + "/calls?tid=" + main.tid(), 1000)).isEqualTo(roots);
+        }
+    }
+
+    private List<JsonNode> callPages(String uri, int limit) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = get(uri + (uri.contains("?") ? "&" : "?") + "limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("calls").forEach(all::add);
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+        } while (cursor != null);
+        return all;
+    }
+
+    @Test
+    void syscallsSymbolsSourcesAndTheTimeline() throws Exception {
+        String id = trace("counter");
+        JsonNode trace = get("/api/traces/" + id);
+        long instructions = trace.get("index").get("instructions").asLong();
+        long syscallRows = trace.get("index").get("rows").get("syscalls").asLong();
+        assertThat(trace.get("index").get("complete").asBoolean()).isTrue();
+        assertThat(trace.get("index").get("loadMillis").asLong()).isPositive();
+
+        // system calls, in step order, over pages
+        List<JsonNode> syscalls = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = get("/api/traces/" + id + "/syscalls?limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("syscalls").forEach(syscalls::add);
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+        } while (cursor != null);
+        assertThat(syscalls).hasSize((int) syscallRows);
+        for (int i = 1; i < syscalls.size(); i++) assertThat(syscalls.get(i).get("step").asLong()).isGreaterThan(syscalls.get(i - 1).get("step").asLong());
+        assertThat(syscalls).anyMatch(s -> s.get("name").asString().equals("write") && s.get("result").asLong() > 0);
+        assertThat(syscalls.get(syscalls.size() - 1).get("name").asString()).isEqualTo("exit_group");
+        assertThat(syscalls.get(syscalls.size() - 1).get("result").isNull()).isTrue();
+        long middle = syscalls.get(syscalls.size() / 2).get("step").asLong();
+        JsonNode late = get("/api/traces/" + id + "/syscalls?from=" + middle + "&to=" + (instructions - 1));
+        assertThat(late.get("syscalls").get(0).get("step").asLong()).isEqualTo(middle);
+
+        // symbols by prefix: the program's own first
+        JsonNode symbols = get("/api/traces/" + id + "/symbols?q=coun");
+        assertThat(symbols.get("symbols").get(0).get("name").asString()).isEqualTo("counter");
+        assertThat(symbols.get("symbols").get(0).get("kind").asString()).isEqualTo("variable");
+        assertThat(symbols.get("symbols").get(0).get("size").asInt()).isEqualTo(8);
+        assertThat(symbols.get("symbols").get(0).get("type").asString()).isEqualTo("long int");
+        JsonNode bump = get("/api/traces/" + id + "/symbols?q=bump&limit=5");
+        assertThat(bump.get("symbols").get(0).get("kind").asString()).isEqualTo("function");
+        assertThat(bump.get("symbols").get(0).get("addr").asString()).startsWith("0x");
+        assertThat(get("/api/traces/" + id + "/symbols?q=&limit=7").get("symbols").size()).isEqualTo(7);
+
+        // a carried source file: its path URL-encoded, or appended
+        String path = testProgram("counter").getParent().getParent().getParent().resolve("testprogs/counter.c").toString();
+        String text = Files.readString(Path.of(path));
+        for (String uri : new String[] {"/api/traces/" + id + "/sources/" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+            "/api/traces/" + id + "/sources" + path}) {
+            String body = web().get().uri(java.net.URI.create("http://127.0.0.1:" + port + uri)).exchange().expectStatus().isOk()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(body).isEqualTo(text);
+        }
+        problem("/api/traces/" + id + "/sources/" + URLEncoder.encode("/etc/passwd", StandardCharsets.UTF_8), 404);
+        problem("/api/traces/" + id + "/sources/nope.c", 404);
+
+        // the timeline: buckets cover the steps, and count everything once
+        JsonNode timeline = get("/api/traces/" + id + "/timeline?buckets=10");
+        assertThat(timeline.get("instructions").asLong()).isEqualTo(instructions);
+        JsonNode buckets = timeline.get("buckets");
+        assertThat(buckets.size()).isEqualTo(10);
+        assertThat(buckets.get(0).get("from").asLong()).isZero();
+        assertThat(buckets.get(9).get("to").asLong()).isEqualTo(instructions);
+        long counted = 0, ran = 0, calls = 0;
+        for (int i = 0; i < buckets.size(); i++) {
+            if (i > 0) assertThat(buckets.get(i).get("from").asLong()).isEqualTo(buckets.get(i - 1).get("to").asLong());
+            counted += buckets.get(i).get("syscalls").asLong();
+            calls += buckets.get(i).get("calls").asLong();
+            for (JsonNode t : buckets.get(i).get("tasks")) ran += t.get("instructions").asLong();
+        }
+        assertThat(counted).isEqualTo(syscallRows);
+        assertThat(calls).isEqualTo(trace.get("index").get("rows").get("calls").asLong());
+        assertThat(ran).isBetween(instructions, instructions + instructions / 100);
+        assertThat(get("/api/traces/" + id + "/timeline").get("buckets").size()).isEqualTo(100);
+    }
+
+    @Test
+    void mistakesAre400sAndUnknownsAre404s() throws Exception {
+        String id = trace("counter");
+        String t = "/api/traces/" + id;
+        String[] bad = {
+            // history
+            "/memory/history", "/memory/history?addr=0x10", "/memory/history?len=4", "/memory/history?symbol=counter&addr=0x10&len=1",
+            "/memory/history?addr=zz&len=4", "/memory/history?addr=0x10&len=0", "/memory/history?addr=0x10&len=-3",
+            "/memory/history?addr=0x10&len=4097", "/memory/history?addr=0x10&len=x", "/memory/history?addr=0x1ffffffffffffffff&len=1",
+            "/memory/history?addr=-5&len=1", "/memory/history?addr=0x7ffffffffffffffe&len=8",
+            "/memory/history?symbol=counter&pid=999999", "/memory/history?symbol=counter&pid=0",
+            "/memory/history?symbol=counter&from=99999999999", "/memory/history?symbol=counter&from=-1",
+            "/memory/history?symbol=counter&from=50&to=10", "/memory/history?symbol=counter&limit=0",
+            "/memory/history?symbol=counter&limit=10001", "/memory/history?symbol=counter&cursor=bm9wZQ",
+            "/memory/history?symbol=counter&cursor=!!", "/memory/history?symbol=counter&cursor=" + Params.cursor("c", 1, 2),
+            // memory
+            "/memory?addr=0x1000&len=8", "/memory?addr=0x1000&step=1", "/memory?len=8&step=1", "/memory?addr=0x1000&len=65537&step=1",
+            "/memory?addr=0x1000&len=8&step=99999999999", "/memory?addr=0x1000&len=8&step=1&pid=4", "/memory?addr=q&len=8&step=1",
+            // registers and moments
+            "/registers", "/registers?step=x", "/registers?step=99999999999", "/registers?step=5&tid=3", "/registers?step=-1",
+            "/steps/x", "/steps/-4", "/steps/99999999999", "/steps/5?tid=abc", "/steps/5?tid=12345678",
+            // calls, syscalls, symbols, timeline
+            "/calls?function=bump&parent=3", "/calls?parent=3", "/calls?tid=0", "/calls?tid=77777", "/calls?limit=x",
+            "/calls?function=", "/calls?cursor=" + Params.cursor("h", 1, 2),
+            "/syscalls?from=9&to=3", "/syscalls?from=99999999999", "/syscalls?limit=0", "/syscalls?cursor=zz",
+            "/symbols?limit=0", "/symbols?limit=1001", "/timeline?buckets=0", "/timeline?buckets=1025", "/timeline?buckets=two",
+        };
+        for (String path : bad) {
+            web().get().uri(t + path).exchange().expectStatus().isBadRequest()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.type").isEqualTo("https://omniscope.dev/problems/bad-request")
+                    .jsonPath("$.detail").isNotEmpty();
+        }
+        int tid = get(t + "/registers?step=1").get("tid").asInt();
+        for (String path : new String[] {"/memory/history?symbol=no_such_variable", "/calls?parent=3&tid=" + tid,
+            "/sources/nope.c"}) {
+            problem(t + path, 404);
+        }
+        for (String path : new String[] {"/memory/history?symbol=counter", "/steps/1", "/timeline"}) {
+            problem("/api/traces/AAAAAAAAAAAAAAAAAAAAAA" + path, 404);
+            problem("/api/traces/not-an-id" + path, 404);
+        }
+    }
+
+    @Test
+    void aTraceWithoutALoadedIndexIs409() throws Exception {
+        String id = "QueuedQueuedQueuedQueu";
+        try (Connection c = DB.connect()) {
+            c.createStatement().execute("insert into traces (id, owner, status) values ('" + id + "', 'local', 'failed')");
+            c.createStatement().execute("update traces set failure_reason = 'the trace cannot be read' where id = '" + id + "'");
+        }
+        for (String path : new String[] {"/memory/history?symbol=counter", "/memory?addr=0x10&len=1&step=0", "/registers?step=0",
+            "/steps/0", "/calls", "/syscalls", "/symbols", "/sources/x.c", "/timeline"}) {
+            web().get().uri("/api/traces/" + id + path).exchange().expectStatus().isEqualTo(409)
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.type").isEqualTo("https://omniscope.dev/problems/not-indexed")
+                    .jsonPath("$.detail").value(d -> assertThat((String) d).contains("the trace cannot be read"));
+        }
+        web().delete().uri("/api/traces/" + id).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheQueries() {
+        web().get().uri("/api/docs/openapi.json").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/traces/{id}/memory/history'].get.responses['409']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/memory/history'].get.responses['400']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/memory'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/registers'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/calls'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/syscalls'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/symbols'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/timeline'].get").exists();
+    }
+}
