@@ -22,6 +22,13 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.flush();
             return user.exitCode();
         }
+        if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            // The machine's problem (a full disk, a permission), not a bug: say what failed.
+            err.println("omni: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (debug) e.printStackTrace(err);
+            err.flush();
+            return 74; // EX_IOERR
+        }
         err.println("omni: internal error: " + e);
         if (debug) {
             e.printStackTrace(err);

@@ -23,6 +23,7 @@ final class AsyncListener implements ReplayListener, AutoCloseable {
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
     private volatile Throwable failure;
+    private boolean failureThrown; // the producer has seen it already: close() does not throw it again
 
     AsyncListener(ReplayListener target) {
         this.target = target;
@@ -56,6 +57,7 @@ final class AsyncListener implements ReplayListener, AutoCloseable {
     }
 
     private void rethrow() {
+        failureThrown = true;
         Throwable t = failure;
         if (t instanceof RuntimeException r) throw r;
         if (t instanceof Error e) throw e;
@@ -124,6 +126,6 @@ final class AsyncListener implements ReplayListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failure != null) rethrow();
+        if (failure != null && !failureThrown) rethrow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.omniscope.indexer.index;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,6 +69,24 @@ public final class Indexer {
         deleteTree(partial);
         Files.createDirectories(partial);
         IndexSummary summary;
+        try {
+            summary = write(trace, partial, modules, progress, total, started);
+        } catch (IOException | RuntimeException | Error e) {
+            // A full disk or a bug: drop the partial tables (they may be large), keep the old index.
+            deleteQuietly(partial);
+            IOException io = e instanceof IOException i ? i : e instanceof UncheckedIOException u ? u.getCause() : null;
+            if (io != null) throw new IOException("writing the index to " + partial + " failed: " + io.getMessage(), io);
+            throw e;
+        }
+        Files.writeString(partial.resolve(SUMMARY), Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        deleteTree(out);
+        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
+        return summary;
+    }
+
+    private static IndexSummary write(Trace trace, Path partial, Path modules, Progress progress, long total, long started)
+            throws IOException {
+        IndexSummary summary;
         try (BufferAllocator allocator = new RootAllocator();
              ModuleFiles files = modules == null ? new ModuleFiles(trace) : new ModuleFiles(trace, modules, false)) {
             IndexWriter writer = new IndexWriter(partial, allocator);
@@ -94,10 +113,15 @@ public final class Indexer {
                             .sources().stream().map(TraceFiles.Source::path).toList(),
                     (System.nanoTime() - started) / 1_000_000);
         }
-        Files.writeString(partial.resolve(SUMMARY), Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
-        deleteTree(out);
-        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
         return summary;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the failure being reported matters more
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {
