@@ -228,6 +228,13 @@ void omni_emu_set_step(omni_emu *e, uint64_t step);
 // with rip `rip`, when mem tracing is on; otherwise as omni_emu_write.
 int omni_emu_write_at(omni_emu *e, uint64_t addr, const void *buf, uint64_t len, uint64_t step, uint64_t rip);
 
+// ---- Diagnostics -----------------------------------------------------------------------------
+
+// How many registers (of the 19 general ones, rip, fs_base and gs_base, 16 xmm and mxcsr: 36 in
+// all; rflags never) this emulator reads straight from Unicorn's CPU state instead of through
+// uc_reg_read (see emu_regs.c). 0 with OMNI_EMU_NO_DIRECT_REGS set in the environment.
+int omni_emu_direct_regs(omni_emu *e);
+
 // ---- Disassembly -----------------------------------------------------------------------------
 
 // Decodes one x86-64 instruction at code[0..len) as if at addr into out (Intel syntax, e.g.
