@@ -230,10 +230,13 @@ int omni_emu_write_at(omni_emu *e, uint64_t addr, const void *buf, uint64_t len,
 
 // ---- Diagnostics -----------------------------------------------------------------------------
 
-// How many registers (of the 19 general ones, rip, fs_base and gs_base, 16 xmm and mxcsr: 36 in
-// all; rflags never) this emulator reads straight from Unicorn's CPU state instead of through
-// uc_reg_read (see emu_regs.c). 0 with OMNI_EMU_NO_DIRECT_REGS set in the environment.
-int omni_emu_direct_regs(omni_emu *e);
+// Registers read straight from Unicorn's CPU state instead of through uc_reg_read (see
+// emu_regs.c): the 16 general registers, rip, fs_base, gs_base, xmm0-15 and mxcsr where found
+// and checked when the emulator was created (36 in all; rflags never). Both ways give the same
+// values; this one is faster. mode 0 turns direct reads off for this emulator, 1 back on, any
+// other value changes nothing. Returns how many registers are read directly now (0 with
+// OMNI_EMU_NO_DIRECT_REGS set in the environment).
+int omni_emu_direct_regs(omni_emu *e, int mode);
 
 // ---- Disassembly -----------------------------------------------------------------------------
 

@@ -140,6 +140,7 @@ struct omni_emu {
     int16_t reg_off[OMNI_NREGS];
     int16_t xmm_off[16];
     int16_t mxcsr_off;
+    int16_t found_off[OMNI_NREGS + 17];  // what was found: reg_off, xmm_off, mxcsr_off
 
     uc_hook hooks[8];
     int nhooks;

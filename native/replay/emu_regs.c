@@ -17,6 +17,7 @@
 // always read through Unicorn (QEMU computes it from its lazy condition-code state).
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -51,9 +52,9 @@ static const int gpr_ids[16] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, 
                                  UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
 
 static uint64_t magic(int i, int round) {
-    // Distinctive canonical-looking values, different per register and round.
-    return 0x00005eed00000000ULL ^ ((uint64_t)(i + 1) << 40) ^ ((uint64_t)(round + 1) << 8) ^
-           0x13579bdf2468ace0ULL;
+    // Distinctive values, different per register and round, and canonical addresses (below
+    // 2^47), in case Unicorn checks what goes into fs_base or gs_base.
+    return (0x00005eed2468ace0ULL ^ ((uint64_t)(i + 1) << 32) ^ ((uint64_t)(round + 1) << 12)) & 0x00007fffffffffffULL;
 }
 
 // The CPU state's address: where the 16 general registers sit in a row (QEMU's regs[] order)
@@ -96,7 +97,7 @@ out:
 
 // The offset in the CPU state of the 8 bytes that follow a register (or the high half of an xmm
 // register) through three writes of distinct values; -1 if not exactly one place does.
-static int find_u64(omni_emu *e, int uc_id, int xmm_half) {
+static int find_u64(omni_emu *e, int uc_id, int xmm_half, int attempt) {
     uint8_t *win = malloc(SCAN_ENV);
     bool *cand = malloc(SCAN_ENV / 8);
     int result = -1;
@@ -106,7 +107,7 @@ static int find_u64(omni_emu *e, int uc_id, int xmm_half) {
     for (int i = 0; i < SCAN_ENV / 8; i++) cand[i] = true;
     for (int round = 0; round < 3; round++) {
         // Both halves distinctive (only the first counts for a 64-bit register).
-        uint64_t v[2] = {magic(40 + uc_id % 64, round), magic(100 + uc_id % 64, round)};
+        uint64_t v[2] = {magic(40 + uc_id % 64, round + 4 * attempt), magic(100 + uc_id % 64, round + 4 * attempt)};
         if (uc_reg_write(e->uc, uc_id, v) != UC_ERR_OK) goto restore;
         read_pages(e->env, win, SCAN_ENV);
         for (int i = 0; i < SCAN_ENV / 8; i++) {
@@ -115,14 +116,15 @@ static int find_u64(omni_emu *e, int uc_id, int xmm_half) {
             cand[i] = cand[i] && x == v[xmm_half];
         }
     }
+    int matches = 0;
     for (int i = 0; i < SCAN_ENV / 8; i++) {
         if (!cand[i]) continue;
-        if (result >= 0) {
-            result = -1;
-            break;
-        }
+        matches++;
         result = 8 * i;
     }
+    if (matches != 1) result = -1;
+    if (getenv("OMNI_EMU_DEBUG_DIRECT") && matches != 1)
+        fprintf(stderr, "direct: register %d%s: %d places\n", uc_id, xmm_half ? " (high half)" : "", matches);
 restore:
     uc_reg_write(e->uc, uc_id, orig);
 out:
@@ -205,26 +207,41 @@ static void direct_init(omni_emu *e) {
     for (int i = 0; i < 16; i++) uc_reg_write(e->uc, gpr_ids[i], &orig[i]);
     if (!e->env) return;
 
-    static int cached[OMNI_NREGS + 17];  // offsets found for the first emulator (0: not yet)
+    // Offsets found for an earlier emulator (same library, same layout) are only a first guess:
+    // each is checked again here, and searched for afresh when the check fails.
+    static int cached[OMNI_NREGS + 17];
     static bool have_cache;
+    int found = 0;
     for (int i = 0; i < OMNI_NREGS; i++) {
         int id = emu_uc_reg[i];
         if (id < 0 || i == OMNI_EFLAGS) continue;
-        int off = have_cache ? cached[i] : find_u64(e, id, 0);
-        bool ok = off >= 0;
-        for (int round = 0; round < 2 && ok; round++) ok = check_u64(e, id, off, round);
-        e->reg_off[i] = ok ? off : -1;
+        int off = -1;
+        for (int attempt = have_cache ? 0 : 1; attempt < 3 && off < 0; attempt++) {
+            off = attempt == 0 ? cached[i] : find_u64(e, id, 0, attempt);
+            for (int round = 0; round < 2 && off >= 0; round++)
+                if (!check_u64(e, id, off, round)) off = -1;
+        }
+        e->reg_off[i] = off;
+        found += off >= 0;
     }
     for (int n = 0; n < 16; n++) {
-        int off = have_cache ? cached[OMNI_NREGS + n] : find_u64(e, UC_X86_REG_XMM0 + n, 0);
-        if (off >= 0 && !have_cache) {
-            int hi = find_u64(e, UC_X86_REG_XMM0 + n, 1);
-            if (hi != off + 8) off = -1;
+        int off = -1;
+        for (int attempt = have_cache ? 0 : 1; attempt < 3 && off < 0; attempt++) {
+            if (attempt == 0) {
+                off = cached[OMNI_NREGS + n];
+            } else {
+                off = find_u64(e, UC_X86_REG_XMM0 + n, 0, attempt);
+                if (off >= 0 && find_u64(e, UC_X86_REG_XMM0 + n, 1, attempt) != off + 8) off = -1;
+            }
+            if (off >= 0 && !check_xmm(e, n, off)) off = -1;
         }
-        e->xmm_off[n] = off >= 0 && check_xmm(e, n, off) ? off : -1;
+        e->xmm_off[n] = off;
+        found += off >= 0;
     }
-    int moff = have_cache ? cached[OMNI_NREGS + 16] : find_mxcsr(e);
-    if (moff >= 0) {
+    int moff = -1;
+    for (int attempt = have_cache ? 0 : 1; attempt < 3 && moff < 0; attempt++) {
+        moff = attempt == 0 ? cached[OMNI_NREGS + 16] : find_mxcsr(e);
+        if (moff < 0) continue;
         // Checked like the others, as 32 bits.
         uint64_t orig_m = 0, back = 0, v = 0x1fa0;
         uint32_t direct = 0;
@@ -236,7 +253,14 @@ static void direct_init(omni_emu *e) {
         if (!ok) moff = -1;
     }
     e->mxcsr_off = moff;
-    if (!have_cache) {
+    found += moff >= 0;
+    if (getenv("OMNI_EMU_DEBUG_DIRECT")) {
+        fprintf(stderr, "direct: env %#lx cache %d regs", (unsigned long)e->env, have_cache);
+        for (int i = 0; i < OMNI_NREGS; i++) fprintf(stderr, " %d", e->reg_off[i]);
+        for (int n = 0; n < 16; n++) fprintf(stderr, " x%d", e->xmm_off[n]);
+        fprintf(stderr, " m%d\n", e->mxcsr_off);
+    }
+    if (found == 36) {  // only a complete set is worth trying first next time
         for (int i = 0; i < OMNI_NREGS; i++) cached[i] = e->reg_off[i];
         for (int n = 0; n < 16; n++) cached[OMNI_NREGS + n] = e->xmm_off[n];
         cached[OMNI_NREGS + 16] = e->mxcsr_off;
@@ -249,13 +273,22 @@ void emu_direct_init(omni_emu *e) {
     for (int i = 0; i < OMNI_NREGS; i++) e->reg_off[i] = -1;
     for (int i = 0; i < 16; i++) e->xmm_off[i] = -1;
     e->mxcsr_off = -1;
+    for (int i = 0; i < OMNI_NREGS + 17; i++) e->found_off[i] = -1;
     if (getenv("OMNI_EMU_NO_DIRECT_REGS")) return;  // for comparing both paths
     pthread_mutex_lock(&init_lock);
     direct_init(e);
     pthread_mutex_unlock(&init_lock);
+    for (int i = 0; i < OMNI_NREGS; i++) e->found_off[i] = e->reg_off[i];
+    for (int n = 0; n < 16; n++) e->found_off[OMNI_NREGS + n] = e->xmm_off[n];
+    e->found_off[OMNI_NREGS + 16] = e->mxcsr_off;
 }
 
-int omni_emu_direct_regs(omni_emu *e) {
+int omni_emu_direct_regs(omni_emu *e, int mode) {
+    if (mode == 0 || mode == 1) {
+        for (int i = 0; i < OMNI_NREGS; i++) e->reg_off[i] = mode ? e->found_off[i] : -1;
+        for (int n = 0; n < 16; n++) e->xmm_off[n] = mode ? e->found_off[OMNI_NREGS + n] : -1;
+        e->mxcsr_off = mode ? e->found_off[OMNI_NREGS + 16] : -1;
+    }
     int n = 0;
     for (int i = 0; i < OMNI_NREGS; i++) n += e->reg_off[i] >= 0;
     for (int i = 0; i < 16; i++) n += e->xmm_off[i] >= 0;

@@ -115,6 +115,43 @@ void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi) {
     t->reg_hi[i] = hi;
 }
 
+// Copies n (1..16) bytes, sizes of stores inline (no call into libc for a few bytes).
+static inline void copy_small(uint8_t *dst, const uint8_t *src, int n) {
+    switch (n) {
+    case 1: memcpy(dst, src, 1); break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    case 16: memcpy(dst, src, 16); break;
+    default: memcpy(dst, src, n); break;
+    }
+}
+
+// A 16-byte slot of a mem row: the first n (1..16) bytes of src, the rest zero. src is read 16
+// bytes at a time when that stays within its page (its first byte is readable, so the page is).
+static inline void fill_slot(uint8_t *slot, const uint8_t *src, int n) {
+    uint64_t lo = 0, hi = 0;
+    if (((uintptr_t)src & (EMU_PAGE - 1)) <= EMU_PAGE - 16) {
+        memcpy(&lo, src, 8);
+        memcpy(&hi, src + 8, 8);
+        if (n < 8) {
+            lo &= (1ULL << (8 * n)) - 1;
+            hi = 0;
+        } else if (n == 8) {
+            hi = 0;
+        } else if (n < 16) {
+            hi &= (1ULL << (8 * (n - 8))) - 1;
+        }
+    } else {
+        uint8_t tmp[16] = {0};
+        memcpy(tmp, src, n);
+        memcpy(&lo, tmp, 8);
+        memcpy(&hi, tmp + 8, 8);
+    }
+    memcpy(slot, &lo, 8);
+    memcpy(slot + 8, &hi, 8);
+}
+
 static void mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int size,
                     const uint8_t *old, const uint8_t *neu) {
     struct omni_trace *t = &e->trace;
@@ -128,10 +165,8 @@ static void mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int
     t->mem_addr[i] = addr;
     t->mem_size[i] = size;
     // Unused bytes of a slot are zero, so that drained columns do not depend on old buffer contents.
-    memset(t->mem_old + 16 * i, 0, 16);
-    memset(t->mem_new + 16 * i, 0, 16);
-    memcpy(t->mem_old + 16 * i, old, size);
-    memcpy(t->mem_new + 16 * i, neu, size);
+    fill_slot(t->mem_old + 16 * i, old, size);
+    fill_slot(t->mem_new + 16 * i, neu, size);
 }
 
 void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const uint8_t *old,
@@ -580,7 +615,7 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     struct emu_memrow *m = &e->mrow;
     if (m->valid && m->step == e->pend.step && addr == m->addr + m->size && h == m->host + m->size &&
         m->size + size <= 16) {
-        memcpy(m->old + m->size, h, size);
+        copy_small(m->old + m->size, h, size);
         m->size += size;
         return;
     }
@@ -591,7 +626,7 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     m->addr = addr;
     m->host = h;
     m->size = size;
-    memcpy(m->old, h, size);
+    copy_small(m->old, h, size);
 }
 
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *user) {
