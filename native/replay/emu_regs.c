@@ -9,8 +9,8 @@
 // - the CPU state is found by writing distinctive values into the 16 general registers with
 //   uc_reg_write and searching, through process_vm_readv (a bad address is an error, not a
 //   crash), the memory that the words of the uc_engine point to for those 16 values in a row;
-// - the offset of every register is found the same way (two values written, one place that
-//   holds both in turn), and
+// - the offset of every register is found the same way (three values written, one place that
+//   holds each in turn), and
 // - every offset is then checked against uc_reg_read with fresh values.
 //
 // Any doubt leaves a register (or all of them) on uc_reg_read: slower, never different. rflags is
@@ -57,8 +57,21 @@ static uint64_t magic(int i, int round) {
     return (0x00005eed2468ace0ULL ^ ((uint64_t)(i + 1) << 32) ^ ((uint64_t)(round + 1) << 12)) & 0x00007fffffffffffULL;
 }
 
+// Whether the 16 words at p follow the general registers: they hold vals now, and others[]
+// after those are written (vals is written back).
+static bool live_regs(omni_emu *e, uint64_t p, const uint64_t vals[16]) {
+    uint64_t others[16], got[16];
+    for (int i = 0; i < 16; i++) {
+        others[i] = magic(i, 9);
+        uc_reg_write(e->uc, gpr_ids[i], &others[i]);
+    }
+    bool ok = safe_read(p, got, sizeof got) && !memcmp(got, others, sizeof got);
+    for (int i = 0; i < 16; i++) uc_reg_write(e->uc, gpr_ids[i], &vals[i]);
+    return ok && safe_read(p, got, sizeof got) && !memcmp(got, vals, sizeof got);
+}
+
 // The CPU state's address: where the 16 general registers sit in a row (QEMU's regs[] order)
-// with the values just written. 0 when not found.
+// with the values just written, following the registers (not a stale copy). 0 when not found.
 static uint64_t find_env(omni_emu *e, const uint64_t vals[16]) {
     static uint64_t cached_owner_off = UINT64_MAX, cached_delta;  // same library, same layout
     uint64_t owner = (uint64_t)(uintptr_t)e->uc;
@@ -66,7 +79,7 @@ static uint64_t find_env(omni_emu *e, const uint64_t vals[16]) {
     if (cached_owner_off != UINT64_MAX) {
         uint64_t p;
         if (safe_read(owner + cached_owner_off, &p, 8) && safe_read(p + cached_delta, got, sizeof got) &&
-            !memcmp(got, vals, sizeof got))
+            !memcmp(got, vals, sizeof got) && live_regs(e, p + cached_delta, vals))
             return p + cached_delta;
     }
     uint64_t *words = malloc(SCAN_OWNER);
@@ -82,7 +95,7 @@ static uint64_t find_env(omni_emu *e, const uint64_t vals[16]) {
         if (dup) continue;
         read_pages(p, obj, SCAN_OBJECT);
         for (size_t off = 0; off + sizeof got <= SCAN_OBJECT; off += 8) {
-            if (memcmp(obj + off, vals, sizeof got)) continue;
+            if (memcmp(obj + off, vals, sizeof got) || !live_regs(e, p + off, vals)) continue;
             found = p + off;
             cached_owner_off = 8 * w;
             cached_delta = off;

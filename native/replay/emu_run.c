@@ -128,7 +128,8 @@ static inline void copy_small(uint8_t *dst, const uint8_t *src, int n) {
 }
 
 // A 16-byte slot of a mem row: the first n (1..16) bytes of src, the rest zero. src is read 16
-// bytes at a time when that stays within its page (its first byte is readable, so the page is).
+// bytes at a time when that stays within its page (its first byte is readable, so the page is):
+// src is a 16-byte buffer or guest memory (our own mappings, whole pages).
 static inline void fill_slot(uint8_t *slot, const uint8_t *src, int n) {
     uint64_t lo = 0, hi = 0;
     if (((uintptr_t)src & (EMU_PAGE - 1)) <= EMU_PAGE - 16) {
@@ -173,7 +174,11 @@ void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const
                   const uint8_t *neu, uint64_t len) {
     for (uint64_t off = 0; off < len; off += 16) {
         int n = len - off < 16 ? (int)(len - off) : 16;
-        mem_row(e, step, rip, addr + off, n, old + off, neu + off);
+        // Through 16-byte copies: mem_row may read all 16 bytes of what it is given.
+        uint8_t o[16] = {0}, w[16] = {0};
+        memcpy(o, old + off, n);
+        memcpy(w, neu + off, n);
+        mem_row(e, step, rip, addr + off, n, o, w);
     }
 }
 
