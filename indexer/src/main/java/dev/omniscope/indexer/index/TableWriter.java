@@ -138,15 +138,26 @@ final class TableWriter implements AutoCloseable {
 
     /** Sets the validity bits of rows [at, at+n): whole bytes at once, the ragged ends bit by bit. */
     private static void markValid(FieldVector v, int at, int n) {
-        ArrowBuf validity = v.getValidityBuffer();
+        setBits(v.getValidityBuffer(), at, n, true);
+    }
+
+    /** Sets (one) or clears bits [at, at+n) of buf: whole bytes at once, the ragged ends bit by bit. */
+    private static void setBits(ArrowBuf buf, int at, int n, boolean one) {
         int i = at, end = at + n;
-        while (i < end && (i & 7) != 0) BitVectorHelper.setBit(validity, i++);
+        for (; i < end && (i & 7) != 0; i++) {
+            if (one) BitVectorHelper.setBit(buf, i);
+            else BitVectorHelper.unsetBit(buf, i);
+        }
         int wholeBytes = (end - i) >>> 3;
         if (wholeBytes > 0) {
-            validity.setOne(i >>> 3, wholeBytes);
+            if (one) buf.setOne(i >>> 3, wholeBytes);
+            else buf.setZero(i >>> 3, wholeBytes);
             i += wholeBytes << 3;
         }
-        while (i < end) BitVectorHelper.setBit(validity, i++);
+        for (; i < end; i++) {
+            if (one) BitVectorHelper.setBit(buf, i);
+            else BitVectorHelper.unsetBit(buf, i);
+        }
     }
 
     void longs(int column, int at, long[] values, int from, int n) {
@@ -164,19 +175,27 @@ final class TableWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) v.set(at + i, value);
     }
 
+    // The three below write what BitVector/SmallIntVector/IntVector.set would, row by row, but as
+    // plain stores and whole bytes of validity bits (the index writer's hot path).
+
     void constantBool(int column, int at, boolean value, int n) {
         BitVector v = (BitVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, value ? 1 : 0);
+        setBits(v.getDataBuffer(), at, n, value);
+        markValid(v, at, n);
     }
 
     void unsignedBytesAsShorts(int column, int at, byte[] values, int from, int n) {
         SmallIntVector v = (SmallIntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, (short) (values[from + i] & 0xFF));
+        long address = v.getDataBuffer().memoryAddress() + 2L * at;
+        for (int i = 0; i < n; i++) MemoryUtil.putShort(address + 2L * i, (short) (values[from + i] & 0xFF));
+        markValid(v, at, n);
     }
 
     void unsignedBytesAsInts(int column, int at, byte[] values, int from, int n) {
         IntVector v = (IntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, values[from + i] & 0xFF);
+        long address = v.getDataBuffer().memoryAddress() + 4L * at;
+        for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, values[from + i] & 0xFF);
+        markValid(v, at, n);
     }
 
     /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
