@@ -606,10 +606,6 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
     e->pend.step = e->trace.step;
     e->pend.iters = 0;
     e->last_idx = idx;
-    // The next hook will want the decoding of where this instruction goes: fetch it while the
-    // instruction runs.
-    if (in->succ[0] != EMU_NOIDX) __builtin_prefetch(&e->insns[in->succ[0]]);
-    if (in->succ[1] != EMU_NOIDX) __builtin_prefetch(&e->insns[in->succ[1]]);
 }
 
 // One store of `size` bytes at addr within region r.
