@@ -201,7 +201,26 @@ final class TableWriter implements AutoCloseable {
     /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
     void slottedBytes(int column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
         VarBinaryVector v = (VarBinaryVector) vectors[column];
-        for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
+        if (v.getLastSet() != at - 1 || at + n > v.getValueCapacity()) {
+            // Rows before `at` left unset, or no room: Arrow's own path (fills holes, grows buffers).
+            for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
+            return;
+        }
+        // What setSafe does row by row (offsets, bytes, validity, lastSet), with the data buffer
+        // grown once for all n values.
+        long start = at == 0 ? 0 : v.getStartOffset(at), total = 0;
+        for (int i = 0; i < n; i++) total += lengths[from + i] & 0xFF;
+        while (v.getDataBuffer().capacity() < start + total) v.reallocDataBuffer(start + total);
+        long data = v.getDataBuffer().memoryAddress(), offsets = v.getOffsetBuffer().memoryAddress();
+        long end = start;
+        for (int i = 0; i < n; i++) {
+            int len = lengths[from + i] & 0xFF;
+            MemoryUtil.copyToMemory(slots, (long) slot * (from + i), data + end, len);
+            end += len;
+            MemoryUtil.putInt(offsets + 4L * (at + i + 1), (int) end);
+        }
+        markValid(v, at, n);
+        v.setLastSet(at + n - 1);
     }
 
     void commit(int n) throws IOException {
