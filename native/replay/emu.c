@@ -500,6 +500,7 @@ omni_emu *omni_emu_new(void) {
         return NULL;
     }
     cs_option(e->cs, CS_OPT_DETAIL, CS_OPT_ON);
+    emu_direct_init(e);
     if (emu_hooks_install(e) != 0) {
         omni_emu_free(e);
         return NULL;
@@ -524,7 +525,8 @@ void omni_emu_free(omni_emu *e) {
     for (int i = 0; i < e->nregions; i++) release_host(&e->regions[i]);
     free(e->regions);
     if (e->cs) cs_close(&e->cs);
-    free(e->icache);
+    free(e->insns);
+    free(e->islots);
     free(e->cpuid);
     emu_trace_free(&e->trace);
     free(e);

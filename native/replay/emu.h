@@ -228,6 +228,16 @@ void omni_emu_set_step(omni_emu *e, uint64_t step);
 // with rip `rip`, when mem tracing is on; otherwise as omni_emu_write.
 int omni_emu_write_at(omni_emu *e, uint64_t addr, const void *buf, uint64_t len, uint64_t step, uint64_t rip);
 
+// ---- Diagnostics -----------------------------------------------------------------------------
+
+// Registers read straight from Unicorn's CPU state instead of through uc_reg_read (see
+// emu_regs.c): the 16 general registers, rip, fs_base, gs_base, xmm0-15 and mxcsr where found
+// and checked when the emulator was created (36 in all; rflags never). Both ways give the same
+// values; this one is faster. mode 0 turns direct reads off for this emulator, 1 back on, any
+// other value changes nothing. Returns how many registers are read directly now (0 with
+// OMNI_EMU_NO_DIRECT_REGS set in the environment).
+int omni_emu_direct_regs(omni_emu *e, int mode);
+
 // ---- Disassembly -----------------------------------------------------------------------------
 
 // Decodes one x86-64 instruction at code[0..len) as if at addr into out (Intel syntax, e.g.

@@ -11,6 +11,10 @@
 
 #include "emu.h"
 
+// Everything declared here is internal to libomnireplay.so: hidden, so that calls between its
+// functions are direct (no PLT) and can be inlined.
+#pragma GCC visibility push(hidden)
+
 #define EMU_PAGE 4096ULL
 
 // Host memory shared between emulators (MAP_SHARED): a memfd, so that a view can be mapped in
@@ -44,11 +48,23 @@ struct emu_region {
 #define EMU_I_NONDET_SHIFT 12  // bits 12..14: OMNI_NONDET_* kind
 
 struct emu_insn {
-    uint64_t addr;      // 0 = empty slot
+    uint64_t addr;
     uint32_t gprs;      // bit i: omni_regs index i may be written
     uint16_t xmms;      // bit n: xmm n may be written
     uint16_t flags;     // EMU_I_*
     uint8_t size;
+    // Where execution went after this instruction last time, as indexes into the decoded array
+    // (EMU_NOIDX: not known): [0] the fall-through (addr + size), [1] anywhere else. Checked
+    // against the address, so a stale link only costs a hash lookup.
+    uint32_t succ[2];
+};
+
+#define EMU_NOIDX UINT32_MAX
+
+// A slot of the hash from address to decoded instruction.
+struct emu_islot {
+    uint64_t addr;  // 0 = empty
+    uint32_t idx;   // into omni_emu.insns
 };
 
 // The instruction being executed: its effects are recorded when the next instruction starts
@@ -89,9 +105,14 @@ struct omni_emu {
     uint64_t fp_hits, fp_max_hits;  // fingerprint rip hits this run, and the bound (UINT64_MAX: none)
     uint64_t fp[OMNI_NREGS];
 
-    // instruction cache: open addressing on addr, power-of-two size
-    struct emu_insn *icache;
-    uint64_t icache_mask, icache_used;
+    // instruction cache: decoded instructions in decoding order (so that the instructions of a
+    // block sit together in memory), found by their successor links or by a hash of their
+    // address (open addressing, power-of-two size)
+    struct emu_insn *insns;
+    uint32_t ninsns, cap_insns;
+    struct emu_islot *islots;
+    uint64_t islot_mask;
+    uint32_t last_idx;  // the instruction the code hook saw last (EMU_NOIDX: none or dropped)
     uint64_t codepages[1024];  // bit per page hash: pages with decoded instructions (may be stale-set)
 
     // run state
@@ -113,6 +134,14 @@ struct omni_emu {
     uint32_t shadow_mxcsr;
     bool shadow_valid;
 
+    // Unicorn's CPU state, for reading registers without uc_reg_read (emu_regs.c): byte offsets
+    // from env, -1 where a register is read through uc_reg_read. env 0: none found.
+    uint64_t env;
+    int16_t reg_off[OMNI_NREGS];
+    int16_t xmm_off[16];
+    int16_t mxcsr_off;
+    int16_t found_off[OMNI_NREGS + 17];  // what was found: reg_off, xmm_off, mxcsr_off
+
     uc_hook hooks[8];
     int nhooks;
 };
@@ -121,6 +150,36 @@ struct omni_emu {
 struct emu_region *emu_find_region(omni_emu *e, uint64_t addr);
 int emu_copy_out(omni_emu *e, uint64_t addr, void *buf, uint64_t len);
 extern const int emu_uc_reg[OMNI_NREGS];
+
+// emu_regs.c
+void emu_direct_init(omni_emu *e);
+
+// Register i (omni_regs index) as uc_reg_read gives it.
+static inline uint64_t emu_reg(omni_emu *e, int i) {
+    int off = e->reg_off[i];
+    if (off >= 0) return *(const uint64_t *)(uintptr_t)(e->env + off);
+    uint64_t v = 0;
+    uc_reg_read(e->uc, emu_uc_reg[i], &v);
+    return v;
+}
+
+static inline void emu_xmm(omni_emu *e, int n, uint64_t v[2]) {
+    int off = e->xmm_off[n];
+    if (off >= 0) {
+        const uint64_t *p = (const uint64_t *)(uintptr_t)(e->env + off);
+        v[0] = p[0];
+        v[1] = p[1];
+        return;
+    }
+    uc_reg_read(e->uc, UC_X86_REG_XMM0 + n, v);
+}
+
+static inline uint32_t emu_mxcsr(omni_emu *e) {
+    if (e->mxcsr_off >= 0) return *(const uint32_t *)(uintptr_t)(e->env + e->mxcsr_off);
+    uint64_t m = 0;
+    uc_reg_read(e->uc, UC_X86_REG_MXCSR, &m);
+    return (uint32_t)m;
+}
 
 // emu_run.c
 int emu_hooks_install(omni_emu *e);
@@ -135,5 +194,7 @@ int emu_trace_alloc(struct omni_trace *t, uint64_t capacity);
 void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi);
 void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const uint8_t *old,
                   const uint8_t *neu, uint64_t len);
+
+#pragma GCC visibility pop
 
 #endif

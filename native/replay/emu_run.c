@@ -115,6 +115,44 @@ void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi) {
     t->reg_hi[i] = hi;
 }
 
+// Copies n (1..16) bytes, sizes of stores inline (no call into libc for a few bytes).
+static inline void copy_small(uint8_t *dst, const uint8_t *src, int n) {
+    switch (n) {
+    case 1: memcpy(dst, src, 1); break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    case 16: memcpy(dst, src, 16); break;
+    default: memcpy(dst, src, n); break;
+    }
+}
+
+// A 16-byte slot of a mem row: the first n (1..16) bytes of src, the rest zero. src is read 16
+// bytes at a time when that stays within its page (its first byte is readable, so the page is):
+// src is a 16-byte buffer or guest memory (our own mappings, whole pages).
+static inline void fill_slot(uint8_t *slot, const uint8_t *src, int n) {
+    uint64_t lo = 0, hi = 0;
+    if (((uintptr_t)src & (EMU_PAGE - 1)) <= EMU_PAGE - 16) {
+        memcpy(&lo, src, 8);
+        memcpy(&hi, src + 8, 8);
+        if (n < 8) {
+            lo &= (1ULL << (8 * n)) - 1;
+            hi = 0;
+        } else if (n == 8) {
+            hi = 0;
+        } else if (n < 16) {
+            hi &= (1ULL << (8 * (n - 8))) - 1;
+        }
+    } else {
+        uint8_t tmp[16] = {0};
+        memcpy(tmp, src, n);
+        memcpy(&lo, tmp, 8);
+        memcpy(&hi, tmp + 8, 8);
+    }
+    memcpy(slot, &lo, 8);
+    memcpy(slot + 8, &hi, 8);
+}
+
 static void mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int size,
                     const uint8_t *old, const uint8_t *neu) {
     struct omni_trace *t = &e->trace;
@@ -128,17 +166,19 @@ static void mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int
     t->mem_addr[i] = addr;
     t->mem_size[i] = size;
     // Unused bytes of a slot are zero, so that drained columns do not depend on old buffer contents.
-    memset(t->mem_old + 16 * i, 0, 16);
-    memset(t->mem_new + 16 * i, 0, 16);
-    memcpy(t->mem_old + 16 * i, old, size);
-    memcpy(t->mem_new + 16 * i, neu, size);
+    fill_slot(t->mem_old + 16 * i, old, size);
+    fill_slot(t->mem_new + 16 * i, neu, size);
 }
 
 void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const uint8_t *old,
                   const uint8_t *neu, uint64_t len) {
     for (uint64_t off = 0; off < len; off += 16) {
         int n = len - off < 16 ? (int)(len - off) : 16;
-        mem_row(e, step, rip, addr + off, n, old + off, neu + off);
+        // Through 16-byte copies: mem_row may read all 16 bytes of what it is given.
+        uint8_t o[16] = {0}, w[16] = {0};
+        memcpy(o, old + off, n);
+        memcpy(w, neu + off, n);
+        mem_row(e, step, rip, addr + off, n, o, w);
     }
 }
 
@@ -276,55 +316,82 @@ static void codepage_mark(omni_emu *e, uint64_t addr, int size) {
 
 static inline uint64_t hash_addr(uint64_t a) { return (a * 0x9E3779B97F4A7C15ULL) >> 20; }
 
-static void icache_put(struct emu_insn *table, uint64_t mask, const struct emu_insn *in) {
-    uint64_t h = hash_addr(in->addr) & mask;
-    while (table[h].addr != 0) h = (h + 1) & mask;
-    table[h] = *in;
+static void islot_put(struct emu_islot *slots, uint64_t mask, uint64_t addr, uint32_t idx) {
+    uint64_t h = hash_addr(addr) & mask;
+    while (slots[h].addr != 0) h = (h + 1) & mask;
+    slots[h].addr = addr;
+    slots[h].idx = idx;
 }
 
+// Rebuilds the hash with `slots` slots, first dropping the decodings that overlap
+// [drop_lo, drop_hi) from the array (which renumbers the rest: every successor link is reset).
 static bool icache_rebuild(omni_emu *e, uint64_t slots, uint64_t drop_lo, uint64_t drop_hi) {
-    struct emu_insn *n = calloc(slots, sizeof *n);
+    struct emu_islot *n = calloc(slots, sizeof *n);
     if (!n) return false;
-    uint64_t used = 0;
-    for (uint64_t i = 0; e->icache && i <= e->icache_mask; i++) {
-        struct emu_insn *in = &e->icache[i];
-        if (in->addr == 0 || (in->addr < drop_hi && in->addr + in->size > drop_lo)) continue;
-        icache_put(n, slots - 1, in);
-        used++;
+    if (drop_lo < drop_hi) {
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < e->ninsns; i++) {
+            struct emu_insn *in = &e->insns[i];
+            if (in->addr < drop_hi && in->addr + in->size > drop_lo) continue;
+            e->insns[kept] = *in;
+            e->insns[kept].succ[0] = e->insns[kept].succ[1] = EMU_NOIDX;
+            kept++;
+        }
+        e->ninsns = kept;
+        e->last_idx = EMU_NOIDX;
     }
-    free(e->icache);
-    e->icache = n;
-    e->icache_mask = slots - 1;
-    e->icache_used = used;
+    for (uint32_t i = 0; i < e->ninsns; i++) islot_put(n, slots - 1, e->insns[i].addr, i);
+    free(e->islots);
+    e->islots = n;
+    e->islot_mask = slots - 1;
     return true;
 }
 
-// The decoded instruction at addr (decoded now if not cached). Valid until the next call.
-static const struct emu_insn *icache_get(omni_emu *e, uint64_t addr, uint32_t size_hint) {
-    static __thread struct emu_insn scratch;
-    uint64_t h = hash_addr(addr) & e->icache_mask;
+// Index of the decoded instruction at addr, decoded now if not cached; EMU_NOIDX (and the
+// decoding in *scratch) when it cannot be cached.
+static uint32_t icache_lookup(omni_emu *e, uint64_t addr, uint32_t size_hint, struct emu_insn *scratch) {
+    uint64_t h = hash_addr(addr) & e->islot_mask;
     for (;;) {
-        struct emu_insn *in = &e->icache[h];
-        if (in->addr == addr) return in;
-        if (in->addr == 0) break;
-        h = (h + 1) & e->icache_mask;
+        struct emu_islot *s = &e->islots[h];
+        if (s->addr == addr) return s->idx;
+        if (s->addr == 0) break;
+        h = (h + 1) & e->islot_mask;
     }
-    if (addr == 0 || (e->icache_used + 1) * 2 > e->icache_mask + 1) {
-        if (addr == 0 || !icache_rebuild(e, 2 * (e->icache_mask + 1), 0, 0)) {
-            decode(e, addr, size_hint, &scratch);
-            return &scratch;
+    if (addr == 0 || e->ninsns == EMU_NOIDX - 1) {
+        decode(e, addr, size_hint, scratch);
+        return EMU_NOIDX;
+    }
+    if (e->ninsns == e->cap_insns) {
+        uint32_t cap = e->cap_insns ? 2 * e->cap_insns : 4096;
+        if (cap < e->cap_insns || cap >= EMU_NOIDX) cap = EMU_NOIDX - 1;
+        struct emu_insn *n = realloc(e->insns, (size_t)cap * sizeof *n);
+        if (!n) {
+            decode(e, addr, size_hint, scratch);
+            return EMU_NOIDX;
         }
-        h = hash_addr(addr) & e->icache_mask;
-        while (e->icache[h].addr != 0) h = (h + 1) & e->icache_mask;
+        e->insns = n;
+        e->cap_insns = cap;
     }
-    decode(e, addr, size_hint, &e->icache[h]);
-    codepage_mark(e, addr, e->icache[h].size);
-    e->icache_used++;
-    return &e->icache[h];
+    if ((uint64_t)(e->ninsns + 1) * 2 > e->islot_mask + 1) {
+        if (!icache_rebuild(e, 2 * (e->islot_mask + 1), 0, 0)) {
+            decode(e, addr, size_hint, scratch);
+            return EMU_NOIDX;
+        }
+        h = hash_addr(addr) & e->islot_mask;
+        while (e->islots[h].addr != 0) h = (h + 1) & e->islot_mask;
+    }
+    uint32_t idx = e->ninsns++;
+    struct emu_insn *in = &e->insns[idx];
+    decode(e, addr, size_hint, in);
+    in->succ[0] = in->succ[1] = EMU_NOIDX;
+    e->islots[h].addr = addr;
+    e->islots[h].idx = idx;
+    codepage_mark(e, addr, in->size);
+    return idx;
 }
 
 void emu_icache_invalidate(omni_emu *e, uint64_t addr, uint64_t len) {
-    if (e->icache_used == 0) return;
+    if (e->ninsns == 0) return;
     // Cheap filter first: stores to pages where nothing was ever decoded are the common case.
     bool maybe = false;
     for (uint64_t p = (addr > 15 ? addr - 15 : 0) / EMU_PAGE; p <= (addr + len - 1) / EMU_PAGE && !maybe; p++) {
@@ -335,11 +402,11 @@ void emu_icache_invalidate(omni_emu *e, uint64_t addr, uint64_t len) {
     // Any cached instruction overlapping the range: starts at most 15 bytes before it.
     uint64_t lo = addr > 15 ? addr - 15 : 0;
     bool hit = false;
-    for (uint64_t i = 0; i <= e->icache_mask && !hit; i++) {
-        struct emu_insn *in = &e->icache[i];
-        hit = in->addr != 0 && in->addr < addr + len && in->addr + in->size > addr && in->addr >= lo;
+    for (uint32_t i = 0; i < e->ninsns && !hit; i++) {
+        struct emu_insn *in = &e->insns[i];
+        hit = in->addr < addr + len && in->addr + in->size > addr && in->addr >= lo;
     }
-    if (hit) icache_rebuild(e, e->icache_mask + 1, addr, addr + len);
+    if (hit) icache_rebuild(e, e->islot_mask + 1, addr, addr + len);
 }
 
 // ---- Registers and rows of a finished instruction ---------------------------------------------
@@ -351,16 +418,14 @@ static inline uint64_t read_reg(omni_emu *e, int uc_id) {
 }
 
 int emu_read_xmm_all(omni_emu *e, uint64_t x[16][2], uint32_t *mxcsr) {
-    for (int i = 0; i < 16; i++) uc_reg_read(e->uc, UC_X86_REG_XMM0 + i, x[i]);
-    uint64_t m = 0;
-    uc_reg_read(e->uc, UC_X86_REG_MXCSR, &m);
-    *mxcsr = (uint32_t)m;
+    for (int i = 0; i < 16; i++) emu_xmm(e, i, x[i]);
+    *mxcsr = emu_mxcsr(e);
     return 0;
 }
 
 void emu_shadow_load(omni_emu *e) {
     for (int i = 0; i < OMNI_NREGS; i++)
-        if (TRACED_GPRS & (1u << i)) e->shadow[i] = read_reg(e, emu_uc_reg[i]);
+        if (TRACED_GPRS & (1u << i)) e->shadow[i] = emu_reg(e, i);
     emu_read_xmm_all(e, e->shadow_xmm, &e->shadow_mxcsr);
     e->shadow_valid = true;
 }
@@ -369,7 +434,7 @@ static void diff_regs(omni_emu *e, uint32_t gprs, uint32_t xmms, bool mxcsr, uin
     while (gprs) {
         int i = __builtin_ctz(gprs);
         gprs &= gprs - 1;
-        uint64_t v = read_reg(e, emu_uc_reg[i]);
+        uint64_t v = emu_reg(e, i);
         if (v != e->shadow[i]) {
             e->shadow[i] = v;
             emu_reg_row(e, step, i, v, 0);
@@ -379,7 +444,7 @@ static void diff_regs(omni_emu *e, uint32_t gprs, uint32_t xmms, bool mxcsr, uin
         int i = __builtin_ctz(xmms);
         xmms &= xmms - 1;
         uint64_t v[2];
-        uc_reg_read(e->uc, UC_X86_REG_XMM0 + i, v);
+        emu_xmm(e, i, v);
         if (v[0] != e->shadow_xmm[i][0] || v[1] != e->shadow_xmm[i][1]) {
             e->shadow_xmm[i][0] = v[0];
             e->shadow_xmm[i][1] = v[1];
@@ -387,7 +452,7 @@ static void diff_regs(omni_emu *e, uint32_t gprs, uint32_t xmms, bool mxcsr, uin
         }
     }
     if (mxcsr) {
-        uint32_t m = (uint32_t)read_reg(e, UC_X86_REG_MXCSR);
+        uint32_t m = emu_mxcsr(e);
         if (m != e->shadow_mxcsr) {
             e->shadow_mxcsr = m;
             emu_reg_row(e, step, OMNI_REG_MXCSR, m, 0);
@@ -415,16 +480,15 @@ static void control_row(omni_emu *e, const struct emu_pending *p, uint64_t targe
     t->ctl_kind[i] = call ? OMNI_CTL_CALL : OMNI_CTL_RET;
     t->ctl_rip[i] = p->in.addr;
     t->ctl_target[i] = target;
-    t->ctl_sp[i] = read_reg(e, UC_X86_REG_RSP);
-    static const int args[6] = {UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX,
-                                UC_X86_REG_RCX, UC_X86_REG_R8, UC_X86_REG_R9};
-    for (int a = 0; a < 6; a++) t->ctl_args[6 * i + a] = call ? read_reg(e, args[a]) : 0;
-    t->ctl_ret[i] = call ? 0 : read_reg(e, UC_X86_REG_RAX);
+    t->ctl_sp[i] = emu_reg(e, OMNI_RSP);
+    static const int args[6] = {OMNI_RDI, OMNI_RSI, OMNI_RDX, OMNI_RCX, OMNI_R8, OMNI_R9};
+    for (int a = 0; a < 6; a++) t->ctl_args[6 * i + a] = call ? emu_reg(e, args[a]) : 0;
+    t->ctl_ret[i] = call ? 0 : emu_reg(e, OMNI_RAX);
 }
 
 // The pending instruction completed (next_rip is where execution goes on): record its rows and
 // count its step.
-static void finish_insn(omni_emu *e, uint64_t next_rip) {
+static inline __attribute__((always_inline)) void finish_insn(omni_emu *e, uint64_t next_rip) {
     struct emu_pending *p = &e->pend;
     uint64_t flags = e->trace.flags;
     emu_mrow_finish(e);
@@ -444,14 +508,15 @@ static void finish_insn(omni_emu *e, uint64_t next_rip) {
 void emu_settle_pending(omni_emu *e) {
     if (!e->pend.valid) return;
     // A rep instruction interrupted between iterations: what it did is one step.
-    finish_insn(e, read_reg(e, UC_X86_REG_RIP));
+    finish_insn(e, emu_reg(e, OMNI_RIP));
 }
 
 // ---- Hooks -----------------------------------------------------------------------------------
 
-static bool tables_full(omni_emu *e, int *which) {
+static inline bool tables_full(omni_emu *e, int *which) {
     struct omni_trace *t = &e->trace;
     uint64_t limit = t->capacity - OMNI_TRACE_MARGIN;
+    if (t->nblocks < limit && t->nmem < limit && t->nregs < limit && t->nctl < limit) return false;
     int w = 0;
     if (t->nblocks >= limit) w |= OMNI_TRACE_BLOCKS;
     if (t->nmem >= limit) w |= OMNI_TRACE_MEM;
@@ -469,7 +534,7 @@ static bool fingerprint_matches(omni_emu *e) {
     // QEMU and a real CPU need not agree on them.
     if (++e->fp_hits > e->fp_max_hits) return true;  // reported as a miss by the caller
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (read_reg(e, emu_uc_reg[ids[i]]) != e->fp[ids[i]]) return false;
+        if (emu_reg(e, ids[i]) != e->fp[ids[i]]) return false;
     return true;
 }
 
@@ -505,7 +570,25 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
     if (addr == e->stop_addr) return stop_before(e, OMNI_STOP_ADDRESS, 0, addr);
     if (e->fp_on && addr == e->fp[OMNI_RIP] && fingerprint_matches(e))
         return stop_before(e, fingerprint_stop(e), 1, addr);
-    const struct emu_insn *in = icache_get(e, addr, size);
+    // The decoded instruction: usually the successor of the one before (no hash lookup).
+    const struct emu_insn *in;
+    struct emu_insn scratch;
+    // e->pend.in is a copy of insns[last_idx] (they are set together below), so its links are
+    // at hand without touching the array.
+    uint32_t prev = e->last_idx, idx;
+    if (prev != EMU_NOIDX) {
+        struct emu_insn *p = &e->pend.in;
+        int other = addr != p->addr + p->size;
+        idx = p->succ[other];
+        if (idx == EMU_NOIDX || e->insns[idx].addr != addr) {
+            idx = icache_lookup(e, addr, size, &scratch);
+            // The lookup may have dropped or moved the array (a rebuild resets last_idx).
+            if (e->last_idx == prev) e->insns[prev].succ[other] = p->succ[other] = idx;
+        }
+    } else {
+        idx = icache_lookup(e, addr, size, &scratch);
+    }
+    in = idx == EMU_NOIDX ? &scratch : &e->insns[idx];
     int nondet = (in->flags >> EMU_I_NONDET_SHIFT) & 7;
     if (nondet) return stop_before(e, OMNI_STOP_NONDET, nondet, addr);
     if (in->flags & EMU_I_HLT) return stop_before(e, OMNI_STOP_INTERRUPT, 13, addr);  // #GP in user mode
@@ -522,6 +605,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
     e->pend.in = *in;
     e->pend.step = e->trace.step;
     e->pend.iters = 0;
+    e->last_idx = idx;
 }
 
 // One store of `size` bytes at addr within region r.
@@ -532,7 +616,7 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     struct emu_memrow *m = &e->mrow;
     if (m->valid && m->step == e->pend.step && addr == m->addr + m->size && h == m->host + m->size &&
         m->size + size <= 16) {
-        memcpy(m->old + m->size, h, size);
+        copy_small(m->old + m->size, h, size);
         m->size += size;
         return;
     }
@@ -543,7 +627,7 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     m->addr = addr;
     m->host = h;
     m->size = size;
-    memcpy(m->old, h, size);
+    copy_small(m->old, h, size);
 }
 
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *user) {
@@ -605,7 +689,7 @@ static bool on_invalid(uc_engine *uc, void *user) {
 static int on_cpuid(uc_engine *uc, void *user) {
     omni_emu *e = user;
     if (!e->cpuid) return 0;
-    uint32_t leaf = (uint32_t)read_reg(e, UC_X86_REG_RAX), sub = (uint32_t)read_reg(e, UC_X86_REG_RCX);
+    uint32_t leaf = (uint32_t)emu_reg(e, OMNI_RAX), sub = (uint32_t)emu_reg(e, OMNI_RCX);
     uint64_t out[4] = {0, 0, 0, 0};
     const uint32_t *any = NULL;
     for (int i = 0; i < e->ncpuid; i++) {
@@ -626,7 +710,10 @@ static int on_cpuid(uc_engine *uc, void *user) {
 }
 
 int emu_hooks_install(omni_emu *e) {
-    e->icache = NULL;
+    e->insns = NULL;
+    e->islots = NULL;
+    e->ninsns = e->cap_insns = 0;
+    e->last_idx = EMU_NOIDX;
     if (!icache_rebuild(e, 1 << 14, 0, 0)) return OMNI_ENOMEM;
     uc_hook h;
     if (uc_hook_add(e->uc, &h, UC_HOOK_CODE, on_code, e, 1, 0) ||
@@ -685,10 +772,10 @@ int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out) {
     e->stop_reason = e->stop_detail = 0;
     e->stop_rip = e->fault_addr = 0;
     if ((e->trace.flags & OMNI_TRACE_REGS) && !e->shadow_valid) emu_shadow_load(e);
-    uint64_t start = read_reg(e, UC_X86_REG_RIP);
+    uint64_t start = emu_reg(e, OMNI_RIP);
     // No 'until' address: runs end only by our stops (~0 is not a canonical address).
     uc_err err = uc_emu_start(e->uc, start, ~0ULL, 0, 0);
-    uint64_t now = read_reg(e, UC_X86_REG_RIP);
+    uint64_t now = emu_reg(e, OMNI_RIP);
     struct emu_pending *p = &e->pend;
     int reason = e->stop_reason;
     out->detail = e->stop_detail;

@@ -109,5 +109,7 @@ public interface EmuNative {
     void omni_emu_set_step(Pointer e, long step);
     int omni_emu_write_at(Pointer e, long addr, @In byte[] buf, long len, long step, long rip);
 
+    int omni_emu_direct_regs(Pointer e, int mode);
+
     int omni_disasm(@In byte[] code, int len, long addr, @Out byte[] out, int outlen);
 }

@@ -237,6 +237,21 @@ public final class Emulator implements AutoCloseable {
         return trace;
     }
 
+    // ---- diagnostics ----
+
+    /**
+     * How many registers this emulator reads straight from Unicorn's CPU state rather than through
+     * uc_reg_read (36 when all were found; the values are the same either way, see emu_regs.c).
+     */
+    public int directRegisters() {
+        return LIB.omni_emu_direct_regs(handle(), -1);
+    }
+
+    /** Turns direct register reads off (every read through uc_reg_read) or back on; for tests. */
+    public void useDirectRegisters(boolean on) {
+        LIB.omni_emu_direct_regs(handle(), on ? 1 : 0);
+    }
+
     // ---- disassembly ----
 
     /** Decodes the instruction at the start of {@code code} (as if at addr); null if invalid. */

@@ -138,15 +138,26 @@ final class TableWriter implements AutoCloseable {
 
     /** Sets the validity bits of rows [at, at+n): whole bytes at once, the ragged ends bit by bit. */
     private static void markValid(FieldVector v, int at, int n) {
-        ArrowBuf validity = v.getValidityBuffer();
+        setBits(v.getValidityBuffer(), at, n, true);
+    }
+
+    /** Sets (one) or clears bits [at, at+n) of buf: whole bytes at once, the ragged ends bit by bit. */
+    private static void setBits(ArrowBuf buf, int at, int n, boolean one) {
         int i = at, end = at + n;
-        while (i < end && (i & 7) != 0) BitVectorHelper.setBit(validity, i++);
+        for (; i < end && (i & 7) != 0; i++) {
+            if (one) BitVectorHelper.setBit(buf, i);
+            else BitVectorHelper.unsetBit(buf, i);
+        }
         int wholeBytes = (end - i) >>> 3;
         if (wholeBytes > 0) {
-            validity.setOne(i >>> 3, wholeBytes);
+            if (one) buf.setOne(i >>> 3, wholeBytes);
+            else buf.setZero(i >>> 3, wholeBytes);
             i += wholeBytes << 3;
         }
-        while (i < end) BitVectorHelper.setBit(validity, i++);
+        for (; i < end; i++) {
+            if (one) BitVectorHelper.setBit(buf, i);
+            else BitVectorHelper.unsetBit(buf, i);
+        }
     }
 
     void longs(int column, int at, long[] values, int from, int n) {
@@ -164,25 +175,52 @@ final class TableWriter implements AutoCloseable {
         for (int i = 0; i < n; i++) v.set(at + i, value);
     }
 
+    // The three below write what BitVector/SmallIntVector/IntVector.set would, row by row, but as
+    // plain stores and whole bytes of validity bits (the index writer's hot path).
+
     void constantBool(int column, int at, boolean value, int n) {
         BitVector v = (BitVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, value ? 1 : 0);
+        setBits(v.getDataBuffer(), at, n, value);
+        markValid(v, at, n);
     }
 
     void unsignedBytesAsShorts(int column, int at, byte[] values, int from, int n) {
         SmallIntVector v = (SmallIntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, (short) (values[from + i] & 0xFF));
+        long address = v.getDataBuffer().memoryAddress() + 2L * at;
+        for (int i = 0; i < n; i++) MemoryUtil.putShort(address + 2L * i, (short) (values[from + i] & 0xFF));
+        markValid(v, at, n);
     }
 
     void unsignedBytesAsInts(int column, int at, byte[] values, int from, int n) {
         IntVector v = (IntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, values[from + i] & 0xFF);
+        long address = v.getDataBuffer().memoryAddress() + 4L * at;
+        for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, values[from + i] & 0xFF);
+        markValid(v, at, n);
     }
 
     /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
     void slottedBytes(int column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
         VarBinaryVector v = (VarBinaryVector) vectors[column];
-        for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
+        if (v.getLastSet() != at - 1 || at + n > v.getValueCapacity()) {
+            // Rows before `at` left unset, or no room: Arrow's own path (fills holes, grows buffers).
+            for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
+            return;
+        }
+        // What setSafe does row by row (offsets, bytes, validity, lastSet), with the data buffer
+        // grown once for all n values.
+        long start = at == 0 ? 0 : v.getStartOffset(at), total = 0;
+        for (int i = 0; i < n; i++) total += lengths[from + i] & 0xFF;
+        while (v.getDataBuffer().capacity() < start + total) v.reallocDataBuffer(start + total);
+        long data = v.getDataBuffer().memoryAddress(), offsets = v.getOffsetBuffer().memoryAddress();
+        long end = start;
+        for (int i = 0; i < n; i++) {
+            int len = lengths[from + i] & 0xFF;
+            MemoryUtil.copyToMemory(slots, (long) slot * (from + i), data + end, len);
+            end += len;
+            MemoryUtil.putInt(offsets + 4L * (at + i + 1), (int) end);
+        }
+        markValid(v, at, n);
+        v.setLastSet(at + n - 1);
     }
 
     void commit(int n) throws IOException {

@@ -381,6 +381,64 @@ class EmuTraceTest {
         assertSameRows(pieces, whole);
     }
 
+    /** General, SSE and mxcsr registers written by compiled code and by hand. */
+    static final String REGS_C = """
+            __attribute__((noinline)) double g(double x, long i) { return x * 1.5 + (double)i; }
+            __attribute__((noinline)) long f(long a, long b) { return a * 3 + (b ^ a); }
+            void start(long *buf, long n) {
+                double acc = 0;
+                long s = 0;
+                for (long i = 0; i < n; i++) {
+                    acc = g(acc, i) / 3.0;
+                    s += f(buf[i & 255], i);
+                    buf[i & 255] = s ^ (long)acc;
+                    unsigned m = 0x1f80 | ((i & 3) << 13);
+                    __asm__ volatile("ldmxcsr %0" :: "m"(m));
+                    __asm__ volatile("movq %0, %%xmm9; paddq %%xmm9, %%xmm15; pxor %%xmm8, %%xmm8; "
+                                     "movdqa %%xmm15, %%xmm12" :: "r"(s) : "xmm8", "xmm9", "xmm12", "xmm15");
+                }
+                __asm__ volatile("syscall" :: "a"(s));
+                __builtin_unreachable();
+            }
+            """;
+
+    @Test
+    void directRegisterReadsGiveTheRowsOfUnicornsOwnReads() {
+        TestCode code = TestCode.c(CODE, REGS_C);
+        Batch direct, viaApi;
+        long[] endRegs;
+        byte[] endFp;
+        try (Emulator emu = EmuFixture.load(code)) {
+            assertThat(emu.directRegisters()).as("registers read straight from Unicorn's CPU state "
+                    + "(fewer: this Unicorn keeps them elsewhere, and reads fall back to uc_reg_read)").isEqualTo(36);
+            emu.setReg(Reg.RIP, code.at("start"));
+            emu.setReg(Reg.RSI, 500);
+            emu.traceEnable(Emulator.TRACE_ALL, EmuNative.OMNI_TRACE_MIN_CAPACITY);
+            direct = runDraining(emu, new ArrayList<>());
+            endRegs = emu.regs();
+            endFp = emu.fpregs();
+            assertThat(emu.trace().resyncs()).isZero();
+        }
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.useDirectRegisters(false);
+            assertThat(emu.directRegisters()).isZero();
+            emu.setReg(Reg.RIP, code.at("start"));
+            emu.setReg(Reg.RSI, 500);
+            emu.traceEnable(Emulator.TRACE_ALL, EmuNative.OMNI_TRACE_MIN_CAPACITY);
+            viaApi = runDraining(emu, new ArrayList<>());
+            assertThat(emu.regs()).containsExactly(endRegs);
+            assertThat(emu.fpregs()).containsExactly(endFp);
+            assertThat(emu.trace().resyncs()).isZero();
+        }
+        byte[] ids = direct.regs().id();
+        assertThat(ids).contains((byte) EmuNative.OMNI_REG_MXCSR, (byte) (EmuNative.OMNI_REG_XMM0 + 15),
+                (byte) (EmuNative.OMNI_REG_XMM0 + 12), (byte) Reg.RAX, (byte) Reg.EFLAGS, (byte) Reg.RSP);
+        assertSameRows(direct, viaApi);
+        same("regs.hi", direct.regs().hi(), viaApi.regs().hi());
+        same("control.sp", direct.control().sp(), viaApi.control().sp());
+        same("control.ret", direct.control().ret(), viaApi.control().ret());
+    }
+
     private static void assertSameRows(Batch actual, Batch expected) {
         same("blocks.step", actual.blocks().step(), expected.blocks().step());
         same("blocks.rip", actual.blocks().rip(), expected.blocks().rip());
