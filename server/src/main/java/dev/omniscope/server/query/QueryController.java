@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -94,6 +95,27 @@ class QueryController {
     Mono<Location> step(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
                         @Parameter(description = "the thread (default: the one running at the step)") @RequestParam(required = false) String tid) {
         return Blocking.call(() -> queries.location(caller, id, step, tid));
+    }
+
+    @GetMapping("/steps/{step}/move")
+    @Operation(summary = "Stepping through time: the moment a debugger's step goes to from this one",
+            description = "The next or previous instruction of the thread, its next or previous source line (gdb's next and "
+                    + "reverse-next: calls stepped over), step-in (gdb's step: calls with source lines entered), out (gdb's finish: "
+                    + "the caller's instruction after the innermost open call returns), call-start (the innermost open call's first "
+                    + "instruction; from there, the enclosing call's). Source lines are the line-table statements of source files the "
+                    + "trace carries; where there is none (a library), next-line and step-in finish the call first. "
+                    + "Answer: {step, pid, tid, to}.")
+    @ApiResponse(responseCode = "200", description = "the moment to go to")
+    @ApiResponse(responseCode = "400", description = "a bad or missing `to`, a bad tid or one not of this trace, a step outside the trace")
+    @ApiResponse(responseCode = "404", description = "no such trace, or no such moment (the thread ends, no open call, the start "
+            + "of the thread); the detail says why")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<Stepper.Moment> move(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                              @Parameter(description = "the move: next-instruction, prev-instruction, next-line, prev-line, step-in, out, "
+                                      + "call-start") @RequestParam(required = false) String to,
+                              @Parameter(description = "the thread (default: the one running at the step; a thread that does not "
+                                      + "run then moves from where it resumes)") @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.move(caller, id, step, to, tid));
     }
 
     @GetMapping("/calls")

@@ -17,6 +17,7 @@ import dev.omniscope.indexer.query.HistoryEntry;
 import dev.omniscope.indexer.query.Location;
 import dev.omniscope.indexer.query.Locator;
 import dev.omniscope.indexer.query.MemoryView;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
@@ -208,6 +209,25 @@ public class QueryService {
         return with(caller, id, t -> {
             Location l = locate(t, step(t, "step", step, false), thread);
             return new QueryDocuments.Registers(l.step(), l.pid(), l.tid(), l.running(), l.registers());
+        });
+    }
+
+    /** Where a move from a moment goes (docs/api.md, "Moves"): 404 when there is no such moment. */
+    public Stepper.Moment move(Caller caller, String id, String step, String to, String tid) {
+        if (to == null || to.isBlank()) throw Problems.badRequest("to is required: one of " + Stepper.Move.names());
+        Stepper.Move move = Stepper.Move.of(to.trim());
+        if (move == null) throw Problems.badRequest("to '" + Problems.printable(to) + "' is not a move: one of " + Stepper.Move.names());
+        Integer thread = Params.optionalId("tid", tid);
+        return with(caller, id, t -> {
+            long at = step(t, "step", step, false);
+            requireTid(t, thread);
+            try {
+                return t.stepper.move(at, thread, move);
+            } catch (Locator.NotFound e) {
+                throw Problems.badRequest(e.getMessage());
+            } catch (Stepper.NoMoment e) {
+                throw Problems.notFound(e.getMessage());
+            }
         });
     }
 
