@@ -117,7 +117,14 @@ public final class Stepper {
             }
             case OUT -> out(c);
             case CALL_START -> callStart(c);
-            case NEXT_LINE, STEP_IN -> lineForward(c, move);
+            case NEXT_LINE, STEP_IN -> {
+                try {
+                    yield lineForward(c, move);
+                } catch (NoMoment e) {
+                    if (e.getMessage().startsWith("thread ")) throw e;
+                    throw new NoMoment("thread " + t + " executes no further source line after step " + step + ": " + e.getMessage());
+                }
+            }
             case PREV_LINE -> lineBackward(c);
         };
     }
@@ -169,8 +176,8 @@ public final class Stepper {
      * thread at the start of a statement of another source line, in the current call or an outer
      * one. Calls made in between are stepped over (step-in: entered when their entry has source
      * lines; the entry's own line, the prologue, does not stop). Where the current code has no
-     * source line, the call is finished first. Returning into the middle of a caller's line goes
-     * on to the next statement start there (of any line, as gdb does after a return).
+     * source line, the call is finished first. After a return, the current line is the caller's
+     * line that made the call (so a statement start of that same line does not stop), as gdb does.
      */
     private Moment lineForward(Cursor c, Move move) throws IOException {
         long from = c.step;
@@ -179,7 +186,6 @@ public final class Stepper {
         Locator.OpenCall frame = innermost(stack);
         Locator.OpenCall sibling = null;
         Symbolizer.Line current = c.line();
-        boolean anyLine = false;
         if (current == null) {
             if (frame == null) throw new NoMoment("thread " + c.tid + " has no source line at step " + from + " and is in no call to finish");
             toReturn(c, frame);
@@ -188,54 +194,48 @@ public final class Stepper {
             long prev = c.step;
             if (!c.next()) throw new NoMoment("thread " + c.tid + " executes no further source line after step " + from);
             if (frame != null && frame.returnStep() != null && prev >= frame.returnStep()) {
-                // back in the caller
+                // back in the caller, in the middle of the line that made the call: as gdb, that line is the current one
+                Symbolizer.Line site = symbols.sourceLine(c.block.pid(), frame.callSite(), frame.callStep());
+                current = site != null ? site : c.line();
                 stack = stack(c);
                 depth = stack.size();
                 frame = innermost(stack);
                 sibling = null;
-                Symbolizer.Line line = c.line();
-                if (line == null) {
+                if (c.line() == null) {
                     if (frame == null) {
                         throw new NoMoment("thread " + c.tid + " returns into code without source lines, in no call to finish, after step " + from);
                     }
                     toReturn(c, frame);
                     continue;
                 }
-                if (c.pc() == line.start() && line.statement()) return c.moment(move);
-                current = line;
-                anyLine = true;
-                continue;
-            }
-            if (sibling == null || sibling != NONE && sibling.callStep() < prev) {
-                sibling = index.call(c.tid, depth, prev, true);
-                if (sibling == null) sibling = NONE;
-            }
-            if (sibling.callStep() == prev) {
-                // a call made by this frame: c is at its entry
-                Symbolizer.Line entry = c.line();
-                if (move == Move.STEP_IN && entry != null) {
-                    depth++;
-                    frame = sibling;
-                    current = entry;
-                    anyLine = false;
-                } else {
-                    toReturn(c, sibling);
+            } else {
+                if (sibling == null || sibling != NONE && sibling.callStep() < prev) {
+                    sibling = index.call(c.tid, depth, prev, true);
+                    if (sibling == null) sibling = NONE;
                 }
-                sibling = null;
-                continue;
+                if (sibling.callStep() == prev) {
+                    // a call made by this frame: c is at its entry
+                    Symbolizer.Line entry = c.line();
+                    if (move == Move.STEP_IN && entry != null) {
+                        depth++;
+                        frame = sibling;
+                        current = entry;
+                    } else {
+                        toReturn(c, sibling);
+                    }
+                    sibling = null;
+                    continue;
+                }
             }
             Symbolizer.Line line = c.line();
             if (line == null) continue;
             boolean start = c.pc() == line.start();
-            if (start && line.statement() && (anyLine || !line.sameLine(current))) return c.moment(move);
-            if (!start) {
-                // in the middle of a line (a jump into it): that line is the current one now, as gdb refreshes its range
-                current = line;
-                anyLine = false;
-            }
+            if (start && line.statement() && !line.sameLine(current)) return c.moment(move);
+            // in the middle of a line (a jump or a return into it), or a row of the line that is no statement: as gdb,
+            // the line there is the current one now (gdb refreshes its step range)
+            if (!start) current = line;
         }
     }
-
     /**
      * prev-line, as gdb's {@code reverse-next}: the start of the previous source line the thread
      * executed in the current call or an outer one (calls made in between stepped over): going
