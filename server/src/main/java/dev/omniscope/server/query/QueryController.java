@@ -40,7 +40,7 @@ class QueryController {
     }
 
     @GetMapping("/memory/history")
-    @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order",
+    @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order (or reversed)",
             description = "The documents of `omni history --json`: step, pid, tid, rip, function, file, line, addr, size, old, new, "
                     + "after (the whole range after the write), kernel. Give `symbol`, or `addr` and `len`.")
     @ApiResponse(responseCode = "200", description = "a page of writes")
@@ -54,9 +54,11 @@ class QueryController {
                                              @Parameter(description = "only this process") @RequestParam(required = false) String pid,
                                              @Parameter(description = "only writes at or after this step") @RequestParam(required = false) String from,
                                              @Parameter(description = "only writes at or before this step") @RequestParam(required = false) String to,
+                                             @Parameter(description = "asc (default): in step order; desc: the latest first (`to=S-1&order=desc&limit=1`: "
+                                                     + "the last write before step S)") @RequestParam(required = false) String order,
                                              @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
                                              @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
-        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, limit, cursor));
+        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, order, limit, cursor));
     }
 
     @GetMapping("/memory")

@@ -122,14 +122,18 @@ public class QueryService {
     // ---- history
 
     public QueryDocuments.HistoryPage history(Caller caller, String id, String symbol, String addr, String len, String pid,
-                                             String from, String to, String limit, String cursor) {
+                                             String from, String to, String order, String limit, String cursor) {
+        boolean descending = order != null && order.trim().equals("desc");
+        if (order != null && !descending && !order.trim().equals("asc")) {
+            throw Problems.badRequest("order '" + Problems.printable(order) + "' is not asc or desc");
+        }
         if (symbol != null && (addr != null || len != null)) throw Problems.badRequest("give either symbol, or addr and len, not both");
         if (symbol == null && (addr == null || len == null)) {
             throw Problems.badRequest("give symbol (a variable's name), or addr and len (a range of memory)");
         }
         Integer process = Params.optionalId("pid", pid);
         int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
-        long[] after = Params.cursor(cursor, "h", 2);
+        long[] after = Params.cursor(cursor, descending ? HistoryQuery.DESC : HistoryQuery.ASC, 2);
         long address = symbol == null ? Params.address("addr", addr) : 0;
         int length = symbol == null ? (int) Params.number("len", len, 1, HISTORY_MAX_LENGTH) : 0;
         return with(caller, id, t -> {
@@ -146,7 +150,7 @@ public class QueryService {
                 name = v.name();
             }
             requireRange(start, size);
-            return HistoryQuery.page(t, start, size, name, process, fromStep, toStep, n, after);
+            return HistoryQuery.page(t, start, size, name, process, fromStep, toStep, n, after, descending);
         });
     }
 
