@@ -41,7 +41,7 @@ public final class Gdb {
     }
 
     /**
-     * gdb's transcript of a native run stepped by hand: {@code break BREAKPOINT}, {@code run}, then
+     * gdb's transcript of a native run stepped by hand: {@code tbreak BREAKPOINT} (a recursive function stops once), {@code run}, then
      * {@code command} (next, step, finish...) {@code times} times. Libraries' separate debug
      * information is off, so that only the program's own code has source lines (as in a trace,
      * which carries only the program's sources).
@@ -50,7 +50,7 @@ public final class Gdb {
         Path commands = Files.createTempFile("gdb-session", ".gdb");
         try {
             List<String> lines = new ArrayList<>(List.of("set pagination off", "set confirm off", "set startup-with-shell off",
-                    "set debuginfod enabled off", "set debug-file-directory /nonexistent", "break " + breakpoint, "run"));
+                    "set debuginfod enabled off", "set debug-file-directory /nonexistent", "tbreak " + breakpoint, "run"));
             for (int i = 0; i < times; i++) lines.add(command);
             Files.writeString(commands, String.join("\n", lines) + "\n");
             Omni.Run run = Omni.run(List.of("gdb", "-nx", "-nh", "-batch", "-x", commands.toString(), program.toString()), Map.of(), null);
