@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import dev.omniscope.common.UserError;
 import dev.omniscope.indexer.query.Location;
 import dev.omniscope.indexer.query.Locator;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.trace.Trace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +27,13 @@ public final class AtCommand implements Callable<Integer> {
     @Option(names = "--tid", paramLabel = "T", description = "this thread (default: the one running at the step)")
     Integer tid;
 
+    @Option(names = "--move", paramLabel = "KIND", description = "first move from the step, as the web UI's stepping buttons: "
+            + "next-instruction, prev-instruction, next-line, prev-line, step-in, out, call-start; then show where it went")
+    String move;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "with --move: move N times, printing each moment")
+    int count;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -37,7 +45,31 @@ public final class AtCommand implements Callable<Integer> {
         try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
             Location l;
             try {
-                l = Locator.locate(t.index, t.memory(), t.symbols(), step, tid);
+                Locator.Moments moments = Locator.arrow(t.index);
+                long at = step;
+                Integer thread = tid;
+                if (move != null) {
+                    Stepper.Move kind = Stepper.Move.of(move);
+                    if (kind == null) throw new UserError("--move " + move + " is not a move: one of " + Stepper.Move.names(), 2);
+                    Stepper stepper = new Stepper(moments, t.memory(), t.symbols());
+                    for (int i = 0; i < Math.max(1, count); i++) {
+                        Stepper.Moment m;
+                        try {
+                            m = stepper.move(at, thread, kind);
+                        } catch (Stepper.NoMoment e) {
+                            System.err.println("omni: " + e.getMessage());
+                            break;
+                        }
+                        at = m.step();
+                        thread = m.tid();
+                        if (!json) {
+                            Location here = Locator.locate(moments, t.memory(), t.symbols(), at, thread);
+                            System.out.printf("%s: step %,d  %s%s%n", move, at, here.function(),
+                                    here.file() != null ? "  " + here.file() + ":" + here.line() : "");
+                        }
+                    }
+                }
+                l = Locator.locate(moments, t.memory(), t.symbols(), at, thread);
             } catch (Locator.NotFound e) {
                 throw new UserError(e.getMessage(), 2);
             }

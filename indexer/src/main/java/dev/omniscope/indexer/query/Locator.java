@@ -29,8 +29,8 @@ public final class Locator {
     /** A block of the blocks table: {@code instructions} steps from {@code step}, starting at {@code rip}. */
     public record Block(long step, int pid, int tid, long rip, int instructions) {}
 
-    /** A call open at a step (a calls row, with what a frame shows). */
-    public record OpenCall(int depth, long callStep, String function, long callSite, List<String> args) {}
+    /** A call open at a step (a calls row, with what a frame shows); {@code returnStep} null if it never returned. */
+    public record OpenCall(int depth, long callStep, Long returnStep, String function, long callSite, List<String> args) {}
 
     /** A task's lifetime per program, from the tasks table: which process a thread belongs to when. */
     public record Task(int tid, int pid, long startStep, Long endStep) {}
@@ -55,6 +55,18 @@ public final class Locator {
 
         /** The calls of {@code tid} with call_step < step and (return_step null or ≥ step), in any order. */
         List<OpenCall> openCalls(int tid, long step) throws IOException;
+
+        /**
+         * Up to {@code limit} blocks of {@code tid}: {@code forward}, those starting at or after
+         * {@code step}, in step order; else those starting at or before it, the latest first.
+         */
+        List<Block> blocks(int tid, long step, boolean forward, int limit) throws IOException;
+
+        /**
+         * The call of {@code tid} at {@code depth}: {@code forward}, the first with call_step ≥
+         * {@code step}; else the last with call_step ≤ {@code step}; null when there is none.
+         */
+        OpenCall call(int tid, int depth, long step, boolean forward) throws IOException;
     }
 
     /** The tasks table's rows, for {@link #pidOf(List, int, long)}. */
@@ -81,7 +93,8 @@ public final class Locator {
     public static OpenCall openCall(TableRow r) {
         List<String> args = new ArrayList<>();
         for (int a = 0; a < 6; a++) args.add(History.hex(r.i64(r.column("arg" + a))));
-        return new OpenCall(r.i32(r.column("depth")), r.i64(r.column("call_step")), r.string(r.column("function")),
+        return new OpenCall(r.i32(r.column("depth")), r.i64(r.column("call_step")), r.nullableI64(r.column("return_step")),
+                r.string(r.column("function")),
                 r.i64(r.column("call_site")), args);
     }
 
@@ -170,6 +183,38 @@ public final class Locator {
                     return true;
                 });
                 return open;
+            }
+
+            @Override
+            public List<Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
+                java.util.ArrayDeque<Block> found = new java.util.ArrayDeque<>();
+                index.scan(Tables.BLOCKS, r -> {
+                    if (r.i32(r.column("tid")) != tid) return true;
+                    long s = r.i64(r.column("step"));
+                    if (forward && s < step) return true;
+                    if (!forward && s > step) return false;
+                    found.add(new Block(s, r.i32(r.column("pid")), tid, r.i64(r.column("rip")), r.i32(r.column("instructions"))));
+                    if (!forward && found.size() > limit) found.removeFirst();
+                    return !forward || found.size() < limit;
+                });
+                List<Block> list = new ArrayList<>(found);
+                if (!forward) java.util.Collections.reverse(list);
+                return list;
+            }
+
+            @Override
+            public OpenCall call(int tid, int depth, long step, boolean forward) throws IOException {
+                OpenCall[] best = {null};
+                index.scan(Tables.CALLS, r -> {
+                    if (r.i32(r.column("tid")) != tid || r.i32(r.column("depth")) != depth) return true;
+                    long s = r.i64(r.column("call_step"));
+                    if (forward ? s >= step && (best[0] == null || s < best[0].callStep())
+                            : s <= step && (best[0] == null || s > best[0].callStep())) {
+                        best[0] = openCall(r);
+                    }
+                    return true;
+                });
+                return best[0];
             }
         };
     }

@@ -35,6 +35,18 @@ public final class Symbolizer {
         int[] lineNumber = new int[0];
         String[] lineFile = new String[0];
         boolean[] lineEnd = new boolean[0];
+        boolean[] lineStmt = new boolean[0];
+    }
+
+    /**
+     * A row of the line table: the source line an address belongs to. {@code start}: the row's
+     * address (an address equal to it is the start of the row); {@code statement}: is_stmt.
+     */
+    public record Line(long start, String file, int line, boolean statement) {
+        /** The same source line (file and number) as {@code other}. */
+        public boolean sameLine(Line other) {
+            return other != null && line == other.line && file.equals(other.file);
+        }
     }
 
     private final List<Placement> placements = new ArrayList<>();
@@ -42,6 +54,8 @@ public final class Symbolizer {
     private final List<Variable> variables = new ArrayList<>();
     /** The programs tasks ran (executables, not libraries): their names win over a library's. */
     private final java.util.Set<String> programs = new java.util.HashSet<>();
+    /** The source files the trace carries (the sources table). */
+    private final java.util.Set<String> carried = new java.util.HashSet<>();
 
     private Symbolizer() {}
 
@@ -65,6 +79,10 @@ public final class Symbolizer {
         });
         loadSymbols(index, s);
         loadLines(index, s);
+        index.scan(Tables.SOURCES, r -> {
+            s.carried.add(r.string(r.column("path")));
+            return true;
+        });
         index.scan(Tables.VARIABLES, r -> {
             Module m = s.modules.get(r.i32(r.column("module_id")));
             String name = r.string(r.column("qualified_name"));
@@ -125,7 +143,8 @@ public final class Symbolizer {
         Map<Integer, List<Object[]>> byModule = new HashMap<>();
         index.scan(Tables.LINES, r -> {
             byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
-                    r.i64(r.column("address")), r.i32(r.column("line")), r.string(r.column("file")), r.bool(r.column("end_sequence"))});
+                    r.i64(r.column("address")), r.i32(r.column("line")), r.string(r.column("file")), r.bool(r.column("end_sequence")),
+                    r.bool(r.column("is_stmt"))});
             return true;
         });
         byModule.forEach((id, list) -> {
@@ -138,11 +157,13 @@ public final class Symbolizer {
             m.lineNumber = new int[n];
             m.lineFile = new String[n];
             m.lineEnd = new boolean[n];
+            m.lineStmt = new boolean[n];
             for (int i = 0; i < n; i++) {
                 m.lineAddress[i] = (Long) list.get(i)[0];
                 m.lineNumber[i] = (Integer) list.get(i)[1];
                 m.lineFile[i] = ((String) list.get(i)[2]).intern();
                 m.lineEnd[i] = (Boolean) list.get(i)[3];
+                m.lineStmt[i] = (Boolean) list.get(i)[4];
             }
         });
     }
@@ -197,6 +218,22 @@ public final class Symbolizer {
     private static int lineIndex(Module m, long address) {
         int i = floor(m.lineAddress, address);
         return i >= 0 && !m.lineEnd[i] ? i : -1;
+    }
+
+    /**
+     * The line-table row of an address in a process at a step, counting only rows of source files
+     * the trace carries (what a user can read; libraries' lines from separate debug files name
+     * sources the trace does not have), or every row when the trace carries no source; null when
+     * there is none.
+     */
+    public Line sourceLine(int pid, long address, long step) {
+        Module m = moduleAt(pid, address, step);
+        int i = m == null ? -1 : lineIndex(m, address);
+        if (i < 0 || !carried.isEmpty() && !carried.contains(m.lineFile[i])) return null;
+        // several rows at one address: a statement if any of them is
+        boolean statement = false;
+        for (int j = i; j >= 0 && m.lineAddress[j] == m.lineAddress[i]; j--) statement |= m.lineStmt[j] && !m.lineEnd[j];
+        return new Line(m.lineAddress[i], m.lineFile[i], m.lineNumber[i], statement);
     }
 
     private static String lineFile(Module m, long address) {

@@ -40,6 +40,36 @@ public final class Gdb {
         }
     }
 
+    /**
+     * gdb's transcript of a native run stepped by hand: {@code tbreak BREAKPOINT} (a recursive function stops once), {@code run}, then
+     * {@code command} (next, step, finish...) {@code times} times. Libraries' separate debug
+     * information is off, so that only the program's own code has source lines (as in a trace,
+     * which carries only the program's sources).
+     */
+    public static String session(Path program, String breakpoint, String command, int times) throws Exception {
+        Path commands = Files.createTempFile("gdb-session", ".gdb");
+        try {
+            List<String> lines = new ArrayList<>(List.of("set pagination off", "set confirm off", "set startup-with-shell off",
+                    "set debuginfod enabled off", "set debug-file-directory /nonexistent", "tbreak " + breakpoint, "run"));
+            for (int i = 0; i < times; i++) lines.add(command);
+            Files.writeString(commands, String.join("\n", lines) + "\n");
+            Omni.Run run = Omni.run(List.of("gdb", "-nx", "-nh", "-batch", "-x", commands.toString(), program.toString()), Map.of(), null);
+            return run.stdout();
+        } finally {
+            Files.deleteIfExists(commands);
+        }
+    }
+
+    /** The source line numbers a gdb transcript shows (its "NN<tab>text" lines: the breakpoint's, then each stop's), in order. */
+    public static List<Integer> lines(String transcript) {
+        List<Integer> found = new ArrayList<>();
+        for (String line : transcript.split("\n")) {
+            var m = java.util.regex.Pattern.compile("^(\\d+)\t").matcher(line);
+            if (m.find()) found.add(Integer.parseInt(m.group(1)));
+        }
+        return found;
+    }
+
     /** Values as gdb prints them, decoded from little-endian bytes: a signed integer, or {a, b, ...} of 32-bit ints. */
     public static String format(byte[] bytes, boolean array) {
         if (array) {

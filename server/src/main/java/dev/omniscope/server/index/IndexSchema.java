@@ -124,8 +124,8 @@ public final class IndexSchema {
      */
     public static List<Index> indexes(Tables t) {
         return switch (t) {
-            // the block containing a step: the last block starting at or before it
-            case BLOCKS -> List.of(new Index("step", List.of("step"), null));
+            // the block containing a step: the last block starting at or before it; a thread's blocks in order (moves)
+            case BLOCKS -> List.of(new Index("step", List.of("step"), null), new Index("tid", List.of("tid", "step"), null));
             // history and memory at a step: one B-tree descent per distinct (addr, size) near the range, then steps in order
             case MEM_WRITES -> List.of(new Index("addr", List.of("addr", "size", "step"), null));
             // registers at a step: the last run of each register of a thread starting before it

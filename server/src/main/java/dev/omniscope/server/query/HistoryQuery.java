@@ -34,8 +34,16 @@ final class HistoryQuery {
 
     private record Row(History.Write write, long seq) {}
 
+    /** The cursor kinds: pages in step order, and in reverse step order. */
+    static final String ASC = "h", DESC = "hd";
+
+    /**
+     * A page of writes: in step order, or with {@code descending} the latest first (the page's
+     * entries are then made in step order from the earliest of them, and listed reversed).
+     * {@code after}: the (step, seq) of the previous page's last write.
+     */
     static QueryDocuments.HistoryPage page(TraceIndex t, long address, int length, String symbol, Integer pid, Long from, Long to,
-                                           int limit, long[] after) throws IOException {
+                                           int limit, long[] after, boolean descending) throws IOException {
         String table = t.table(Tables.MEM_WRITES);
         List<long[]> pairs = t.pairsNear(address, length);
         List<HistoryEntry> entries = new ArrayList<>();
@@ -45,36 +53,41 @@ final class HistoryQuery {
         StringBuilder common = new StringBuilder();
         List<Object> commonArgs = new ArrayList<>();
         long start = from == null ? Long.MIN_VALUE : from;
-        if (after != null) start = Math.max(start, after[0]);
+        long end = to == null ? Long.MAX_VALUE : to;
+        if (after != null && !descending) start = Math.max(start, after[0]);
+        if (after != null && descending) end = Math.min(end, after[0]);
         if (start != Long.MIN_VALUE) {
             common.append(" and m.step >= ?");
             commonArgs.add(start);
         }
         if (after != null) {
-            common.append(" and (m.step > ? or m.seq > ?)");
+            common.append(descending ? " and (m.step < ? or m.seq < ?)" : " and (m.step > ? or m.seq > ?)");
             commonArgs.add(after[0]);
             commonArgs.add(after[1]);
         }
-        if (to != null) {
+        if (end != Long.MAX_VALUE) {
             common.append(" and m.step <= ?");
-            commonArgs.add(to);
+            commonArgs.add(end);
         }
         if (pid != null) {
             common.append(" and m.pid = ?");
             commonArgs.add(pid);
         }
+        String order = descending ? "step desc, seq desc" : "step, seq";
+        String mOrder = descending ? "m.step desc, m.seq desc" : "m.step, m.seq";
+        String wOrder = descending ? "w.step desc, w.seq desc" : "w.step, w.seq";
         String sql;
         List<Object> args = new ArrayList<>();
         if (pairs.size() == 1) {
-            sql = "select " + COLUMNS + " from " + table + " m where m.addr = ? and m.size = ?" + common + " order by m.step, m.seq limit ?";
+            sql = "select " + COLUMNS + " from " + table + " m where m.addr = ? and m.size = ?" + common + " order by " + mOrder + " limit ?";
             args.add(pairs.get(0)[0]);
             args.add((int) pairs.get(0)[1]);
             args.addAll(commonArgs);
         } else if (pairs.size() <= MERGE_BRANCHES) {
-            StringJoiner union = new StringJoiner(" union all ", "select * from (", ") u order by step, seq limit ?");
+            StringJoiner union = new StringJoiner(" union all ", "select * from (", ") u order by " + order + " limit ?");
             for (long[] p : pairs) {
                 union.add("(select " + COLUMNS + " from " + table + " m where m.addr = ? and m.size = ?" + common
-                        + " order by m.step, m.seq limit ?)");
+                        + " order by " + mOrder + " limit ?)");
                 args.add(p[0]);
                 args.add((int) p[1]);
                 args.addAll(commonArgs);
@@ -83,8 +96,8 @@ final class HistoryQuery {
             sql = union.toString();
         } else {
             sql = "select w.* from unnest(?::bigint[], ?::integer[]) p(addr, size) cross join lateral (select " + COLUMNS + " from "
-                    + table + " m where m.addr = p.addr and m.size = p.size" + common + " order by m.step, m.seq limit ?) w "
-                    + "order by w.step, w.seq limit ?";
+                    + table + " m where m.addr = p.addr and m.size = p.size" + common + " order by " + mOrder + " limit ?) w "
+                    + "order by " + wOrder + " limit ?";
             args.add(PgWriteLog.arrayLiteral(pairs, 0));
             args.add(PgWriteLog.arrayLiteral(pairs, 1));
             args.addAll(commonArgs);
@@ -93,23 +106,25 @@ final class HistoryQuery {
         args.add(limit + 1);
         List<Row> rows = t.jdbc.query(sql, (rs, n) -> row(rs), args.toArray());
 
+        List<Row> page = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())));
+        if (descending) java.util.Collections.reverse(page);
         History.Tracker tracker = new History.Tracker(t.memory, t.symbols, address, length);
-        for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-            Row r = rows.get(i);
+        for (Row r : page) {
             History.Write w = r.write();
             if (!tracker.knows(w.pid())) {
                 tracker.seed(w.pid(), w.step());
-                // writes of this step that earlier pages returned
-                if (after != null && w.step() == after[0]) {
+                // writes of this step before it that the page does not have (earlier pages', or not listed: a reverse page)
+                if (descending || after != null && w.step() == after[0]) {
                     for (Row earlier : sameStepBefore(t, table, pairs, w.pid(), w.step(), r.seq())) tracker.apply(earlier.write(), false);
                 }
             }
             entries.add(tracker.apply(w, true));
         }
+        if (descending) java.util.Collections.reverse(entries);
         String next = null;
         if (rows.size() > limit) {
             Row last = rows.get(limit - 1);
-            next = Params.cursor("h", last.write().step(), last.seq());
+            next = Params.cursor(descending ? DESC : ASC, last.write().step(), last.seq());
         }
         return new QueryDocuments.HistoryPage(History.hex(address), length, symbol, entries, next);
     }

@@ -85,4 +85,20 @@ final class PgMoments implements Locator.Moments {
                 }, tid, step, tid, step, step, step, tid, step);
         return open;
     }
+
+    @Override
+    public List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) {
+        return index.jdbc.query("select step, pid, tid, rip, instructions from " + index.table(Tables.BLOCKS) + " where tid = ? and step "
+                        + (forward ? ">= ? order by step" : "<= ? order by step desc") + " limit ?",
+                (rs, n) -> new Locator.Block(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getInt(5)), tid, step, limit);
+    }
+
+    @Override
+    public Locator.OpenCall call(int tid, int depth, long step, boolean forward) {
+        List<Locator.OpenCall> found = index.jdbc.query("select " + PgRow.select(Tables.CALLS, "c") + " from " + index.table(Tables.CALLS)
+                        + " c where c.tid = ? and c.depth = ? and c.call_step " + (forward ? ">= ? order by c.call_step" : "<= ? order by c.call_step desc")
+                        + " limit 1",
+                (rs, n) -> Locator.openCall(new PgRow(Tables.CALLS, rs)), tid, depth, step);
+        return found.isEmpty() ? null : found.get(0);
+    }
 }

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -39,7 +40,7 @@ class QueryController {
     }
 
     @GetMapping("/memory/history")
-    @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order",
+    @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order (or reversed)",
             description = "The documents of `omni history --json`: step, pid, tid, rip, function, file, line, addr, size, old, new, "
                     + "after (the whole range after the write), kernel. Give `symbol`, or `addr` and `len`.")
     @ApiResponse(responseCode = "200", description = "a page of writes")
@@ -53,9 +54,11 @@ class QueryController {
                                              @Parameter(description = "only this process") @RequestParam(required = false) String pid,
                                              @Parameter(description = "only writes at or after this step") @RequestParam(required = false) String from,
                                              @Parameter(description = "only writes at or before this step") @RequestParam(required = false) String to,
+                                             @Parameter(description = "asc (default): in step order; desc: the latest first (`to=S-1&order=desc&limit=1`: "
+                                                     + "the last write before step S)") @RequestParam(required = false) String order,
                                              @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
                                              @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
-        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, limit, cursor));
+        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, order, limit, cursor));
     }
 
     @GetMapping("/memory")
@@ -94,6 +97,27 @@ class QueryController {
     Mono<Location> step(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
                         @Parameter(description = "the thread (default: the one running at the step)") @RequestParam(required = false) String tid) {
         return Blocking.call(() -> queries.location(caller, id, step, tid));
+    }
+
+    @GetMapping("/steps/{step}/move")
+    @Operation(summary = "Stepping through time: the moment a debugger's step goes to from this one",
+            description = "The next or previous instruction of the thread, its next or previous source line (gdb's next and "
+                    + "reverse-next: calls stepped over), step-in (gdb's step: calls with source lines entered), out (gdb's finish: "
+                    + "the caller's instruction after the innermost open call returns), call-start (the innermost open call's first "
+                    + "instruction; from there, the enclosing call's). Source lines are the line-table statements of source files the "
+                    + "trace carries; where there is none (a library), next-line and step-in finish the call first. "
+                    + "Answer: {step, pid, tid, to}.")
+    @ApiResponse(responseCode = "200", description = "the moment to go to")
+    @ApiResponse(responseCode = "400", description = "a bad or missing `to`, a bad tid or one not of this trace, a step outside the trace")
+    @ApiResponse(responseCode = "404", description = "no such trace, or no such moment (the thread ends, no open call, the start "
+            + "of the thread); the detail says why")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<Stepper.Moment> move(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                              @Parameter(description = "the move: next-instruction, prev-instruction, next-line, prev-line, step-in, out, "
+                                      + "call-start") @RequestParam(required = false) String to,
+                              @Parameter(description = "the thread (default: the one running at the step; a thread that does not "
+                                      + "run then moves from where it resumes)") @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.move(caller, id, step, to, tid));
     }
 
     @GetMapping("/calls")

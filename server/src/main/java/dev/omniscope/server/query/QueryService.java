@@ -17,6 +17,7 @@ import dev.omniscope.indexer.query.HistoryEntry;
 import dev.omniscope.indexer.query.Location;
 import dev.omniscope.indexer.query.Locator;
 import dev.omniscope.indexer.query.MemoryView;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
@@ -121,14 +122,18 @@ public class QueryService {
     // ---- history
 
     public QueryDocuments.HistoryPage history(Caller caller, String id, String symbol, String addr, String len, String pid,
-                                             String from, String to, String limit, String cursor) {
+                                             String from, String to, String order, String limit, String cursor) {
+        boolean descending = order != null && order.trim().equals("desc");
+        if (order != null && !descending && !order.trim().equals("asc")) {
+            throw Problems.badRequest("order '" + Problems.printable(order) + "' is not asc or desc");
+        }
         if (symbol != null && (addr != null || len != null)) throw Problems.badRequest("give either symbol, or addr and len, not both");
         if (symbol == null && (addr == null || len == null)) {
             throw Problems.badRequest("give symbol (a variable's name), or addr and len (a range of memory)");
         }
         Integer process = Params.optionalId("pid", pid);
         int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
-        long[] after = Params.cursor(cursor, "h", 2);
+        long[] after = Params.cursor(cursor, descending ? HistoryQuery.DESC : HistoryQuery.ASC, 2);
         long address = symbol == null ? Params.address("addr", addr) : 0;
         int length = symbol == null ? (int) Params.number("len", len, 1, HISTORY_MAX_LENGTH) : 0;
         return with(caller, id, t -> {
@@ -145,7 +150,7 @@ public class QueryService {
                 name = v.name();
             }
             requireRange(start, size);
-            return HistoryQuery.page(t, start, size, name, process, fromStep, toStep, n, after);
+            return HistoryQuery.page(t, start, size, name, process, fromStep, toStep, n, after, descending);
         });
     }
 
@@ -208,6 +213,25 @@ public class QueryService {
         return with(caller, id, t -> {
             Location l = locate(t, step(t, "step", step, false), thread);
             return new QueryDocuments.Registers(l.step(), l.pid(), l.tid(), l.running(), l.registers());
+        });
+    }
+
+    /** Where a move from a moment goes (docs/api.md, "Moves"): 404 when there is no such moment. */
+    public Stepper.Moment move(Caller caller, String id, String step, String to, String tid) {
+        if (to == null || to.isBlank()) throw Problems.badRequest("to is required: one of " + Stepper.Move.names());
+        Stepper.Move move = Stepper.Move.of(to.trim());
+        if (move == null) throw Problems.badRequest("to '" + Problems.printable(to) + "' is not a move: one of " + Stepper.Move.names());
+        Integer thread = Params.optionalId("tid", tid);
+        return with(caller, id, t -> {
+            long at = step(t, "step", step, false);
+            requireTid(t, thread);
+            try {
+                return t.stepper.move(at, thread, move);
+            } catch (Locator.NotFound e) {
+                throw Problems.badRequest(e.getMessage());
+            } catch (Stepper.NoMoment e) {
+                throw Problems.notFound(e.getMessage());
+            }
         });
     }
 

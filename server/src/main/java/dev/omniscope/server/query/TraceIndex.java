@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.omniscope.indexer.index.Tables;
 import dev.omniscope.indexer.query.Locator;
 import dev.omniscope.indexer.query.MemoryView;
+import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.indexer.query.TableSource;
 import dev.omniscope.server.index.IndexSchema;
@@ -39,6 +40,7 @@ public final class TraceIndex {
     final MemoryView memory;
     final List<Locator.Task> tasks;
     final PgMoments moments;
+    final Stepper stepper;
     final Map<String, Source> sources = new LinkedHashMap<>();
     private final AtomicInteger users = new AtomicInteger(1); // the cache's reference
     private volatile boolean closed;
@@ -56,6 +58,7 @@ public final class TraceIndex {
             this.memory = new MemoryView(tables, trace::openBlob, new PgWriteLog(jdbc, table(Tables.MEM_WRITES), this::pairsNear));
             this.tasks = Locator.tasks(tables);
             this.moments = new PgMoments(this);
+            this.stepper = new Stepper(moments, memory, symbols);
             scan(Tables.SOURCES, r -> {
                 sources.put(r.string(r.column("path")), new Source(r.string(r.column("path")), r.string(r.column("blob")),
                         r.i64(r.column("size"))));

@@ -1,7 +1,6 @@
 package dev.omniscope.server.query;
 
 import static dev.omniscope.recorder.testing.Omni.testProgram;
-import static dev.omniscope.testsupport.ServerTestSupport.awaitFinished;
 import static dev.omniscope.testsupport.ServerTestSupport.uploaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,19 +15,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.omniscope.indexer.query.CallEntry;
 import dev.omniscope.indexer.query.Calls;
@@ -40,7 +33,6 @@ import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.indexer.testing.Gdb;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.testsupport.OmniProcess;
-import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 import dev.omniscope.trace.EventStreamReader;
 import dev.omniscope.trace.Trace;
@@ -56,66 +48,20 @@ import tools.jackson.databind.node.ArrayNode;
  */
 @SpringBootTest(classes = OmniServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT120S")
-class QueryIT {
-    static final TestPostgres.Database DB = TestPostgres.freshDatabase();
-    static final Path DATA;
+class QueryIT extends QueryApiSupport {
     static final Path HOME;
-    static final Consumer<HttpHeaders> NONE = h -> { };
-    private static final Map<String, String> TRACES = new ConcurrentHashMap<>();
     private static final Map<Path, Path> CLI_INDEXES = new ConcurrentHashMap<>();
 
     static {
         try {
-            DATA = Files.createTempDirectory("omni-server-data");
             HOME = Files.createTempDirectory("omni-query-it-home");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
-    }
-
-    @Autowired
-    WebTestClient client;
-
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
-
-    private WebTestClient web() {
-        // history pages of thousands of entries are larger than the default 256 KiB
-        return client.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(64 << 20)).build();
-    }
-
-    /** The program's trace, uploaded and indexed once for the class. */
-    private String trace(String program) throws Exception {
-        synchronized (TRACES) {
-            String id = TRACES.get(program);
-            if (id != null) return id;
-            id = uploaded(web(), TestTraces.packed(program), NONE);
-            Map<String, Object> doc = awaitFinished(web(), id, NONE, Duration.ofMinutes(3));
-            assertThat(doc.get("status")).as("%s: %s", program, doc.get("failureReason")).isEqualTo("indexed");
-            TRACES.put(program, id);
-            return id;
-        }
-    }
-
-    private JsonNode get(String uri) {
-        String body = web().get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-        return Trace.json().readTree(body);
-    }
-
-    private void problem(String uri, int status) {
-        web().get().uri(uri).exchange().expectStatus().isEqualTo(status)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.status").isEqualTo(status).jsonPath("$.detail").isNotEmpty();
-    }
 
     /** Every entry of a history, following the pages. */
     private List<JsonNode> historyPages(String id, String query, int limit) {
