@@ -250,7 +250,7 @@ class TracesIT {
 
     @Test
     void theSchemaIsAtVersion4() throws Exception {
-        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(4);
+        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(5);
     }
 
 }
