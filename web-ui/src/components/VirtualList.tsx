@@ -1,0 +1,84 @@
+// A list that renders only the rows on screen (virtual.ts does the arithmetic): millions of rows
+// scroll as smoothly as ten.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { computeWindow, scrollIntoView, scrollTopFor } from '../virtual';
+
+export interface VirtualListProps {
+  count: number;
+  rowHeight: number;
+  renderRow: (index: number) => ComponentChildren;
+  /** Called with the rendered rows [start, end) whenever they change (to load their pages). */
+  onRange?: (start: number, end: number) => void;
+  /** A row to bring into view when it changes. */
+  reveal?: number;
+  /** Shown after the rows while more may come. */
+  footer?: ComponentChildren;
+  testId?: string;
+  class?: string;
+}
+
+export function VirtualList(props: VirtualListProps) {
+  const { count, rowHeight, renderRow, onRange, reveal } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  const frame = useRef(0);
+
+  useLayoutEffect(() => {
+    const el = box.current!;
+    setViewport(el.clientHeight || 400);
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight || 400));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const footerHeight = props.footer ? rowHeight : 0;
+  const w = computeWindow(count, rowHeight, scrollTop, viewport);
+
+  useEffect(() => {
+    onRange?.(w.start, w.end);
+  }, [w.start, w.end, count]);
+
+  useLayoutEffect(() => {
+    if (reveal === undefined || reveal < 0 || reveal >= count) return;
+    const el = box.current!;
+    const target = w.height < count * rowHeight
+      ? scrollTopFor(reveal, count, rowHeight, el.clientHeight)
+      : scrollIntoView(reveal, rowHeight, el.scrollTop, el.clientHeight);
+    if (Math.abs(target - el.scrollTop) > 1) {
+      el.scrollTop = target;
+      setScrollTop(el.scrollTop);
+    }
+  }, [reveal, count > 0]);
+
+  const onScroll = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (box.current) setScrollTop(box.current.scrollTop);
+    });
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const rows: ComponentChildren[] = [];
+  for (let i = w.start; i < w.end; i++) {
+    rows.push(
+      <div class="vrow" key={i} style={{ height: `${rowHeight}px` }}>
+        {renderRow(i)}
+      </div>,
+    );
+  }
+  return (
+    <div ref={box} class={'vlist ' + (props.class ?? '')} onScroll={onScroll} data-testid={props.testId} data-count={count}>
+      <div style={{ height: `${w.height + footerHeight}px`, position: 'relative' }}>
+        <div style={{ position: 'absolute', top: `${w.offset}px`, left: 0, right: 0 }}>{rows}</div>
+        {props.footer && (
+          <div class="vlist-footer" style={{ position: 'absolute', top: `${w.height}px`, left: 0, right: 0, height: `${rowHeight}px` }}>
+            {props.footer}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

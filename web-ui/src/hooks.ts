@@ -1,0 +1,56 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+
+export interface Async<T> {
+  data?: T;
+  error?: string;
+  loading: boolean;
+}
+
+/** The message to show for a failure: a problem document's detail when there is one. */
+export function message(e: unknown): string {
+  if (e instanceof ApiError) return e.detail ? e.detail : `${e.title} (HTTP ${e.status})`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+const aborted = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
+
+/**
+ * The result of an asynchronous load that reruns when deps change; the previous data stays while
+ * the next load runs (no flicker when stepping), and a load overtaken by the next is aborted.
+ */
+export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<Async<T>>({ loading: load !== null });
+  useEffect(() => {
+    if (!load) {
+      setState({ loading: false });
+      return;
+    }
+    const controller = new AbortController();
+    setState((s) => ({ data: s.data, loading: true }));
+    load(controller.signal).then(
+      (data) => controller.signal.aborted || setState({ data, loading: false }),
+      (e) => aborted(e) || controller.signal.aborted || setState({ error: message(e), loading: false }),
+    );
+    return () => controller.abort();
+  }, deps);
+  return state;
+}
+
+/** A value that changes only after it has stayed the same for `ms` (typing in a search box). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/** A re-render trigger for objects that change outside Preact's state (PagedRows). */
+export function useRerender(): () => void {
+  const [, set] = useState(0);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+  return () => mounted.current && set((n) => n + 1);
+}
