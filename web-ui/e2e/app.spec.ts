@@ -19,14 +19,12 @@ test('the app is served at / and reports a healthy server', async ({ page }) => 
   expect(errors).toEqual([]);
 });
 
-test('a client-side route survives a reload', async ({ page }) => {
-  const errors = watchConsole(page);
-  await page.goto(base() + '/t/abc123/step/42');
-  await expect(page.getByTestId('step')).toHaveText('42');
+test('an unknown trace says so, and the route survives a reload', async ({ page }) => {
+  await page.goto(base() + '/t/abc123/step/42?tid=7&addr=0x1000&len=8');
+  await expect(page.getByTestId('error')).toBeVisible();
   await page.reload();
-  await expect(page.getByTestId('step')).toHaveText('42');
-  expect(page.url()).toBe(base() + '/t/abc123/step/42');
-  expect(errors).toEqual([]);
+  expect(page.url()).toBe(base() + '/t/abc123/step/42?tid=7&addr=0x1000&len=8');
+  await expect(page.getByTestId('error')).toBeVisible();
 });
 
 test('unknown API paths are JSON problems, not the app', async ({ request }) => {

@@ -8,17 +8,21 @@ import type { View } from './context';
 
 export function SourcePanel({ view }: { view: View }) {
   const file = view.moment?.file ?? null;
-  const source = useAsync((signal) => (file ? fetchSource(view.route.traceId, file, signal) : Promise.resolve(undefined)), [
+  // The trace carries the sources its debug information names with a full path (the program's
+  // own); a relative one (glibc's sysdeps/...) was built elsewhere and is not carried: not asked for.
+  const carried = !!file && file.startsWith('/');
+  const source = useAsync((signal) => (carried ? fetchSource(view.route.traceId, file, signal).then((text) => ({ file, text })) : Promise.resolve(undefined)), [
     view.route.traceId,
     file,
   ]);
-  const lines = source.data && file ? source.data.split('\n') : [];
+  const lines = source.data && source.data.file === file ? source.data.text.split('\n') : [];
   const current = (view.moment?.line ?? 0) - 1;
   return (
     <Panel id="source" title={<>Source {file && <span class="muted mono">{shortPath(file)}</span>}</>}>
       {!file && view.moment && <div class="muted">No source line for {view.moment.function ?? view.moment.rip} (no debug information).</div>}
-      {file && <Status error={source.error} loading={source.loading && !source.data} />}
-      {file && lines.length > 0 && (
+      {file && !carried && <div class="muted">{file}:{view.moment?.line}: the trace does not carry this file.</div>}
+      {carried && <Status error={source.error} loading={source.loading && lines.length === 0} />}
+      {carried && lines.length > 0 && (
         <VirtualList
           count={lines.length}
           rowHeight={18}
