@@ -12,6 +12,8 @@ import { formatAddress, type Moment, type Selection } from '../route';
 import { hrefAt, type View } from './context';
 
 export const ROW = 20;
+/** Rows per request: the API's default page, about 300 KB of JSON. */
+const PAGE = 1000;
 
 /** The history query's selection parameters. */
 export function selectionQuery(s: Selection): HistoryQuery {
@@ -87,7 +89,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         return { items: page.entries, next: page.next };
       },
       rerender,
-      500,
+      PAGE,
     );
   }, [route.traceId, key]);
   useEffect(() => {
