@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PagedRows, type PageAnswer } from './paging';
+import { PagedRows, TwoSided, type PageAnswer } from './paging';
 
 /** A cursor-paged endpoint over 0..total-1 whose answers are released by hand. */
 function endpoint(total: number) {
@@ -103,5 +103,72 @@ describe('paged rows', () => {
     rows.dispose();
     await api.answer();
     expect(changes).toBe(0);
+  });
+});
+
+describe('a list opened in the middle', () => {
+  /** Rows 0..total-1; "before" pages go down from anchor-1, "after" pages up from anchor. */
+  function sides(total: number, anchor: number, page: number) {
+    const before = endpoint(0);
+    const after = endpoint(0);
+    const answer = async (api: ReturnType<typeof endpoint>, down: boolean) => {
+      const p = api.pending.shift()!;
+      const from = p.cursor ? Number(p.cursor) : down ? anchor - 1 : anchor;
+      const items: number[] = [];
+      for (let v = from; items.length < p.limit && v >= 0 && v < total; v += down ? -1 : 1) items.push(v);
+      const last = items[items.length - 1];
+      const more = items.length === p.limit && (down ? last > 0 : last < total - 1);
+      p.resolve({ items, next: more ? String(down ? last - 1 : last + 1) : null });
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+    const rows = new TwoSided(new PagedRows(before.fetch, () => {}, page), new PagedRows(after.fetch, () => {}, page));
+    return { rows, up: () => answer(before, true), down: () => answer(after, false), before, after };
+  }
+
+  it('shows the rows above the anchor in order, then the rows from it', async () => {
+    const s = sides(100, 50, 10);
+    s.rows.ensure(0, 0);
+    expect(s.before.pending.length).toBe(1);
+    expect(s.after.pending.length).toBe(1);
+    await s.up();
+    await s.down();
+    expect(s.rows.above).toBe(10);
+    expect(s.rows.count).toBe(20);
+    expect(Array.from({ length: 20 }, (_, i) => s.rows.get(i))).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
+    expect([...s.rows.loaded()].map(([i, v]) => v - i)).toEqual(Array(20).fill(40));
+    expect(s.rows.startKnown).toBe(false);
+  });
+
+  it('loads upwards only when the top row is reached, and downwards at the bottom', async () => {
+    const s = sides(100, 50, 10);
+    s.rows.ensure(0, 0);
+    await s.up();
+    await s.down();
+    s.rows.ensure(5, 15);
+    expect(s.before.pending.length + s.after.pending.length).toBe(0);
+    s.rows.ensure(0, 8);
+    expect(s.before.pending.map((p) => p.cursor)).toEqual(['39']);
+    await s.up();
+    expect(s.rows.above).toBe(20);
+    expect(s.rows.get(0)).toBe(30);
+    s.rows.ensure(25, 40);
+    expect(s.after.pending.map((p) => p.cursor)).toEqual(['60']);
+    for (let k = 0; k < 5; k++) {
+      s.rows.ensure(0, 1);
+      while (s.before.pending.length) await s.up();
+    }
+    expect(s.rows.startKnown).toBe(true);
+    expect(s.rows.get(0)).toBe(0);
+  });
+
+  it('opened at the start is a plain list', async () => {
+    const api = endpoint(5);
+    const rows = new TwoSided(undefined, new PagedRows(api.fetch, () => {}, 10));
+    rows.ensure(0, 0);
+    await api.answer();
+    expect(rows.startKnown).toBe(true);
+    expect(rows.done).toBe(true);
+    expect(rows.get(4)).toBe(4);
   });
 });

@@ -21,10 +21,12 @@ interface Slot<T> {
   loading?: boolean;
 }
 
-export class PagedRows<T> {
+export class PagedRows<T> implements Rows<T> {
   private readonly slots: Slot<T>[] = [{ start: 0, cursor: null }];
   private lastWindow = [0, 0];
   private disposed = false;
+  /** Row 0 is the first row of the query. */
+  readonly startKnown = true;
   /** True once the last page arrived: count is then the total. */
   done = false;
   /** The last failure's message (a problem document's detail); cleared by retry. */
@@ -139,5 +141,86 @@ export class PagedRows<T> {
     const centre = this.pageOf((this.lastWindow[0] + this.lastWindow[1]) >> 1);
     loaded.sort((a, b) => Math.abs(b[1] - centre) - Math.abs(a[1] - centre));
     for (const [slot] of loaded.slice(0, loaded.length - this.maxPages)) slot.rows = undefined;
+  }
+}
+
+/** Rows as a list shows them: a count, rows by index, and windows to load. */
+export interface Rows<T> {
+  readonly count: number;
+  /** The last row is the last there is. */
+  readonly done: boolean;
+  /** Row 0 is the first there is. */
+  readonly startKnown: boolean;
+  readonly loading: boolean;
+  readonly error?: string;
+  get(i: number): T | undefined;
+  ensure(start: number, end: number): void;
+  /** Loaded rows with their indices, in order. */
+  loaded(): Iterable<[number, T]>;
+  retry(): void;
+  dispose(): void;
+}
+
+/**
+ * A list opened in the middle: the rows before an anchor, fetched backwards page by page (newest
+ * first), shown above the rows from the anchor on. Rows arriving above shift every index down:
+ * `before.count` says by how much (a list keeps its view still by scrolling as far).
+ */
+export class TwoSided<T> implements Rows<T> {
+  constructor(
+    readonly before: PagedRows<T> | undefined,
+    readonly after: PagedRows<T>,
+  ) {}
+
+  /** The rows above the anchor (the index of the anchor's row). */
+  get above(): number {
+    return this.before?.count ?? 0;
+  }
+  get count(): number {
+    return this.above + this.after.count;
+  }
+  get done(): boolean {
+    return this.after.done;
+  }
+  get startKnown(): boolean {
+    return !this.before || this.before.done;
+  }
+  get loading(): boolean {
+    return !!this.before?.loading || this.after.loading;
+  }
+  get error(): string | undefined {
+    return this.before?.error ?? this.after.error;
+  }
+
+  get(i: number): T | undefined {
+    const b = this.above;
+    return i < b ? this.before!.get(b - 1 - i) : this.after.get(i - b);
+  }
+
+  ensure(start: number, end: number): void {
+    const b = this.above;
+    // rows above: loaded backwards; reaching the top row asks for the next page up
+    if (this.before && start < b) this.before.ensure(Math.max(0, b - end), b - start);
+    else if (this.before && start === 0) this.before.ensure(b, b);
+    if (end > b || this.after.count === 0) this.after.ensure(Math.max(0, start - b), Math.max(0, end - b));
+  }
+
+  *loaded(): Generator<[number, T]> {
+    const b = this.above;
+    if (this.before) {
+      const above = [...this.before.loaded()].reverse();
+      for (const [i, row] of above) yield [b - 1 - i, row];
+    }
+    for (const [i, row] of this.after.loaded()) yield [b + i, row];
+  }
+
+  retry(): void {
+    if (this.before?.error) this.before.retry();
+    if (this.after.error) this.after.retry();
+  }
+
+  dispose(): void {
+    this.before?.dispose();
+    this.after.dispose();
   }
 }

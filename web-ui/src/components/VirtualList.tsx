@@ -10,8 +10,11 @@ export interface VirtualListProps {
   renderRow: (index: number) => ComponentChildren;
   /** Called with the rendered rows [start, end) whenever they change (to load their pages). */
   onRange?: (start: number, end: number) => void;
-  /** A row to bring into view when it changes. */
+  /** A row to bring into view when revealKey changes (or, without one, when the row changes). */
   reveal?: number;
+  revealKey?: string;
+  /** Rows added above so far: when it grows the view scrolls as far, so that what is on screen stays. */
+  prepended?: number;
   /** Shown after the rows while more may come. */
   footer?: ComponentChildren;
   testId?: string;
@@ -40,6 +43,16 @@ export function VirtualList(props: VirtualListProps) {
     onRange?.(w.start, w.end);
   }, [w.start, w.end, count]);
 
+  const prepended = useRef(props.prepended ?? 0);
+  useLayoutEffect(() => {
+    const added = (props.prepended ?? 0) - prepended.current;
+    prepended.current = props.prepended ?? 0;
+    if (added > 0 && box.current) {
+      box.current.scrollTop += added * rowHeight;
+      setScrollTop(box.current.scrollTop);
+    }
+  }, [props.prepended]);
+
   useLayoutEffect(() => {
     if (reveal === undefined || reveal < 0 || reveal >= count) return;
     const el = box.current!;
@@ -50,7 +63,7 @@ export function VirtualList(props: VirtualListProps) {
       el.scrollTop = target;
       setScrollTop(el.scrollTop);
     }
-  }, [reveal, count > 0]);
+  }, [props.revealKey ?? reveal, count > 0]);
 
   const onScroll = () => {
     if (frame.current) return;

@@ -1,13 +1,13 @@
 // "When did this value change": every write to the selected variable or range, in step order,
 // loaded page by page as the list scrolls. Each entry links to its moment.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { fetchHistory, type HistoryEntry, type HistoryQuery } from '../api';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { fetchHistory, type HistoryEntry, type HistoryPage, type HistoryQuery } from '../api';
 import { Link } from '../components/Link';
 import { Panel, Status } from '../components/Panel';
 import { VirtualList } from '../components/VirtualList';
 import { groupDigits, shortPath, spacedHex, unsignedDecimal } from '../format';
 import { useRerender } from '../hooks';
-import { PagedRows } from '../paging';
+import { PagedRows, TwoSided, type Rows } from '../paging';
 import { formatAddress, type Moment, type Selection } from '../route';
 import { hrefAt, type View } from './context';
 
@@ -24,14 +24,24 @@ export function selectionLabel(s: Selection): string {
   return 'symbol' in s ? s.symbol : `${formatAddress(s.addr)} (${s.len} byte${s.len === 1 ? '' : 's'})`;
 }
 
-/** The index of the last loaded row at or before step, if the loaded rows show it. */
-export function rowAtOrBefore(rows: PagedRows<HistoryEntry>, step: bigint): number | undefined {
-  let found: number | undefined;
+/**
+ * Where a step falls among the loaded rows: the index of the last row at or before it (the write
+ * whose value holds at the step), or undefined before the first write. `known` is false when the
+ * loaded rows cannot tell (the step is outside them): the list should then be opened there.
+ */
+export function locate(rows: Rows<HistoryEntry>, step: bigint): { index?: number; known: boolean } {
+  const s = Number(step);
+  let last: [number, HistoryEntry] | undefined;
   for (const [i, e] of rows.loaded()) {
-    if (BigInt(e.step) <= step) found = i;
-    else break;
+    if (e.step > s) {
+      if (last && last[0] === i - 1) return { index: last[0], known: true };
+      return i === 0 && rows.startKnown ? { index: undefined, known: true } : { known: false };
+    }
+    last = [i, e];
   }
-  return found;
+  if (last && last[0] === rows.count - 1 && rows.done) return { index: last[0], known: true };
+  if (!last && rows.done && rows.startKnown && rows.count === 0) return { index: undefined, known: true };
+  return { known: false };
 }
 
 /**
@@ -40,7 +50,7 @@ export function rowAtOrBefore(rows: PagedRows<HistoryEntry>, step: bigint): numb
  */
 export async function adjacentWrite(
   traceId: string,
-  rows: PagedRows<HistoryEntry> | undefined,
+  rows: Rows<HistoryEntry> | undefined,
   selection: Selection,
   step: bigint,
   direction: -1 | 1,
@@ -52,7 +62,7 @@ export async function adjacentWrite(
     if (i >= 0) {
       const [index, entry] = entries[i];
       // the row before must be loaded too (or there is none) for the loaded rows to be sure
-      if (index === 0) return direction > 0 ? entry : undefined;
+      if (index === 0 && rows.startKnown) return direction > 0 ? entry : undefined;
       const before = loaded.get(index - 1);
       if (before) return direction > 0 ? entry : before;
     } else if (rows.done && loaded.has(rows.count - 1)) {
@@ -69,37 +79,76 @@ export async function adjacentWrite(
   return page.entries[0];
 }
 
+interface Anchor {
+  key: string;
+  step: bigint;
+  /** anchored: rows before the step fetched backwards (order=desc) above the rows from it; start: from the first write. */
+  mode: 'anchored' | 'start';
+}
+
 export function HistoryPanel({ view, onRows, onResolved }: {
   view: View;
-  onRows: (rows: PagedRows<HistoryEntry> | undefined) => void;
+  onRows: (rows: Rows<HistoryEntry> | undefined) => void;
   onResolved: (addr: bigint, len: number) => void;
 }) {
   const { route } = view;
   const selection = route.selection;
   const rerender = useRerender();
   const [meta, setMeta] = useState<{ addr: string; len: number }>();
-  const key = selection ? JSON.stringify(selectionQuery(selection)) : '';
+  const key = selection ? `${route.traceId} ${JSON.stringify(selectionQuery(selection))}` : '';
+  // The list opens at the moment's step, and again wherever a step outside its loaded rows is asked for.
+  const anchor = useRef<Anchor>();
+  const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n ? 'anchored' : 'start' });
+  if (anchor.current?.key !== key) anchor.current = openAt(route.step);
+  const { step: from, mode } = anchor.current;
   const rows = useMemo(() => {
     if (!selection) return undefined;
     const q = selectionQuery(selection);
-    return new PagedRows<HistoryEntry>(
+    const meet = (page: HistoryPage) => setMeta((m) => m ?? { addr: page.addr, len: page.len });
+    const after = new PagedRows<HistoryEntry>(
       async (cursor, limit) => {
-        const page = await fetchHistory(route.traceId, { ...q, cursor, limit });
-        setMeta((m) => m ?? { addr: page.addr, len: page.len });
+        const page = await fetchHistory(route.traceId, { ...q, from: mode === 'anchored' ? from : undefined, cursor, limit });
+        meet(page);
         return { items: page.entries, next: page.next };
       },
       rerender,
       PAGE,
     );
-  }, [route.traceId, key]);
+    if (mode === 'start') return new TwoSided(undefined, after);
+    const before = new PagedRows<HistoryEntry>(
+      async (cursor, limit) => {
+        const page = await fetchHistory(route.traceId, { ...q, to: from - 1n, order: 'desc', cursor, limit });
+        meet(page);
+        const e = page.entries;
+        if (e.length >= 2 && e[0].step < e[1].step) {
+          // a server without order=desc answers in step order: open the list at the first write instead
+          anchor.current = { key, step: 0n, mode: 'start' };
+          rerender();
+          return { items: [], next: null };
+        }
+        return { items: e, next: page.next };
+      },
+      rerender,
+      PAGE,
+    );
+    return new TwoSided(before, after);
+  }, [key, from, mode]);
   useEffect(() => {
-    setMeta(undefined);
     onRows(rows);
     return () => rows?.dispose();
   }, [rows]);
+  useEffect(() => setMeta(undefined), [key]);
   useEffect(() => {
     if (meta) onResolved(BigInt(meta.addr), meta.len);
   }, [meta]);
+  const where = rows ? locate(rows, route.step) : { known: true };
+  useEffect(() => {
+    // a step the loaded rows cannot place (a link, a jump on the timeline): open the list there
+    if (rows && !where.known && !rows.loading && !rows.error && rows.count > 0 && route.step !== from) {
+      anchor.current = openAt(route.step);
+      rerender();
+    }
+  }, [route.step, rows?.loading]);
 
   if (!selection || !rows) {
     return (
@@ -110,7 +159,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       </Panel>
     );
   }
-  const current = rowAtOrBefore(rows, route.step);
+  const current = where.index;
   const len = meta?.len ?? 0;
   const showDecimal = len > 0 && len <= 8;
   return (
@@ -124,9 +173,13 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       }
       tools={
         <>
-          <span class="muted" data-testid="history-count">
+          <span
+            class="muted"
+            data-testid="history-count"
+            title={mode === 'anchored' ? `opened at step ${from}: earlier writes load as you scroll up, later ones as you scroll down` : undefined}
+          >
             {groupDigits(rows.count)}
-            {rows.done ? '' : '+'} writes
+            {rows.startKnown && rows.done ? '' : '+'} writes
           </span>
           <button title="Previous write ( [ )" data-testid="prev-write" onClick={() => dispatchEvent(new CustomEvent('omni:write', { detail: -1 }))}>
             ◀ write
@@ -156,6 +209,8 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         testId="history-list"
         class="history"
         reveal={current}
+        revealKey={`${route.step} ${current !== undefined}`}
+        prepended={rows.above}
         onRange={(s, e) => rows.ensure(s, e)}
         footer={rows.done ? undefined : <Status loading />}
         renderRow={(i) => <HistoryRow route={route} entry={rows.get(i)} index={i} current={i === current} decimal={showDecimal} />}

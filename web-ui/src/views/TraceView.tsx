@@ -4,7 +4,7 @@ import { fetchMove, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type
 import { Status } from '../components/Panel';
 import { groupDigits, shortPath } from '../format';
 import { message, useAsync } from '../hooks';
-import type { PagedRows } from '../paging';
+import type { Rows } from '../paging';
 import { PANELS, togglePanel, type Moment, type Panel } from '../route';
 import { CallTreePanel } from './CallTree';
 import { DisassemblyPanel, SourcePanel } from './Code';
@@ -67,7 +67,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   const [dialog, setDialog] = useState<'help' | 'share'>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const history = useRef<PagedRows<HistoryEntry>>();
+  const history = useRef<Rows<HistoryEntry>>();
   const view: View = { trace, route, moment: moment.data, selected };
 
   useEffect(() => setSelected(undefined), [route.selection && JSON.stringify(String(Object.values(route.selection)))]);
