@@ -79,6 +79,9 @@ export async function adjacentWrite(
   return page.entries[0];
 }
 
+/** Whether the server reads history backwards (order=desc); learnt from its first answer. */
+let backwards = true;
+
 interface Anchor {
   key: string;
   step: bigint;
@@ -98,7 +101,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   const key = selection ? `${route.traceId} ${JSON.stringify(selectionQuery(selection))}` : '';
   // The list opens at the moment's step, and again wherever a step outside its loaded rows is asked for.
   const anchor = useRef<Anchor>();
-  const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n ? 'anchored' : 'start' });
+  const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n && backwards ? 'anchored' : 'start' });
   if (anchor.current?.key !== key) anchor.current = openAt(route.step);
   const { step: from, mode } = anchor.current;
   const rows = useMemo(() => {
@@ -122,6 +125,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         const e = page.entries;
         if (e.length >= 2 && e[0].step < e[1].step) {
           // a server without order=desc answers in step order: open the list at the first write instead
+          backwards = false;
           anchor.current = { key, step: 0n, mode: 'start' };
           rerender();
           return { items: [], next: null };
@@ -144,7 +148,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   const where = rows ? locate(rows, route.step) : { known: true };
   useEffect(() => {
     // a step the loaded rows cannot place (a link, a jump on the timeline): open the list there
-    if (rows && !where.known && !rows.loading && !rows.error && rows.count > 0 && route.step !== from) {
+    if (backwards && rows && !where.known && !rows.loading && !rows.error && rows.count > 0 && route.step !== from) {
       anchor.current = openAt(route.step);
       rerender();
     }
@@ -204,6 +208,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       )}
       {rows.done && rows.count === 0 && <div class="muted">No writes to this range in the whole recording.</div>}
       <VirtualList
+        key={`${key} ${from} ${mode}`}
         count={rows.count}
         rowHeight={ROW}
         testId="history-list"
