@@ -1,16 +1,10 @@
 // The whole path through the UI: upload a recording made here, watch it index, open a moment link
 // with ?symbol=, check the history against gdb, follow an entry, step, reload, bookmark.
 import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './console';
 import { gdbWatch, recordAndPack, signedLittleEndian } from './traces';
 
 const base = () => process.env.OMNI_URL!;
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const ids = new Map<string, string>();
 
@@ -115,6 +109,11 @@ test('an entry leads to its moment; [ and ] walk the writes; a reload keeps it a
 
   // memory at the step: the selected variable's bytes hold the value before this write
   await expect(page.locator('.byte.selected')).toHaveCount(8);
+  // the call tree opens down to the call the moment is in
+  await page.getByTestId('reveal-call').click();
+  await expect(page.locator('[data-testid="call"].inside').last()).toContainText('bump');
+  // registers: the instruction before changed rip at least
+  await expect(page.getByTestId('reg-rip')).toHaveAttribute('data-changed', 'true');
 
   await page.reload();
   await expect(page.getByTestId('step')).toHaveValue(third);

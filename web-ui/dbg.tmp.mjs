@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+const page = await browser.newPage();
+page.on('console', (m) => console.log('CONSOLE', m.type(), m.text()));
+page.on('request', (r) => r.url().includes('history') && console.log('REQ', r.url()));
+page.on('response', (r) => r.url().includes('history') && console.log('RES', r.status(), r.url()));
+await page.goto(process.argv[2]);
+await page.waitForTimeout(5000);
+console.log(await page.getByTestId('panel-history').innerText());
+await browser.close();
