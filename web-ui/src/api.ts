@@ -198,8 +198,8 @@ export interface HistoryQuery {
   cursor?: string | null;
 }
 
-export const fetchHistory = (id: string, q: HistoryQuery, signal?: AbortSignal) =>
-  getJson<HistoryPage>(traceUrl(id) + '/memory/history' + query({ ...q }), { signal });
+export const fetchHistory = (id: string, q: HistoryQuery) =>
+  getJson<HistoryPage>(traceUrl(id) + '/memory/history' + query({ ...q }));
 
 export interface MemoryAt {
   step: number;
@@ -210,8 +210,8 @@ export interface MemoryAt {
   unmapped: { addr: string; len: number }[];
 }
 
-export const fetchMemory = (id: string, addr: bigint, len: number, step: bigint, signal?: AbortSignal) =>
-  getJson<MemoryAt>(traceUrl(id) + '/memory' + query({ addr: '0x' + addr.toString(16), len, step }), { signal });
+export const fetchMemory = (id: string, addr: bigint, len: number, step: bigint) =>
+  getJson<MemoryAt>(traceUrl(id) + '/memory' + query({ addr: '0x' + addr.toString(16), len, step }));
 
 export interface StackFrame {
   depth: number;
@@ -238,8 +238,8 @@ export interface MomentDoc {
   stack: StackFrame[];
 }
 
-export const fetchMoment = (id: string, step: bigint, tid?: number, signal?: AbortSignal) =>
-  getJson<MomentDoc>(traceUrl(id) + `/steps/${step}` + query({ tid }), { signal });
+export const fetchMoment = (id: string, step: bigint, tid?: number) =>
+  getJson<MomentDoc>(traceUrl(id) + `/steps/${step}` + query({ tid }));
 
 export interface RegistersDoc {
   step: number;
@@ -249,8 +249,8 @@ export interface RegistersDoc {
   registers: Record<string, string>;
 }
 
-export const fetchRegisters = (id: string, step: bigint, tid?: number, signal?: AbortSignal) =>
-  getJson<RegistersDoc>(traceUrl(id) + '/registers' + query({ step, tid }), { signal });
+export const fetchRegisters = (id: string, step: bigint, tid?: number) =>
+  getJson<RegistersDoc>(traceUrl(id) + '/registers' + query({ step, tid }));
 
 export type MoveKind = 'next-instruction' | 'prev-instruction' | 'next-line' | 'prev-line' | 'step-in' | 'out' | 'call-start';
 
@@ -281,9 +281,8 @@ export interface CallEntry {
 export async function fetchCalls(
   id: string,
   q: { parent?: number; tid?: number; function?: string; limit?: number; cursor?: string | null },
-  signal?: AbortSignal,
 ): Promise<Page<CallEntry>> {
-  const r = await getJson<{ calls: CallEntry[]; next: string | null }>(traceUrl(id) + '/calls' + query(q), { signal });
+  const r = await getJson<{ calls: CallEntry[]; next: string | null }>(traceUrl(id) + '/calls' + query(q));
   return { items: r.calls, next: r.next };
 }
 
@@ -296,11 +295,11 @@ export interface SymbolDoc {
   module: string;
 }
 
-export const fetchSymbols = (id: string, q: string, signal?: AbortSignal) =>
-  getJson<{ symbols: SymbolDoc[] }>(traceUrl(id) + '/symbols' + query({ q, limit: 200 }), { signal });
+export const fetchSymbols = (id: string, q: string) =>
+  getJson<{ symbols: SymbolDoc[] }>(traceUrl(id) + '/symbols' + query({ q, limit: 200 }));
 
-export const fetchSource = (id: string, file: string, signal?: AbortSignal) =>
-  getText(traceUrl(id) + '/sources/' + encodeURIComponent(file), { signal });
+export const fetchSource = (id: string, file: string) =>
+  getText(traceUrl(id) + '/sources/' + encodeURIComponent(file));
 
 export interface Timeline {
   instructions: number;
@@ -314,8 +313,8 @@ export interface Timeline {
   }[];
 }
 
-export const fetchTimeline = (id: string, buckets: number, signal?: AbortSignal) =>
-  getJson<Timeline>(traceUrl(id) + '/timeline' + query({ buckets }), { signal });
+export const fetchTimeline = (id: string, buckets: number) =>
+  getJson<Timeline>(traceUrl(id) + '/timeline' + query({ buckets }));
 
 export interface Bookmark {
   id: number;

@@ -13,26 +13,27 @@ export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-const aborted = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
-
 /**
  * The result of an asynchronous load that reruns when deps change; the previous data stays while
- * the next load runs (no flicker when stepping), and a load overtaken by the next is aborted.
+ * the next load runs (no flicker when stepping), and the answer of a load overtaken by the next is
+ * dropped. Requests are not aborted: one cancelled half way interrupts the server's thread reading
+ * the trace file, which closes the file for every later request of that trace (a server bug,
+ * reported), so requests run to their end and late answers are ignored.
  */
-export function useAsync<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: unknown[]): Async<T> {
+export function useAsync<T>(load: (() => Promise<T>) | null, deps: unknown[]): Async<T> {
   const [state, setState] = useState<Async<T>>({ loading: load !== null });
   useEffect(() => {
     if (!load) {
       setState({ loading: false });
       return;
     }
-    const controller = new AbortController();
+    let stale = false;
     setState((s) => ({ data: s.data, loading: true }));
-    load(controller.signal).then(
-      (data) => controller.signal.aborted || setState({ data, loading: false }),
-      (e) => aborted(e) || controller.signal.aborted || setState({ error: message(e), loading: false }),
+    load().then(
+      (data) => stale || setState({ data, loading: false }),
+      (e) => stale || setState({ error: message(e), loading: false }),
     );
-    return () => controller.abort();
+    return () => void (stale = true);
   }, deps);
   return state;
 }

@@ -11,7 +11,7 @@ export function SourcePanel({ view }: { view: View }) {
   // The trace carries the sources its debug information names with a full path (the program's
   // own); a relative one (glibc's sysdeps/...) was built elsewhere and is not carried: not asked for.
   const carried = !!file && file.startsWith('/');
-  const source = useAsync((signal) => (carried ? fetchSource(view.route.traceId, file, signal).then((text) => ({ file, text })) : Promise.resolve(undefined)), [
+  const source = useAsync(() => (carried ? fetchSource(view.route.traceId, file).then((text) => ({ file, text })) : Promise.resolve(undefined)), [
     view.route.traceId,
     file,
   ]);

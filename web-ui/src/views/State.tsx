@@ -29,7 +29,7 @@ export function RegistersPanel({ view }: { view: View }) {
   const { route } = view;
   // the same thread one step earlier: what the previous instruction changed
   const previous = useAsync(
-    (signal) => (m && m.step > 0 && m.running ? fetchRegisters(route.traceId, BigInt(m.step) - 1n, m.tid, signal) : Promise.resolve(undefined)),
+    () => (m && m.step > 0 && m.running ? fetchRegisters(route.traceId, BigInt(m.step) - 1n, m.tid) : Promise.resolve(undefined)),
     [route.traceId, m?.step, m?.tid],
   );
   if (!m) return <Panel id="registers" title="Registers">{null}</Panel>;
@@ -87,11 +87,11 @@ export function MemoryPanel({ view }: { view: View }) {
   const centre = route.mem ?? sel?.addr ?? rsp;
   const base = centre === undefined ? undefined : ((centre - 64n) & ~15n) < 0n ? 0n : (centre - 64n) & ~15n;
   const memory = useAsync(
-    (signal) => (base === undefined ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step, signal)),
+    () => (base === undefined ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step)),
     [route.traceId, base, route.step],
   );
   const before = useAsync(
-    (signal) => (base === undefined || route.step === 0n ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step - 1n, signal)),
+    () => (base === undefined || route.step === 0n ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step - 1n)),
     [route.traceId, base, route.step],
   );
   const [anchor, setAnchor] = useState<bigint>();

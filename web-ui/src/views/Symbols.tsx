@@ -10,7 +10,7 @@ export function SymbolsPanel({ view }: { view: View }) {
   const [q, setQ] = useState('');
   const [error, setError] = useState<string>();
   const settled = useDebounced(q, 150);
-  const symbols = useAsync((signal) => fetchSymbols(route.traceId, settled, signal), [route.traceId, settled]);
+  const symbols = useAsync(() => fetchSymbols(route.traceId, settled), [route.traceId, settled]);
   const open = (s: SymbolDoc) => {
     setError(undefined);
     if (s.kind === 'variable') {

@@ -33,7 +33,7 @@ export function TimelineView({ view }: { view: View }) {
     return () => observer.disconnect();
   }, []);
   const buckets = Math.max(1, Math.min(1024, Math.floor(width / 2)));
-  const timeline = useAsync((signal) => (width ? fetchTimeline(route.traceId, buckets, signal) : Promise.resolve(undefined)), [
+  const timeline = useAsync(() => (width ? fetchTimeline(route.traceId, buckets) : Promise.resolve(undefined)), [
     route.traceId,
     buckets,
   ]);

@@ -60,7 +60,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   const instructions = trace.index!.instructions;
   const outside = route.step > BigInt(instructions - 1);
   const moment = useAsync(
-    (signal) => (outside ? Promise.reject(new Error(`step ${route.step} is past the end of this trace (${instructions} steps)`)) : fetchMoment(route.traceId, route.step, route.tid, signal)),
+    () => (outside ? Promise.reject(new Error(`step ${route.step} is past the end of this trace (${instructions} steps)`)) : fetchMoment(route.traceId, route.step, route.tid)),
     [route.traceId, route.step, route.tid],
   );
   const [selected, setSelected] = useState<{ addr: bigint; len: number }>();
