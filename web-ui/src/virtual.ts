@@ -15,8 +15,12 @@ export interface ListWindow {
 /** Browsers cap an element's height (Chromium about 33.5 million px); past this, scroll positions are scaled. */
 export const MAX_HEIGHT = 15_000_000;
 
+/** Windows start and end on multiples of this many rows: while the view stays inside one, nothing is rendered again. */
+export const CHUNK = 16;
+
 /**
- * The rows visible at scrollTop in a viewport of viewportHeight, plus overscan rows each side.
+ * The rows visible at scrollTop in a viewport of viewportHeight, plus at least overscan rows each
+ * side, widened to CHUNK boundaries so that scrolling a few rows changes no rendered row.
  * With more rows than fit in MAX_HEIGHT the content is compressed: scrollTop maps proportionally
  * onto the rows, and the rendered rows are placed at the scroll position.
  */
@@ -35,8 +39,8 @@ export function computeWindow(
   // the first row at the top of the viewport, possibly fractional
   const first = full === height ? top / rowHeight : maxScroll === 0 ? 0 : (top / maxScroll) * Math.max(0, count - viewportHeight / rowHeight);
   const visible = Math.ceil(viewportHeight / rowHeight) + 1;
-  const start = Math.max(0, Math.floor(first) - overscan);
-  const end = Math.min(count, Math.floor(first) + visible + overscan);
+  const start = Math.max(0, Math.floor((Math.floor(first) - overscan) / CHUNK) * CHUNK);
+  const end = Math.min(count, Math.ceil((Math.floor(first) + visible + overscan) / CHUNK) * CHUNK);
   const offset = full === height ? start * rowHeight : top - (first - start) * rowHeight;
   return { start, end, offset, height };
 }

@@ -24,9 +24,14 @@ export interface VirtualListProps {
 export function VirtualList(props: VirtualListProps) {
   const { count, rowHeight, renderRow, onRange, reveal } = props;
   const box = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const block = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState(400);
-  const frame = useRef(0);
+  // Rendered again only when the window's rows change; the block's offset is set on the element
+  // directly (a transform: the compositor moves it, nothing is laid out or painted again).
+  const [, setWindowKey] = useState('');
+  const windowAt = () => computeWindow(count, rowHeight, box.current?.scrollTop ?? 0, viewport);
+  const w = windowAt();
+  const place = (offset: number) => block.current && (block.current.style.transform = `translateY(${offset}px)`);
 
   useLayoutEffect(() => {
     const el = box.current!;
@@ -35,22 +40,24 @@ export function VirtualList(props: VirtualListProps) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+  useLayoutEffect(() => void place(w.offset));
 
   const footerHeight = props.footer ? rowHeight : 0;
-  const w = computeWindow(count, rowHeight, scrollTop, viewport);
 
   useEffect(() => {
     onRange?.(w.start, w.end);
   }, [w.start, w.end, count]);
 
+  const scrollTo = (top: number) => {
+    const el = box.current!;
+    el.scrollTop = top;
+    onScroll();
+  };
   const prepended = useRef(props.prepended ?? 0);
   useLayoutEffect(() => {
     const added = (props.prepended ?? 0) - prepended.current;
     prepended.current = props.prepended ?? 0;
-    if (added > 0 && box.current) {
-      box.current.scrollTop += added * rowHeight;
-      setScrollTop(box.current.scrollTop);
-    }
+    if (added > 0 && box.current) scrollTo(box.current.scrollTop + added * rowHeight);
   }, [props.prepended]);
 
   useLayoutEffect(() => {
@@ -59,20 +66,14 @@ export function VirtualList(props: VirtualListProps) {
     const target = w.height < count * rowHeight
       ? scrollTopFor(reveal, count, rowHeight, el.clientHeight)
       : scrollIntoView(reveal, rowHeight, el.scrollTop, el.clientHeight);
-    if (Math.abs(target - el.scrollTop) > 1) {
-      el.scrollTop = target;
-      setScrollTop(el.scrollTop);
-    }
+    if (Math.abs(target - el.scrollTop) > 1) scrollTo(target);
   }, [props.revealKey ?? reveal, count > 0]);
 
-  const onScroll = () => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      if (box.current) setScrollTop(box.current.scrollTop);
-    });
-  };
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  function onScroll() {
+    const next = windowAt();
+    place(next.offset);
+    setWindowKey(`${next.start} ${next.end}`);
+  }
 
   const rows: ComponentChildren[] = [];
   for (let i = w.start; i < w.end; i++) {
@@ -85,7 +86,9 @@ export function VirtualList(props: VirtualListProps) {
   return (
     <div ref={box} class={'vlist ' + (props.class ?? '')} onScroll={onScroll} data-testid={props.testId} data-count={count}>
       <div style={{ height: `${w.height + footerHeight}px`, position: 'relative' }}>
-        <div style={{ position: 'absolute', top: `${w.offset}px`, left: 0, right: 0 }}>{rows}</div>
+        <div ref={block} class="vblock">
+          {rows}
+        </div>
         {props.footer && (
           <div class="vlist-footer" style={{ position: 'absolute', top: `${w.height}px`, left: 0, right: 0, height: `${rowHeight}px` }}>
             {props.footer}
