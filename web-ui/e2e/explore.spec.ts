@@ -185,18 +185,28 @@ test('stepping by keyboard: instruction, line, out and back', async ({ page }) =
   await expect(page.getByTestId('step')).toHaveValue(String(at + 1n));
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('step')).toHaveValue(String(at));
-  await page.keyboard.press('ArrowDown'); // the next line: out of counter++ to the closing brace
+  await page.keyboard.press('ArrowDown'); // the next line: from counter++ to the closing brace
   await expect(page.getByTestId('location')).toHaveText('testprogs/counter.c:16');
   await page.keyboard.press('ArrowUp');
   await expect(page.getByTestId('location')).toHaveText('testprogs/counter.c:15');
-  await page.keyboard.press('a'); // the start of bump's call
+  await page.keyboard.press('a'); // the start of this call of bump: its first instruction
+  await expect(page.getByTestId('function')).toHaveText('bump');
+  await expect(page.getByTestId('location')).toHaveText('testprogs/counter.c:14');
+  await page.keyboard.press('o'); // out of it: back in main's loop
   await expect(page.getByTestId('function')).toContainText('main');
-  await page.keyboard.press('i'); // into bump again
+  await expect(page.getByTestId('location')).toHaveText('testprogs/counter.c:26');
+  await page.keyboard.press('ArrowDown'); // the line of the call
+  await expect(page.getByTestId('location')).toHaveText('testprogs/counter.c:27');
+  await page.keyboard.press('i'); // into the next bump
   await expect(page.getByTestId('function')).toContainText('bump');
-  await page.keyboard.press('o'); // out of it, back in main
+  await page.keyboard.press('o');
   await expect(page.getByTestId('function')).toContainText('main');
   await page.reload();
   await expect(page.getByTestId('function')).toContainText('main');
+  // and by mouse
+  const here = BigInt(await page.getByTestId('step').inputValue());
+  await page.getByTestId('move-next-instruction').click();
+  await expect(page.getByTestId('step')).toHaveValue(String(here + 1n));
   expect(errors).toEqual([]);
 });
 
