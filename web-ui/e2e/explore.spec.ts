@@ -129,6 +129,51 @@ test('an entry leads to its moment; [ and ] walk the writes; a reload keeps it a
   expect(errors).toEqual([]);
 });
 
+test('the panels of a moment: timeline, disassembly, stack, symbols, memory selection; nothing from elsewhere', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchConsole(page);
+  const foreign: string[] = [];
+  page.on('request', (r) => new URL(r.url()).origin !== new URL(base()).origin && foreign.push(r.url()));
+  const id = await traceOf(page, 'counter');
+  await page.goto(`${base()}/t/${id}/step/0`);
+  await expect(page.getByTestId('function')).not.toHaveText('');
+
+  // the timeline: a click in its middle goes to the middle of the run
+  const canvas = page.getByTestId('timeline-canvas');
+  const box = (await canvas.boundingBox())!;
+  await canvas.click({ position: { x: box.width / 2, y: 4 } });
+  await expect(page).toHaveURL(/\/step\/\d+$/);
+  const total = Number((await page.getByTestId('now').innerText()).match(/\/\s*([\d\u2009 ]+)/)![1].replace(/\D/g, ''));
+  const middle = Number(await page.getByTestId('step').inputValue());
+  expect(Math.abs(middle - total / 2)).toBeLessThan(total / 50);
+  await expect(page.locator('[data-testid="disassembly"] .current')).toHaveCount(1);
+  await expect(page.getByTestId('frame').first()).toBeVisible();
+
+  // symbols: a variable opens its history
+  await page.getByTestId('symbol-search').fill('coun');
+  await page.getByTestId('symbol').filter({ hasText: 'counter' }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/t/${id}/step/${middle}\\?symbol=counter$`));
+  await expect(page.getByTestId('history-selection')).toHaveText('counter');
+
+  // memory: a byte, then shift-click another, select a range and open its history
+  const first = page.locator('.byte.selected').first();
+  const addr = BigInt((await first.getAttribute('data-addr'))!);
+  await first.click();
+  await page.locator(`.byte[data-addr="0x${(addr + 7n).toString(16)}"]`).click({ modifiers: ['Shift'] });
+  await expect(page).toHaveURL(new RegExp(`\\?addr=0x${addr.toString(16)}&len=8$`));
+  await expect(page.getByTestId('history-selection')).toContainText(`0x${addr.toString(16)} (8 bytes)`);
+  await expect(page.getByTestId('history-count')).toHaveText('10 writes');
+
+  // a panel closed stays closed across a reload
+  await page.getByTestId('toggle-registers').uncheck();
+  await expect(page.getByTestId('panel-registers')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('panel-registers')).toHaveCount(0);
+  await expect(page).toHaveURL(/panels=/);
+  expect(foreign).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test('a bookmark saved from Share opens its moment', async ({ page, context }) => {
   test.setTimeout(180_000);
   const errors = watchConsole(page);
