@@ -25,3 +25,17 @@ test('unknown API paths are JSON problems, not the app', async ({ request }) => 
   expect(response.status()).toBe(404);
   expect(response.headers()['content-type']).toContain('application/problem+json');
 });
+
+test('a file dropped on the list is uploaded; a refusal shows the server\'s reason', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(base() + '/');
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['not a trace at all'], 'junk.omnitrace'));
+    return data;
+  });
+  await page.getByTestId('traces').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('upload-error')).toContainText(/not .*trace/i);
+  // the browser logs the refused request itself; nothing else may go wrong
+  expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
+});

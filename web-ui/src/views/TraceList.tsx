@@ -14,11 +14,14 @@ import { formatBytes } from '../format';
 import { isPlainClick, navigate } from '../router';
 
 interface UploadState {
+  id: number;
   name: string;
   sent: number;
   total: number;
   error?: string;
 }
+
+let uploadCount = 0;
 
 export function TraceList() {
   const [traces, setTraces] = useState<TraceSummaryRow[]>([]);
@@ -64,12 +67,12 @@ export function TraceList() {
 
   const upload = (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
-      const state: UploadState = { name: file.name, sent: 0, total: file.size };
-      setUploads((u) => [...u, state]);
-      const update = (change: Partial<UploadState>) => setUploads((u) => u.map((x) => (x === state ? Object.assign(state, change) && { ...state } : x)));
+      const id = ++uploadCount;
+      setUploads((u) => [...u, { id, name: file.name, sent: 0, total: file.size }]);
+      const update = (change: Partial<UploadState>) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...change } : x)));
       uploadTrace(file, (sent, total) => update({ sent, total })).then(
         () => {
-          setUploads((u) => u.filter((x) => x.name !== state.name));
+          setUploads((u) => u.filter((x) => x.id !== id));
           load(null);
         },
         (e) => update({ error: message(e) }),
@@ -122,7 +125,7 @@ export function TraceList() {
         <pre>omni record -o run -- ./your-program args{'\n'}omni upload run</pre>
       </div>
       {uploads.map((u) => (
-        <div class="upload" data-testid="upload" key={u.name}>
+        <div class="upload" data-testid="upload" key={u.id}>
           <span class="mono">{u.name}</span>
           {u.error ? (
             <span class="error" data-testid="upload-error">
@@ -136,7 +139,7 @@ export function TraceList() {
               </span>
             </>
           )}
-          {u.error && <button onClick={() => setUploads((x) => x.filter((y) => y !== u))}>Dismiss</button>}
+          {u.error && <button onClick={() => setUploads((x) => x.filter((y) => y.id !== u.id))}>Dismiss</button>}
         </div>
       ))}
       {error && (
