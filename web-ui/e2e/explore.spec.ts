@@ -213,7 +213,22 @@ test('a bookmark saved from Share opens its moment', async ({ page, context }) =
   await expect(other.getByTestId('step')).toHaveValue(bug.step);
   await expect(other.getByTestId('function')).toContainText('strcpy');
   await expect(other.getByTestId('history-selection')).toHaveText('balance');
-  expect([...errors, ...otherErrors]).toEqual([]);
+
+  // a read-only share link: the same moment, every request carrying its token
+  await page.keyboard.press('s');
+  await page.getByTestId('create-share').click();
+  await expect(page.getByTestId('share-link')).toHaveValue(/&share=[A-Za-z0-9_-]+$/);
+  const shared = await page.getByTestId('share-link').inputValue();
+  const third = await context.browser()!.newPage();
+  const thirdErrors = watchConsole(third);
+  const tokens: (string | undefined)[] = [];
+  third.on('request', (r) => r.url().includes('/api/traces/') && tokens.push(r.headers()['x-omni-share'] ?? new URL(r.url()).searchParams.get('share') ?? undefined));
+  await third.goto(shared);
+  await expect(third.getByTestId('history-entry').first()).toBeVisible();
+  await expect(third.getByTestId('function')).toContainText('strcpy');
+  expect(tokens.length).toBeGreaterThan(3);
+  expect(tokens.every((t) => t && shared.endsWith(t))).toBe(true);
+  expect([...errors, ...otherErrors, ...thirdErrors]).toEqual([]);
 });
 
 test('stepping by keyboard: instruction, line, out and back', async ({ page }) => {

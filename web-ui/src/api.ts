@@ -337,3 +337,12 @@ export const addBookmark = (id: string, b: { step: string; addr?: string; len?: 
     // the step is a 64-bit number: written into the JSON by hand so that it is never rounded
     body: JSON.stringify({ ...b, step: 0 }).replace('"step":0', `"step":${b.step}`),
   });
+
+export interface ShareLink {
+  id: string;
+  token: string;
+  url: string;
+}
+
+/** A read-only link for people without an account (the owner only); its token is shown once. */
+export const createShare = (id: string) => getJson<ShareLink>(traceUrl(id) + '/shares', { method: 'POST' });

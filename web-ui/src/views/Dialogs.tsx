@@ -1,6 +1,6 @@
 // The help overlay and the share dialog (copy the link, save it as a bookmark, open bookmarks).
 import { useEffect, useState } from 'preact/hooks';
-import { addBookmark, fetchBookmarks } from '../api';
+import { addBookmark, createShare, fetchBookmarks } from '../api';
 import { Link } from '../components/Link';
 import { Status } from '../components/Panel';
 import { groupDigits } from '../format';
@@ -55,7 +55,8 @@ export function splitNote(note: string | null): { name: string; rest: string } {
 }
 
 export function ShareDialog({ route, selected, onClose }: { route: Moment; selected?: { addr: bigint; len: number }; onClose: () => void }) {
-  const link = location.origin + formatRoute(route);
+  const [token, setToken] = useState(route.share);
+  const link = location.origin + formatRoute({ ...route, share: token });
   const [copied, setCopied] = useState<string>();
   const [name, setName] = useState('');
   const [note, setNote] = useState('');
@@ -102,6 +103,24 @@ export function ShareDialog({ route, selected, onClose }: { route: Moment; selec
         </button>
       </div>
       {copied && <div class="muted">{copied}</div>}
+      {!token && (
+        <button
+          class="quiet"
+          data-testid="create-share"
+          title="A link that opens this trace read-only, for people without an account (needs the trace's owner)"
+          onClick={() =>
+            createShare(route.traceId).then(
+              (share) => {
+                setToken(share.token);
+                setCopied('The link now carries a read-only share token: copy it again.');
+              },
+              (e) => setError(message(e)),
+            )
+          }
+        >
+          Make it a read-only link for people without an account…
+        </button>
+      )}
       <form class="bookmark-form" onSubmit={save}>
         <h3>Save as a bookmark</h3>
         <input placeholder="name" value={name} required maxLength={200} onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid="bookmark-name" />
