@@ -2,8 +2,9 @@
 # bench-server.sh: how fast the server loads an index into PostgreSQL, and how fast it answers
 # "when did this value change" on a trace of more than ten million memory writes.
 #
-# Usage: scripts/bench-server.sh [--clients N] [--seconds S] [--iterations I]
-#        (defaults 32 clients, 30 s per workload, 11500000 iterations; docs/performance.md, "Server")
+# Usage: scripts/bench-server.sh [--clients N[,N...]] [--seconds S] [--iterations I]
+#        (defaults 1,32 clients: each workload alone, then under 32 concurrent clients; 30 s per
+#        run, 11500000 iterations; docs/performance.md, "Server")
 #
 # 1. Records native/build/tests/loop100m I (one store to the global `sink` per iteration: about
 #    11.5 million memory writes and 100 million instructions by default) and packs it.
@@ -11,7 +12,7 @@
 #    waits until it is indexed: the job replays it into Arrow tables and loads them (COPY into
 #    fresh tables, indexes, attach). Prints the replay and load times, the rows and the rates, and
 #    the per-table load times from the server's log.
-# 3. Runs scripts/HistoryBench.java: N closed-loop clients, 10 s of warm-up (30 s for the first: the
+# 3. Runs scripts/HistoryBench.java, for each client count N: N closed-loop clients, 10 s of warm-up (30 s for the first: the
 #    JIT) then S s measured, for each workload below; prints requests per second and latency p50/p95/p99 (ms):
 #      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
 #      sink-1000  the same, 1000 entries (the default page)
@@ -24,7 +25,7 @@
 # the embedded database needs about 4.5 GB there for the default trace (TMPDIR moves it).
 set -euo pipefail
 
-CLIENTS=32
+CLIENTS=1,32
 SECONDS_PER_RUN=30
 ITERATIONS=11500000
 while [ $# -gt 0 ]; do
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench-server: unknown argument '$1' (see $0 --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$CLIENTS" "$SECONDS_PER_RUN" "$ITERATIONS"; do
+for v in ${CLIENTS//,/ } "$SECONDS_PER_RUN" "$ITERATIONS"; do
   case "$v" in ''|*[!0-9]*|0) echo "bench-server: numbers must be positive integers, not '$v'" >&2; exit 2 ;; esac
 done
 
@@ -85,11 +86,14 @@ ADDR=$(curl -sf "$URL/api/traces/$ID/symbols?q=sink" | json "d['symbols'][0]['ad
 STEPS=$((INSTRUCTIONS))
 H="$URL/api/traces/$ID/memory/history"
 run() {
-  echo
-  echo "### $1 ($CLIENTS clients, ${SECONDS_PER_RUN} s)"
-  echo
-  java "$ROOT/scripts/HistoryBench.java" "$2" "$CLIENTS" "${3:-10}" "$SECONDS_PER_RUN" "$STEPS"
-  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local clients
+  for clients in ${CLIENTS//,/ }; do
+    echo
+    echo "### $1 ($clients clients, ${SECONDS_PER_RUN} s)"
+    echo
+    java "$ROOT/scripts/HistoryBench.java" "$2" "$clients" "${3:-10}" "$SECONDS_PER_RUN" "$STEPS"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
 }
 echo
 echo "## History queries"

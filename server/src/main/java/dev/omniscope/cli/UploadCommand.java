@@ -50,6 +50,21 @@ final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String base = server.replaceAll("/+$", "");
+        System.out.println(base + "/t/" + upload(base, trace, !noProgress));
+        return 0;
+    }
+
+    /** Packs {@code trace} if it is a directory, uploads it to the server at {@code base}, and answers its id. */
+    static String upload(String base, Path trace, boolean progress) throws IOException, InterruptedException {
+        UploadCommand command = new UploadCommand();
+        command.server = base;
+        command.trace = trace;
+        command.noProgress = !progress;
+        return command.send();
+    }
+
+    private String send() throws IOException, InterruptedException {
+        String base = server.replaceAll("/+$", "");
         URI endpoint;
         try {
             endpoint = URI.create(base + "/api/traces");
@@ -71,13 +86,13 @@ final class UploadCommand implements Callable<Integer> {
                 }
                 packed = temporary;
             }
-            return upload(base, endpoint, packed);
+            return send(base, endpoint, packed);
         } finally {
             if (temporary != null) Files.deleteIfExists(temporary);
         }
     }
 
-    private int upload(String base, URI endpoint, Path file) throws IOException, InterruptedException {
+    private String send(String base, URI endpoint, Path file) throws IOException, InterruptedException {
         long size = Files.size(file);
         String boundary = "omni-" + Ids.random(18);
         byte[] head = ("--" + boundary + "\r\n"
@@ -119,8 +134,7 @@ final class UploadCommand implements Callable<Integer> {
         if (status == 202 || status == 201 || status == 200) {
             String id = json == null || !json.hasNonNull("id") ? null : json.get("id").asString();
             if (id == null) throw new UserError("the server at " + base + " answered without a trace id: " + response.body());
-            System.out.println(base + "/t/" + id);
-            return 0;
+            return id;
         }
         if (status == 401) {
             boolean sent = request.build().headers().firstValue("Authorization").isPresent();

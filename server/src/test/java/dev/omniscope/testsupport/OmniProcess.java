@@ -37,7 +37,8 @@ public final class OmniProcess implements AutoCloseable {
 
     /** Starts {@code omni ARGS...} with OMNI_HOME and any extra environment. */
     public static OmniProcess start(Path omniHome, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", jar()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Domni.source=" + sourceTree(), "-jar", jar()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OMNI_HOME", omniHome.toString());
@@ -49,6 +50,11 @@ public final class OmniProcess implements AutoCloseable {
         String jar = System.getProperty("omni.jar");
         if (jar == null) throw new IllegalStateException("omni.jar is not set: run this test through failsafe (mvn verify)");
         return jar;
+    }
+
+    /** The checkout, as the launcher passes it (omni.native.dir is its native/build). */
+    private static Path sourceTree() {
+        return Path.of(System.getProperty("omni.native.dir")).toAbsolutePath().getParent().getParent();
     }
 
     private static String javaBinary() {

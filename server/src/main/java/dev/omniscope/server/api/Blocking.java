@@ -1,19 +1,45 @@
 package dev.omniscope.server.api;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/** JDBC and file work blocks, so controllers run it on Reactor's bounded-elastic scheduler. */
+/**
+ * JDBC and file work blocks, so controllers run it on threads of its own. Not Reactor's
+ * bounded-elastic scheduler: a client that goes away cancels its request, and that scheduler then
+ * interrupts the thread, and an interrupt closes any FileChannel the thread is reading (a trace's
+ * blobs, shared by every request on that trace). Work started here finishes; its answer is dropped.
+ */
 public final class Blocking {
+    /** As many threads as bounded-elastic would allow (10 per core); further work queues. */
+    private static final int THREADS = 10 * Runtime.getRuntime().availableProcessors();
+    // a plain Executor: given an ExecutorService, fromExecutor would cancel its Futures with an interrupt
+    private static final Scheduler SCHEDULER = Schedulers.fromExecutor(executor()::execute);
+
     private Blocking() {}
 
     public static <T> Mono<T> call(Callable<T> work) {
-        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(work).subscribeOn(SCHEDULER);
     }
 
     public static Mono<Void> run(Runnable work) {
-        return Mono.<Void>fromRunnable(work).subscribeOn(Schedulers.boundedElastic());
+        return Mono.<Void>fromRunnable(work).subscribeOn(SCHEDULER);
+    }
+
+    private static ThreadPoolExecutor executor() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "omni-blocking-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 }
