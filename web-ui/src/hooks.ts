@@ -16,9 +16,8 @@ export function message(e: unknown): string {
 /**
  * The result of an asynchronous load that reruns when deps change; the previous data stays while
  * the next load runs (no flicker when stepping), and the answer of a load overtaken by the next is
- * dropped. Requests are not aborted: one cancelled half way interrupts the server's thread reading
- * the trace file, which closes the file for every later request of that trace (a server bug,
- * reported), so requests run to their end and late answers are ignored.
+ * dropped. Requests are not aborted, they run to their end and late answers are ignored: servers
+ * before main's ab0d0e0 closed a trace's file for every later request when one was cancelled.
  */
 export function useAsync<T>(load: (() => Promise<T>) | null, deps: unknown[]): Async<T> {
   const [state, setState] = useState<Async<T>>({ loading: load !== null });

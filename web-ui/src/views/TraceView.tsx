@@ -73,14 +73,19 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   useEffect(() => setSelected(undefined), [route.selection && JSON.stringify(String(Object.values(route.selection)))]);
   useEffect(() => setNotice(undefined), [route.step]);
 
+  const moving = useRef(false);
   const move = (to: MoveKind) => {
+    if (moving.current) return; // a key held down: one move at a time, each from where the last one landed
+    moving.current = true;
     setBusy(true);
     fetchMove(route.traceId, route.step, to, route.tid).then(
       (m) => {
+        moving.current = false;
         setBusy(false);
         go(route, { step: BigInt(m.step), tid: route.tid === undefined ? undefined : m.tid });
       },
       (e) => {
+        moving.current = false;
         setBusy(false);
         setNotice(message(e));
       },
