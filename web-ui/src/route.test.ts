@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PANELS, formatRoute, parseAddress, parseRoute, togglePanel, type Moment } from './route';
+import { DEFAULT_PANELS, formatRoute, parseAddress, parseRoute, selectionKey, togglePanel, type Moment } from './route';
 
 describe('routes', () => {
   it('parses the trace list', () => {
@@ -83,5 +83,12 @@ describe('routes', () => {
     expect(parseAddress('18446744073709551616')).toBeUndefined();
     expect(parseAddress('0x')).toBeUndefined();
     expect(parseAddress(null)).toBeUndefined();
+  });
+
+  it('keys selections by what they select', () => {
+    expect(selectionKey({ symbol: 'x' })).toBe(selectionKey({ symbol: 'x' }));
+    expect(selectionKey({ addr: 16n, len: 4 })).toBe('range 0x10 4');
+    expect(selectionKey({ addr: 16n, len: 4 })).not.toBe(selectionKey({ addr: 16n, len: 8 }));
+    expect(selectionKey(undefined)).toBe('');
   });
 });

@@ -39,6 +39,12 @@ export function parseAddress(text: string | null | undefined): bigint | undefine
 
 export const formatAddress = (addr: bigint) => '0x' + addr.toString(16);
 
+/** A selection as a string, equal for equal selections (a dependency for effects and memos). */
+export function selectionKey(s: Selection | undefined): string {
+  if (!s) return '';
+  return 'symbol' in s ? `symbol ${s.symbol}` : `range ${formatAddress(s.addr)} ${s.len}`;
+}
+
 /**
  * The route a location names. Steps and addresses are 64-bit: parsed as bigint, never rounded.
  * Parameters that do not parse are dropped rather than refused: a link with a typo still opens its moment.

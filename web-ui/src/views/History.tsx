@@ -8,7 +8,7 @@ import { VirtualList } from '../components/VirtualList';
 import { groupDigits, shortPath, spacedHex, unsignedDecimal } from '../format';
 import { useRerender } from '../hooks';
 import { PagedRows, TwoSided, type Rows } from '../paging';
-import { formatAddress, type Moment, type Selection } from '../route';
+import { formatAddress, selectionKey, type Moment, type Selection } from '../route';
 import { hrefAt, type View } from './context';
 
 export const ROW = 20;
@@ -98,7 +98,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   const selection = route.selection;
   const rerender = useRerender();
   const [meta, setMeta] = useState<{ addr: string; len: number }>();
-  const key = selection ? `${route.traceId} ${JSON.stringify(selectionQuery(selection))}` : '';
+  const key = selection ? `${route.traceId} ${selectionKey(selection)}` : '';
   // The list opens at the moment's step, and again wherever a step outside its loaded rows is asked for.
   const anchor = useRef<Anchor>();
   const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n && backwards ? 'anchored' : 'start' });

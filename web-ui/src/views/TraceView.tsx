@@ -5,7 +5,7 @@ import { Status } from '../components/Panel';
 import { groupDigits, shortPath } from '../format';
 import { message, useAsync } from '../hooks';
 import type { Rows } from '../paging';
-import { PANELS, togglePanel, type Moment, type Panel } from '../route';
+import { PANELS, selectionKey, togglePanel, type Moment, type Panel } from '../route';
 import { CallTreePanel } from './CallTree';
 import { DisassemblyPanel, SourcePanel } from './Code';
 import { go, type View } from './context';
@@ -70,7 +70,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   const history = useRef<Rows<HistoryEntry>>();
   const view: View = { trace, route, moment: moment.data, selected };
 
-  useEffect(() => setSelected(undefined), [route.selection && JSON.stringify(String(Object.values(route.selection)))]);
+  useEffect(() => setSelected(undefined), [selectionKey(route.selection)]);
   useEffect(() => setNotice(undefined), [route.step]);
 
   const moving = useRef(false);
