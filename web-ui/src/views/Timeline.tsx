@@ -124,6 +124,18 @@ function draw(c: HTMLCanvasElement, t: Timeline, tids: number[], width: number, 
       g.fillRect(x(i), top + DENSITY + 1 + MARKS / 2, w, MARKS / 2);
     }
   });
+  // each lane named by its thread (and process, when there are several)
+  const pids = new Set(t.buckets.flatMap((b) => b.tasks.map((task) => task.pid)));
+  g.font = '9px ui-monospace, monospace';
+  g.textBaseline = 'middle';
+  tids.forEach((tid, lane) => {
+    const pid = t.buckets.flatMap((b) => b.tasks).find((task) => task.tid === tid)?.pid;
+    const label = pids.size > 1 && pid !== tid ? `${pid}/${tid}` : `tid ${tid}`;
+    g.fillStyle = 'rgba(15,17,21,0.7)';
+    g.fillRect(0, lane * LANE + 1, g.measureText(label).width + 6, LANE - 2);
+    g.fillStyle = '#d7dce4';
+    g.fillText(label, 3, lane * LANE + LANE / 2);
+  });
   const at = (s: bigint) => (Number(s) / Math.max(1, t.instructions)) * width;
   if (hover !== undefined) {
     g.fillStyle = 'rgba(255,255,255,0.35)';
