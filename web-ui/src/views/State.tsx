@@ -6,7 +6,7 @@ import { Panel, Status } from '../components/Panel';
 import { ascii, dumpRows, hexToBytes, padAddress, shortPath, spacedHex } from '../format';
 import { useAsync } from '../hooks';
 import { formatAddress, parseAddress } from '../route';
-import { go, hrefAt, type View } from './context';
+import { go, hrefAt, select, type View } from './context';
 
 const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'fs_base', 'gs_base'];
 
@@ -103,10 +103,10 @@ export function MemoryPanel({ view }: { view: View }) {
     if (e.shiftKey && anchor !== undefined) {
       const from = a < anchor ? a : anchor;
       const len = Number((a < anchor ? anchor : a) - from) + 1;
-      go(route, { selection: { addr: from, len: Math.min(len, 4096) } });
+      select(route, { addr: from, len: Math.min(len, 4096) });
     } else {
       setAnchor(a);
-      go(route, { selection: { addr: a, len: 1 } });
+      select(route, { addr: a, len: 1 });
     }
   };
   return (

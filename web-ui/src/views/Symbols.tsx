@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { fetchCalls, fetchSymbols, type SymbolDoc } from '../api';
 import { Panel, Status } from '../components/Panel';
 import { useAsync, useDebounced, message } from '../hooks';
-import { go, type View } from './context';
+import { go, select, type View } from './context';
 
 export function SymbolsPanel({ view }: { view: View }) {
   const { route } = view;
@@ -14,7 +14,7 @@ export function SymbolsPanel({ view }: { view: View }) {
   const open = (s: SymbolDoc) => {
     setError(undefined);
     if (s.kind === 'variable') {
-      go(route, { selection: { symbol: s.name }, panels: route.panels.includes('history') ? route.panels : [...route.panels, 'history'] });
+      select(route, { symbol: s.name });
     } else {
       fetchCalls(route.traceId, { function: s.name, limit: 1 }).then(
         (page) => (page.items[0] ? go(route, { step: BigInt(page.items[0].callStep), tid: undefined }) : setError(`${s.name} was never called`)),

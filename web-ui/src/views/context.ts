@@ -1,5 +1,5 @@
 import type { MomentDoc, TraceDetail } from '../api';
-import { formatRoute, type Moment } from '../route';
+import { formatRoute, togglePanel, type Moment, type Selection } from '../route';
 import { navigate } from '../router';
 
 /** What every panel of the trace view works from. */
@@ -19,3 +19,8 @@ export function go(route: Moment, change: Partial<Moment>, replace = false): voi
 
 /** The href of a moment of the same trace: same thread, selection and panels. */
 export const hrefAt = (route: Moment, change: Partial<Moment>) => formatRoute({ ...route, ...change });
+
+/** Selects a variable or range: its history opens (the panel too, if it was closed). */
+export function select(route: Moment, selection: Selection): void {
+  go(route, { selection, panels: route.panels.includes('history') ? route.panels : togglePanel(route, 'history').panels });
+}
