@@ -12,6 +12,7 @@ const ids = new Map<string, string>();
 async function uploadThroughUi(page: Page, name: string): Promise<string> {
   const file = recordAndPack(name);
   await page.goto(base() + '/');
+  await expect(page.getByTestId('traces')).toHaveAttribute('data-loading', 'false');
   const before = await page.getByTestId('trace-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
   await page.getByTestId('upload-input').setInputFiles(file);
   let id = '';

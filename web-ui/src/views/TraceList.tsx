@@ -92,6 +92,7 @@ export function TraceList() {
     <section
       class={'trace-list' + (dragging ? ' dragging' : '')}
       data-testid="traces"
+      data-loading={String(loading)}
       onDragOver={(e) => {
         e.preventDefault();
         setDragging(true);
