@@ -55,50 +55,13 @@ if [ ${#problems[@]} -gt 0 ]; then
   exit 1
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/omni-bench-server.XXXXXX")"
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export OMNI_HOME="$WORK/omni-home"
-omni() { java --add-opens=java.base/java.nio=ALL-UNNAMED ${OMNI_JAVA_OPTS:-} -jar "$JAR" "$@"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+. "$ROOT/scripts/lib/bench-loop100m.sh"
+bench_workdir bench-server
 
 echo "# bench-server $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "## recording loop100m $ITERATIONS" >&2
-omni record -o "$WORK/trace" -- "$PROGRAM" "$ITERATIONS" >"$WORK/record.log" 2>&1
-omni pack "$WORK/trace" -o "$WORK/trace.omnitrace" >>"$WORK/record.log" 2>&1
-
-echo "## starting omni serve" >&2
-: >"$WORK/serve.log"
-# java itself in the background (not through the function), so that $! is the server's pid
-java --add-opens=java.base/java.nio=ALL-UNNAMED ${OMNI_JAVA_OPTS:-} -jar "$JAR" serve --port 0 >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-URL=
-for _ in $(seq 1 180); do
-  URL=$(grep -o 'is serving at http://[^ ]*' "$WORK/serve.log" | head -1 | sed 's/is serving at //') || true
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
-  sleep 1
-done
-[ -n "$URL" ] || { echo "bench-server: omni serve did not start" >&2; cat "$WORK/serve.log" >&2; exit 1; }
-
-echo "## uploading and indexing" >&2
-ID=$(curl -sf -F "file=@$WORK/trace.omnitrace" "$URL/api/traces" | json "d['id']")
-while true; do
-  STATUS=$(curl -sf "$URL/api/traces/$ID" | json "d['status']")
-  [ "$STATUS" = indexed ] && break
-  if [ "$STATUS" = failed ]; then curl -s "$URL/api/traces/$ID" >&2; exit 1; fi
-  sleep 2
-done
+bench_start bench-server "$ITERATIONS"
 DOC=$(curl -sf "$URL/api/traces/$ID")
 INSTRUCTIONS=$(echo "$DOC" | json "d['index']['instructions']")
 WRITES=$(echo "$DOC" | json "d['index']['rows']['mem_writes']")

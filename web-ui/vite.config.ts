@@ -8,8 +8,8 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
-    // `npm run dev` against a running `omni serve`
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // `npm run dev` against a running `omni serve` (OMNI_API=http://127.0.0.1:PORT to pick another)
+    proxy: { '/api': process.env.OMNI_API ?? 'http://127.0.0.1:8080' },
   },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],

@@ -1,14 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchConsole } from './console';
 
 const base = () => process.env.OMNI_URL!;
-
-/** Fails the test on any console error or uncaught exception in the page. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 test('the app is served at / and reports a healthy server', async ({ page }) => {
   const errors = watchConsole(page);
@@ -19,18 +12,30 @@ test('the app is served at / and reports a healthy server', async ({ page }) => 
   expect(errors).toEqual([]);
 });
 
-test('a client-side route survives a reload', async ({ page }) => {
-  const errors = watchConsole(page);
-  await page.goto(base() + '/t/abc123/step/42');
-  await expect(page.getByTestId('step')).toHaveText('42');
+test('an unknown trace says so, and the route survives a reload', async ({ page }) => {
+  await page.goto(base() + '/t/abc123/step/42?tid=7&addr=0x1000&len=8');
+  await expect(page.getByTestId('error')).toBeVisible();
   await page.reload();
-  await expect(page.getByTestId('step')).toHaveText('42');
-  expect(page.url()).toBe(base() + '/t/abc123/step/42');
-  expect(errors).toEqual([]);
+  expect(page.url()).toBe(base() + '/t/abc123/step/42?tid=7&addr=0x1000&len=8');
+  await expect(page.getByTestId('error')).toBeVisible();
 });
 
 test('unknown API paths are JSON problems, not the app', async ({ request }) => {
   const response = await request.get(base() + '/api/no-such-endpoint');
   expect(response.status()).toBe(404);
   expect(response.headers()['content-type']).toContain('application/problem+json');
+});
+
+test('a file dropped on the list is uploaded; a refusal shows the server\'s reason', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(base() + '/');
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['not a trace at all'], 'junk.omnitrace'));
+    return data;
+  });
+  await page.getByTestId('traces').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('upload-error')).toContainText(/not .*trace/i);
+  // the browser logs the refused request itself; nothing else may go wrong
+  expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
 });

@@ -1,74 +1,40 @@
 import { useEffect, useState } from 'preact/hooks';
-import { fetchHealth, type Health } from './api';
-import { formatRoute, parseRoute, type Route } from './route';
-
-/** Client-side navigation: the URL is the state; this keeps the two in step. */
-function useRoute(): [Route, (route: Route) => void] {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
-  useEffect(() => {
-    const onPop = () => setRoute(parseRoute(location.pathname));
-    addEventListener('popstate', onPop);
-    return () => removeEventListener('popstate', onPop);
-  }, []);
-  const navigate = (next: Route) => {
-    history.pushState(null, '', formatRoute(next));
-    setRoute(next);
-  };
-  return [route, navigate];
-}
+import { fetchHealth, useShareToken, type Health } from './api';
+import { Link } from './components/Link';
+import { useRoute } from './router';
+import { TraceList } from './views/TraceList';
+import { TraceView } from './views/TraceView';
 
 export function App() {
-  const [route, navigate] = useRoute();
+  const route = useRoute();
+  // a page opened from a share link reads its trace with the link's token
+  useShareToken(route.kind === 'moment' ? route.share : undefined);
+  useEffect(() => {
+    document.title = route.kind === 'moment' ? `step ${route.step} · Omniscope` : 'Omniscope';
+  }, [route]);
   return (
     <div class="shell">
       <header class="topbar">
-        <a
-          class="brand"
-          href="/"
-          onClick={(e) => {
-            e.preventDefault();
-            navigate({ kind: 'traces' });
-          }}
-        >
+        <Link class="brand" href="/">
           Omniscope
-        </a>
+        </Link>
+        {route.kind === 'moment' && <span class="muted mono">{route.traceId}</span>}
       </header>
       <main class="content">
-        <RouteView route={route} />
+        {route.kind === 'traces' && <TraceList />}
+        {route.kind === 'moment' && <TraceView key={route.traceId} route={route} />}
+        {route.kind === 'not-found' && (
+          <section class="empty" data-testid="not-found">
+            <h1>Nothing here</h1>
+            <p>
+              <code>{route.path}</code> is not a page of Omniscope.
+            </p>
+          </section>
+        )}
       </main>
       <StatusBar />
     </div>
   );
-}
-
-function RouteView({ route }: { route: Route }) {
-  switch (route.kind) {
-    case 'traces':
-      return (
-        <section class="empty" data-testid="traces">
-          <h1>Recordings</h1>
-          <p>Record a program, then explore every moment of its execution here:</p>
-          <pre>omni record -- ./your-program args</pre>
-        </section>
-      );
-    case 'moment':
-      return (
-        <section data-testid="moment">
-          <h1>
-            Trace <code>{route.traceId}</code> at step <code data-testid="step">{route.step.toString()}</code>
-          </h1>
-        </section>
-      );
-    case 'not-found':
-      return (
-        <section class="empty" data-testid="not-found">
-          <h1>Nothing here</h1>
-          <p>
-            <code>{route.path}</code> is not a page of Omniscope.
-          </p>
-        </section>
-      );
-  }
 }
 
 function StatusBar() {
@@ -88,6 +54,7 @@ function StatusBar() {
   return (
     <footer class="statusbar" data-testid="status" data-state={state}>
       {text}
+      <span class="muted"> · press ? for keyboard shortcuts</span>
     </footer>
   );
 }

@@ -1,4 +1,5 @@
-// The server's JSON API. Errors arrive as RFC 9457 problem details.
+// The server's JSON API (docs/api.md). Errors arrive as RFC 9457 problem details; their `detail`
+// is what the UI shows.
 
 export interface Health {
   status: 'UP' | 'DOWN';
@@ -16,13 +17,332 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+/** A share link's token, sent with every request of a page opened from a share link. */
+let shareToken: string | undefined;
+export function useShareToken(token: string | undefined) {
+  shareToken = token;
+}
+
+function headers(extra?: HeadersInit): Record<string, string> {
+  const h: Record<string, string> = { Accept: 'application/json', ...(extra as Record<string, string>) };
+  if (shareToken) h['X-Omni-Share'] = shareToken;
+  return h;
+}
+
+async function problem(response: Response): Promise<ApiError> {
   const body = await response.json().catch(() => undefined);
-  if (!response.ok && !(response.status === 503 && path === '/api/health')) {
-    throw new ApiError(response.status, body?.title ?? response.statusText, body?.detail);
-  }
-  return body as T;
+  return new ApiError(response.status, body?.title ?? response.statusText, body?.detail);
+}
+
+export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, { ...init, headers: headers(init?.headers) });
+  if (!response.ok && !(response.status === 503 && path === '/api/health')) throw await problem(response);
+  return (await response.json()) as T;
+}
+
+export async function getText(path: string, init?: RequestInit): Promise<string> {
+  const response = await fetch(path, { ...init, headers: headers({ Accept: 'text/plain', ...(init?.headers as object) }) });
+  if (!response.ok) throw await problem(response);
+  return response.text();
+}
+
+/** A query string of the defined parameters. */
+export function query(params: Record<string, string | number | bigint | undefined | null>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  return parts.length ? '?' + parts.join('&') : '';
 }
 
 export const fetchHealth = () => getJson<Health>('/api/health');
+
+// ---- traces
+
+export type TraceStatus = 'queued' | 'indexing' | 'indexed' | 'failed';
+
+export interface TraceSummaryRow {
+  id: string;
+  owner: string;
+  createdAt: string;
+  status: TraceStatus;
+  progress: number;
+  command: string;
+  executable: string;
+  recordedAt: string;
+  fileSize: number;
+  eventCount: number;
+  complete: boolean;
+  failureReason?: string;
+}
+
+export interface TraceDetail extends TraceSummaryRow {
+  index: null | {
+    instructions: number;
+    complete: boolean;
+    problem: null | { kind: string; step: number; message: string };
+    rows: Record<string, number>;
+  };
+  summary?: { processes?: { pid: number; threads?: number[] }[]; sources?: unknown };
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export const traceUrl = (id: string) => `/api/traces/${encodeURIComponent(id)}`;
+
+export async function listTraces(cursor?: string | null, limit = 50): Promise<Page<TraceSummaryRow>> {
+  const r = await getJson<{ traces: TraceSummaryRow[]; next: string | null }>('/api/traces' + query({ limit, cursor }));
+  return { items: r.traces, next: r.next };
+}
+
+export const fetchTrace = (id: string) => getJson<TraceDetail>(traceUrl(id));
+
+export async function deleteTrace(id: string): Promise<void> {
+  const response = await fetch(traceUrl(id), { method: 'DELETE', headers: headers() });
+  if (!response.ok) throw await problem(response);
+}
+
+export interface StatusEvent {
+  id: string;
+  status: TraceStatus;
+  progress: number;
+  failureReason: string | null;
+}
+
+/** Follows a trace's indexing (server-sent events) until it ends; returns a function that stops listening. */
+export function watchTrace(id: string, onStatus: (e: StatusEvent) => void, onError: (message: string) => void): () => void {
+  const source = new EventSource(traceUrl(id) + '/events' + query({ share: shareToken }));
+  let ended = false;
+  source.addEventListener('status', (e) => {
+    const status = JSON.parse((e as MessageEvent).data) as StatusEvent;
+    onStatus(status);
+    if (status.status === 'indexed' || status.status === 'failed') {
+      ended = true;
+      source.close();
+    }
+  });
+  source.onerror = () => {
+    // The server ends the stream after the last state; anything else is a lost connection.
+    if (!ended) onError('lost the connection to the server while following indexing');
+    source.close();
+  };
+  return () => source.close();
+}
+
+export interface Uploaded {
+  id: string;
+  status: TraceStatus;
+  fileSize: number;
+}
+
+/** Uploads a packed trace with XMLHttpRequest, which (unlike fetch) reports upload progress. */
+export function uploadTrace(file: File, onProgress: (sent: number, total: number) => void): Promise<Uploaded> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/traces');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'Upload failed', 'the connection to the server was lost'));
+    xhr.onload = () => {
+      let body: { title?: string; detail?: string } | undefined;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as Uploaded);
+      else reject(new ApiError(xhr.status, body?.title ?? `HTTP ${xhr.status}`, body?.detail));
+    };
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+// ---- queries over an indexed trace
+
+export interface HistoryEntry {
+  step: number;
+  pid: number;
+  tid: number;
+  rip: string;
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  addr: string;
+  size: number;
+  old: string;
+  new: string;
+  after: string;
+  kernel: boolean;
+}
+
+export interface HistoryPage {
+  addr: string;
+  len: number;
+  symbol?: string;
+  entries: HistoryEntry[];
+  next: string | null;
+}
+
+export interface HistoryQuery {
+  symbol?: string;
+  addr?: string;
+  len?: number;
+  from?: bigint | number;
+  to?: bigint | number;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string | null;
+}
+
+export const fetchHistory = (id: string, q: HistoryQuery) =>
+  getJson<HistoryPage>(traceUrl(id) + '/memory/history' + query({ ...q }));
+
+export interface MemoryAt {
+  step: number;
+  pid: number;
+  addr: string;
+  len: number;
+  bytes: string;
+  unmapped: { addr: string; len: number }[];
+}
+
+export const fetchMemory = (id: string, addr: bigint, len: number, step: bigint) =>
+  getJson<MemoryAt>(traceUrl(id) + '/memory' + query({ addr: '0x' + addr.toString(16), len, step }));
+
+export interface StackFrame {
+  depth: number;
+  callStep: number;
+  function: string | null;
+  callSite: string;
+  callSiteFunction: string | null;
+  file: string | null;
+  line: number | null;
+  args: string[];
+}
+
+export interface MomentDoc {
+  step: number;
+  pid: number;
+  tid: number;
+  running: boolean;
+  rip: string;
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  disassembly: { address: string; text: string; current: boolean }[];
+  registers: Record<string, string>;
+  stack: StackFrame[];
+}
+
+export const fetchMoment = (id: string, step: bigint, tid?: number) =>
+  getJson<MomentDoc>(traceUrl(id) + `/steps/${step}` + query({ tid }));
+
+export interface RegistersDoc {
+  step: number;
+  pid: number;
+  tid: number;
+  running: boolean;
+  registers: Record<string, string>;
+}
+
+export const fetchRegisters = (id: string, step: bigint, tid?: number) =>
+  getJson<RegistersDoc>(traceUrl(id) + '/registers' + query({ step, tid }));
+
+export type MoveKind = 'next-instruction' | 'prev-instruction' | 'next-line' | 'prev-line' | 'step-in' | 'out' | 'call-start';
+
+export interface Moved {
+  step: number;
+  pid: number;
+  tid: number;
+  to: MoveKind;
+}
+
+export const fetchMove = (id: string, step: bigint, to: MoveKind, tid?: number) =>
+  getJson<Moved>(traceUrl(id) + `/steps/${step}/move` + query({ to, tid }));
+
+export interface CallEntry {
+  callStep: number;
+  returnStep: number | null;
+  pid: number;
+  tid: number;
+  depth: number;
+  callSite: string;
+  target: string;
+  function: string | null;
+  args: string[];
+  returnValue: string | null;
+  unwound: boolean;
+}
+
+export async function fetchCalls(
+  id: string,
+  q: { parent?: number; tid?: number; function?: string; limit?: number; cursor?: string | null },
+): Promise<Page<CallEntry>> {
+  const r = await getJson<{ calls: CallEntry[]; next: string | null }>(traceUrl(id) + '/calls' + query(q));
+  return { items: r.calls, next: r.next };
+}
+
+export interface SymbolDoc {
+  name: string;
+  kind: 'function' | 'variable';
+  addr: string;
+  size: number;
+  type: string | null;
+  module: string;
+}
+
+export const fetchSymbols = (id: string, q: string) =>
+  getJson<{ symbols: SymbolDoc[] }>(traceUrl(id) + '/symbols' + query({ q, limit: 200 }));
+
+export const fetchSource = (id: string, file: string) =>
+  getText(traceUrl(id) + '/sources/' + encodeURIComponent(file));
+
+export interface Timeline {
+  instructions: number;
+  buckets: {
+    from: number;
+    to: number;
+    tasks: { tid: number; pid: number; instructions: number }[];
+    syscalls: number;
+    signals: number;
+    calls: number;
+  }[];
+}
+
+export const fetchTimeline = (id: string, buckets: number) =>
+  getJson<Timeline>(traceUrl(id) + '/timeline' + query({ buckets }));
+
+export interface Bookmark {
+  id: number;
+  traceId: string;
+  step: number;
+  addr: string | null;
+  len: number | null;
+  note: string | null;
+  tid: number | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export const fetchBookmarks = (id: string) => getJson<Bookmark[]>(traceUrl(id) + '/bookmarks');
+
+export const addBookmark = (id: string, b: { step: string; addr?: string; len?: number; note?: string; tid?: number }) =>
+  getJson<Bookmark>(traceUrl(id) + '/bookmarks', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    // the step is a 64-bit number: written into the JSON by hand so that it is never rounded
+    body: JSON.stringify({ ...b, step: 0 }).replace('"step":0', `"step":${b.step}`),
+  });
+
+export interface ShareLink {
+  id: string;
+  token: string;
+  url: string;
+}
+
+/** A read-only link for people without an account (the owner only); its token is shown once. */
+export const createShare = (id: string) => getJson<ShareLink>(traceUrl(id) + '/shares', { method: 'POST' });

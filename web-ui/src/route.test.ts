@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseRoute } from './route';
+import { DEFAULT_PANELS, formatRoute, parseAddress, parseRoute, selectionKey, togglePanel, type Moment } from './route';
 
 describe('routes', () => {
   it('parses the trace list', () => {
@@ -11,11 +11,12 @@ describe('routes', () => {
       kind: 'moment',
       traceId: 'abc_12-x',
       step: 18446744073709551615n,
+      panels: DEFAULT_PANELS,
     });
   });
 
   it('opens a trace without a step at its start', () => {
-    expect(parseRoute('/t/abc')).toEqual({ kind: 'moment', traceId: 'abc', step: 0n });
+    expect(parseRoute('/t/abc')).toMatchObject({ kind: 'moment', traceId: 'abc', step: 0n });
   });
 
   it('refuses what is not a route', () => {
@@ -24,9 +25,70 @@ describe('routes', () => {
     expect(parseRoute('/nowhere').kind).toBe('not-found');
   });
 
+  it('reads every view state from the query', () => {
+    const r = parseRoute('/t/x/step/5', '?tid=23&addr=0xFFFF800000001000&len=8&mem=0x7ffd0000&panels=history,timeline&share=tok%2Fen');
+    expect(r).toEqual({
+      kind: 'moment',
+      traceId: 'x',
+      step: 5n,
+      tid: 23,
+      selection: { addr: 0xffff800000001000n, len: 8 },
+      mem: 0x7ffd0000n,
+      panels: ['timeline', 'history'],
+      share: 'tok/en',
+    });
+  });
+
+  it('prefers a symbol to a range, and drops what does not parse', () => {
+    expect((parseRoute('/t/x/step/1', '?symbol=ns%3A%3Acount&addr=0x10&len=4') as Moment).selection).toEqual({ symbol: 'ns::count' });
+    const bad = parseRoute('/t/x/step/1', '?tid=-3&addr=0xzz&len=4&mem=12345678901234567890123') as Moment;
+    expect(bad.tid).toBeUndefined();
+    expect(bad.selection).toBeUndefined();
+    expect(bad.mem).toBeUndefined();
+    expect((parseRoute('/t/x/step/1', '?addr=0x10&len=0') as Moment).selection).toBeUndefined();
+    expect((parseRoute('/t/x/step/1', '?addr=0x10&len=4097') as Moment).selection).toBeUndefined();
+    expect((parseRoute('/t/x/step/1', '?addr=0x10000000000000000&len=1') as Moment).selection).toBeUndefined();
+    expect((parseRoute('/t/x/step/1', '?panels=') as Moment).panels).toEqual([]);
+    expect((parseRoute('/t/x/step/1', '?panels=nonsense,memory') as Moment).panels).toEqual(['memory']);
+  });
+
   it('formats what it parses', () => {
-    for (const path of ['/', '/t/abc/step/0', '/t/x9/step/123456789012']) {
-      expect(formatRoute(parseRoute(path))).toBe(path);
+    for (const path of [
+      '/',
+      '/t/abc/step/0',
+      '/t/x9/step/123456789012',
+      '/t/x/step/7?tid=4&symbol=balance',
+      '/t/x/step/7?addr=0x555555558068&len=8&mem=0x7fffffffe000',
+      '/t/x/step/7?symbol=a%20b&panels=source,history',
+      '/t/x/step/7?share=abc',
+    ]) {
+      const url = new URL(path, 'http://h');
+      expect(formatRoute(parseRoute(url.pathname, url.search))).toBe(path);
     }
+  });
+
+  it('toggles panels, keeping their order', () => {
+    const r = parseRoute('/t/x/step/1') as Moment;
+    const closed = togglePanel(r, 'memory');
+    expect(closed.panels).not.toContain('memory');
+    expect(formatRoute(closed)).toContain('panels=timeline,source,disasm,registers,stack,calls,symbols,history');
+    expect(togglePanel(closed, 'memory').panels).toEqual(DEFAULT_PANELS);
+    expect(formatRoute(togglePanel(closed, 'memory'))).toBe('/t/x/step/1');
+  });
+
+  it('parses addresses as the API writes them, or decimal', () => {
+    expect(parseAddress('0x1f')).toBe(31n);
+    expect(parseAddress('31')).toBe(31n);
+    expect(parseAddress('0xffffffffffffffff')).toBe(2n ** 64n - 1n);
+    expect(parseAddress('18446744073709551616')).toBeUndefined();
+    expect(parseAddress('0x')).toBeUndefined();
+    expect(parseAddress(null)).toBeUndefined();
+  });
+
+  it('keys selections by what they select', () => {
+    expect(selectionKey({ symbol: 'x' })).toBe(selectionKey({ symbol: 'x' }));
+    expect(selectionKey({ addr: 16n, len: 4 })).toBe('range 0x10 4');
+    expect(selectionKey({ addr: 16n, len: 4 })).not.toBe(selectionKey({ addr: 16n, len: 8 }));
+    expect(selectionKey(undefined)).toBe('');
   });
 });

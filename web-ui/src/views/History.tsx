@@ -1,0 +1,267 @@
+// "When did this value change": every write to the selected variable or range, in step order,
+// loaded page by page as the list scrolls. Each entry links to its moment.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { fetchHistory, type HistoryEntry, type HistoryPage, type HistoryQuery } from '../api';
+import { Link } from '../components/Link';
+import { Panel, Status } from '../components/Panel';
+import { VirtualList } from '../components/VirtualList';
+import { groupDigits, shortPath, spacedHex, unsignedDecimal } from '../format';
+import { useRerender } from '../hooks';
+import { PagedRows, TwoSided, type Rows } from '../paging';
+import { formatAddress, selectionKey, type Moment, type Selection } from '../route';
+import { hrefAt, type View } from './context';
+
+export const ROW = 20;
+/** Rows per request: the API's default page, about 300 KB of JSON. */
+const PAGE = 1000;
+
+/** The history query's selection parameters. */
+export function selectionQuery(s: Selection): HistoryQuery {
+  return 'symbol' in s ? { symbol: s.symbol } : { addr: formatAddress(s.addr), len: s.len };
+}
+
+export function selectionLabel(s: Selection): string {
+  return 'symbol' in s ? s.symbol : `${formatAddress(s.addr)} (${s.len} byte${s.len === 1 ? '' : 's'})`;
+}
+
+/**
+ * Where a step falls among the loaded rows: the index of the last row at or before it (the write
+ * whose value holds at the step), or undefined before the first write. `known` is false when the
+ * loaded rows cannot tell (the step is outside them): the list should then be opened there.
+ */
+export function locate(rows: Rows<HistoryEntry>, step: bigint): { index?: number; known: boolean } {
+  const s = Number(step);
+  let last: [number, HistoryEntry] | undefined;
+  for (const [i, e] of rows.loaded()) {
+    if (e.step > s) {
+      if (last && last[0] === i - 1) return { index: last[0], known: true };
+      return i === 0 && rows.startKnown ? { index: undefined, known: true } : { known: false };
+    }
+    last = [i, e];
+  }
+  if (last && last[0] === rows.count - 1 && rows.done) return { index: last[0], known: true };
+  if (!last && rows.done && rows.startKnown && rows.count === 0) return { index: undefined, known: true };
+  return { known: false };
+}
+
+/**
+ * The write before (direction -1) or after (+1) the step, from the loaded rows when they show it,
+ * else from the server (one entry from the step on, or `order=desc` up to it).
+ */
+export async function adjacentWrite(
+  traceId: string,
+  rows: Rows<HistoryEntry> | undefined,
+  selection: Selection,
+  step: bigint,
+  direction: -1 | 1,
+): Promise<HistoryEntry | undefined> {
+  if (rows) {
+    const loaded = new Map(rows.loaded());
+    const entries = [...loaded.entries()];
+    const i = entries.findIndex(([, e]) => (direction > 0 ? BigInt(e.step) > step : BigInt(e.step) >= step));
+    if (i >= 0) {
+      const [index, entry] = entries[i];
+      // the row before must be loaded too (or there is none) for the loaded rows to be sure
+      if (index === 0 && rows.startKnown) return direction > 0 ? entry : undefined;
+      const before = loaded.get(index - 1);
+      if (before) return direction > 0 ? entry : before;
+    } else if (rows.done && loaded.has(rows.count - 1)) {
+      return direction > 0 ? undefined : loaded.get(rows.count - 1);
+    }
+  }
+  const q = selectionQuery(selection);
+  const page =
+    direction > 0
+      ? await fetchHistory(traceId, { ...q, from: step + 1n, limit: 1 })
+      : step === 0n
+        ? { entries: [] }
+        : await fetchHistory(traceId, { ...q, to: step - 1n, order: 'desc', limit: 1 });
+  return page.entries[0];
+}
+
+/** Whether the server reads history backwards (order=desc); learnt from its first answer. */
+let backwards = true;
+
+interface Anchor {
+  key: string;
+  step: bigint;
+  /** anchored: rows before the step fetched backwards (order=desc) above the rows from it; start: from the first write. */
+  mode: 'anchored' | 'start';
+}
+
+export function HistoryPanel({ view, onRows, onResolved }: {
+  view: View;
+  onRows: (rows: Rows<HistoryEntry> | undefined) => void;
+  onResolved: (addr: bigint, len: number) => void;
+}) {
+  const { route } = view;
+  const selection = route.selection;
+  const rerender = useRerender();
+  const [meta, setMeta] = useState<{ addr: string; len: number }>();
+  const key = selection ? `${route.traceId} ${selectionKey(selection)}` : '';
+  // The list opens at the moment's step, and again wherever a step outside its loaded rows is asked for.
+  const anchor = useRef<Anchor>();
+  const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n && backwards ? 'anchored' : 'start' });
+  if (anchor.current?.key !== key) anchor.current = openAt(route.step);
+  const { step: from, mode } = anchor.current;
+  const rows = useMemo(() => {
+    if (!selection) return undefined;
+    const q = selectionQuery(selection);
+    const meet = (page: HistoryPage) => setMeta((m) => m ?? { addr: page.addr, len: page.len });
+    const after = new PagedRows<HistoryEntry>(
+      async (cursor, limit) => {
+        const page = await fetchHistory(route.traceId, { ...q, from: mode === 'anchored' ? from : undefined, cursor, limit });
+        meet(page);
+        return { items: page.entries, next: page.next };
+      },
+      rerender,
+      PAGE,
+    );
+    if (mode === 'start') return new TwoSided(undefined, after);
+    const before = new PagedRows<HistoryEntry>(
+      async (cursor, limit) => {
+        const page = await fetchHistory(route.traceId, { ...q, to: from - 1n, order: 'desc', cursor, limit });
+        meet(page);
+        const e = page.entries;
+        if (e.length >= 2 && e[0].step < e[1].step) {
+          // a server without order=desc answers in step order: open the list at the first write instead
+          backwards = false;
+          anchor.current = { key, step: 0n, mode: 'start' };
+          rerender();
+          return { items: [], next: null };
+        }
+        return { items: e, next: page.next };
+      },
+      rerender,
+      PAGE,
+    );
+    return new TwoSided(before, after);
+  }, [key, from, mode]);
+  useEffect(() => {
+    onRows(rows);
+    return () => rows?.dispose();
+  }, [rows]);
+  useEffect(() => setMeta(undefined), [key]);
+  useEffect(() => {
+    if (meta) onResolved(BigInt(meta.addr), meta.len);
+  }, [meta]);
+  const where = rows ? locate(rows, route.step) : { known: true };
+  useEffect(() => {
+    // a step the loaded rows cannot place (a link, a jump on the timeline): open the list there
+    if (backwards && rows && !where.known && !rows.loading && !rows.error && rows.count > 0 && route.step !== from) {
+      anchor.current = openAt(route.step);
+      rerender();
+    }
+  }, [route.step, rows?.loading]);
+
+  if (!selection || !rows) {
+    return (
+      <Panel id="history" title="History">
+        <div class="muted hint">
+          Pick a variable (Symbols) or select bytes (Memory) to see every write to it: when did this value change.
+        </div>
+      </Panel>
+    );
+  }
+  const current = where.index;
+  const len = meta?.len ?? 0;
+  const showDecimal = len > 0 && len <= 8;
+  return (
+    <Panel
+      id="history"
+      title={
+        <>
+          History of <span class="mono accent" data-testid="history-selection">{selectionLabel(selection)}</span>
+          {meta && 'symbol' in selection && <span class="muted mono"> {meta.addr} · {meta.len} B</span>}
+        </>
+      }
+      tools={
+        <>
+          <span
+            class="muted"
+            data-testid="history-count"
+            title={mode === 'anchored' ? `opened at step ${from}: earlier writes load as you scroll up, later ones as you scroll down` : undefined}
+          >
+            {groupDigits(rows.count)}
+            {rows.startKnown && rows.done ? '' : '+'} writes
+          </span>
+          <button title="Previous write ( [ )" data-testid="prev-write" onClick={() => dispatchEvent(new CustomEvent('omni:write', { detail: -1 }))}>
+            ◀ write
+          </button>
+          <button title="Next write ( ] )" data-testid="next-write" onClick={() => dispatchEvent(new CustomEvent('omni:write', { detail: 1 }))}>
+            write ▶
+          </button>
+        </>
+      }
+    >
+      <div class="hist-row hist-head">
+        <span>step</span>
+        <span>thread</span>
+        <span>where</span>
+        <span>value after</span>
+        {showDecimal && <span class="num">unsigned</span>}
+      </div>
+      {rows.error && (
+        <div class="error" role="alert" data-testid="error">
+          {rows.error} <button onClick={() => rows.retry()}>Retry</button>
+        </div>
+      )}
+      {rows.done && rows.count === 0 && <div class="muted">No writes to this range in the whole recording.</div>}
+      <VirtualList
+        key={`${key} ${from} ${mode}`}
+        count={rows.count}
+        rowHeight={ROW}
+        testId="history-list"
+        class="history"
+        reveal={current}
+        revealKey={`${route.step} ${current !== undefined}`}
+        prepended={rows.above}
+        onRange={(s, e) => rows.ensure(s, e)}
+        footer={rows.done ? undefined : <Status loading />}
+        renderRow={(i) => <HistoryRow route={route} entry={rows.get(i)} index={i} current={i === current} decimal={showDecimal} />}
+      />
+    </Panel>
+  );
+}
+
+function HistoryRow({ route, entry, index, current, decimal }: {
+  route: Moment;
+  entry?: HistoryEntry;
+  index: number;
+  current: boolean;
+  decimal: boolean;
+}) {
+  if (!entry) return <div class="hist-row muted">…</div>;
+  const here = BigInt(entry.step) === route.step;
+  return (
+    <div
+      class={'hist-row' + (current ? ' current' : '') + (here ? ' here' : '')}
+      data-testid="history-entry"
+      data-index={index}
+      data-step={entry.step}
+    >
+      <Link href={hrefAt(route, { step: BigInt(entry.step), tid: route.tid === undefined ? undefined : entry.tid })} class="mono" testId="history-step">
+        {groupDigits(entry.step)}
+      </Link>
+      <span class="mono muted">{entry.tid}</span>
+      <span class="where" title={`${entry.function ?? entry.rip} ${entry.file ?? ''}:${entry.line ?? ''}`}>
+        {entry.kernel ? <span class="tag">kernel</span> : null}
+        <span class="mono">{entry.function ?? entry.rip}</span>
+        {entry.file && (
+          <span class="muted">
+            {' '}
+            {shortPath(entry.file)}:{entry.line}
+          </span>
+        )}
+      </span>
+      <span class="mono value" data-testid="history-value" title={entry.after}>
+        {spacedHex(entry.after)}
+      </span>
+      {decimal && (
+        <span class="mono num" data-testid="history-decimal">
+          {unsignedDecimal(entry.after)}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+// Registers (changed ones marked), the call stack, and memory as a hex view, all at the step.
+import { useState } from 'preact/hooks';
+import { fetchMemory, fetchRegisters } from '../api';
+import { Link } from '../components/Link';
+import { Panel, Status } from '../components/Panel';
+import { ascii, dumpRows, hexToBytes, padAddress, shortPath, spacedHex } from '../format';
+import { useAsync } from '../hooks';
+import { formatAddress, parseAddress } from '../route';
+import { go, hrefAt, select, type View } from './context';
+
+const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'fs_base', 'gs_base'];
+
+/** Register names in display order: the general ones first, then the rest as the server lists them. */
+export function registerOrder(names: string[]): string[] {
+  const rest = names.filter((n) => !GENERAL.includes(n));
+  return [...GENERAL.filter((n) => names.includes(n)), ...rest];
+}
+
+/** The registers whose values differ between two snapshots. */
+export function changedRegisters(now: Record<string, string>, before?: Record<string, string>): Set<string> {
+  const changed = new Set<string>();
+  if (!before) return changed;
+  for (const [k, v] of Object.entries(now)) if (before[k] !== undefined && before[k] !== v) changed.add(k);
+  return changed;
+}
+
+export function RegistersPanel({ view }: { view: View }) {
+  const m = view.moment;
+  const { route } = view;
+  // the same thread one step earlier: what the previous instruction changed
+  const previous = useAsync(
+    () => (m && m.step > 0 && m.running ? fetchRegisters(route.traceId, BigInt(m.step) - 1n, m.tid) : Promise.resolve(undefined)),
+    [route.traceId, m?.step, m?.tid],
+  );
+  if (!m) return <Panel id="registers" title="Registers">{null}</Panel>;
+  const changed = changedRegisters(m.registers, previous.data?.tid === m.tid ? previous.data.registers : undefined);
+  return (
+    <Panel id="registers" title={<>Registers <span class="muted">tid {m.tid}{m.running ? '' : ' (waiting)'}</span></>}>
+      <div class="registers" data-testid="registers">
+        {registerOrder(Object.keys(m.registers)).map((name) => (
+          <div class={'reg' + (changed.has(name) ? ' changed' : '')} key={name} data-testid={`reg-${name}`} data-changed={changed.has(name) || undefined}>
+            <span class="name">{name}</span>
+            <span class="mono">{m.registers[name]}</span>
+          </div>
+        ))}
+      </div>
+    </Panel>
+  );
+}
+
+export function StackPanel({ view }: { view: View }) {
+  const m = view.moment;
+  const frames = m ? [...m.stack].reverse() : [];
+  return (
+    <Panel id="stack" title="Call stack">
+      <div class="stack" data-testid="stack">
+        {m && (
+          <div class="frame current">
+            <span class="mono">{m.function ?? m.rip}</span>
+            {m.file && <span class="muted"> {shortPath(m.file)}:{m.line}</span>}
+          </div>
+        )}
+        {frames.map((f) => (
+          <div class="frame" key={f.callStep} data-testid="frame">
+            <Link href={hrefAt(view.route, { step: BigInt(f.callStep) })} class="mono" title="Go to this call">
+              {f.function ?? '?'}
+            </Link>
+            <span class="muted mono">({f.args.slice(0, 3).join(', ')}…)</span>
+            <span class="muted">
+              {' '}
+              from {f.callSiteFunction ?? f.callSite}
+              {f.file && ` ${shortPath(f.file)}:${f.line}`}
+            </span>
+          </div>
+        ))}
+      </div>
+    </Panel>
+  );
+}
+
+const MEMORY_BYTES = 256;
+
+export function MemoryPanel({ view }: { view: View }) {
+  const { route, moment } = view;
+  const sel = route.selection && 'addr' in route.selection ? route.selection : view.selected;
+  const rsp = moment ? parseAddress(moment.registers.rsp) : undefined;
+  const centre = route.mem ?? sel?.addr ?? rsp;
+  const base = centre === undefined ? undefined : ((centre - 64n) & ~15n) < 0n ? 0n : (centre - 64n) & ~15n;
+  const memory = useAsync(
+    () => (base === undefined ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step)),
+    [route.traceId, base, route.step],
+  );
+  const before = useAsync(
+    () => (base === undefined || route.step === 0n ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step - 1n)),
+    [route.traceId, base, route.step],
+  );
+  const [anchor, setAnchor] = useState<bigint>();
+  const [input, setInput] = useState('');
+  const bytes = memory.data && memory.data.addr === formatAddress(base ?? -1n) ? hexToBytes(memory.data.bytes) : undefined;
+  const old = before.data && before.data.addr === memory.data?.addr ? hexToBytes(before.data.bytes) : undefined;
+  const selected = (a: bigint) => sel !== undefined && a >= sel.addr && a < sel.addr + BigInt(sel.len);
+  const click = (a: bigint, e: MouseEvent) => {
+    if (e.shiftKey && anchor !== undefined) {
+      const from = a < anchor ? a : anchor;
+      const len = Number((a < anchor ? anchor : a) - from) + 1;
+      select(route, { addr: from, len: Math.min(len, 4096) });
+    } else {
+      setAnchor(a);
+      select(route, { addr: a, len: 1 });
+    }
+  };
+  return (
+    <Panel
+      id="memory"
+      title="Memory"
+      tools={
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const a = parseAddress(input);
+            if (a !== undefined) go(route, { mem: a });
+          }}
+        >
+          <input class="mono addr-input" placeholder="address (0x…)" value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} data-testid="memory-address" />
+          {base !== undefined && (
+            <>
+              <button type="button" title="Lower addresses" onClick={() => go(route, { mem: base >= 128n ? base - 128n + 64n : 64n }, true)}>
+                ▲
+              </button>
+              <button type="button" title="Higher addresses" onClick={() => go(route, { mem: base + 128n + 64n }, true)}>
+                ▼
+              </button>
+            </>
+          )}
+        </form>
+      }
+    >
+      <Status error={memory.error} loading={memory.loading && !bytes} empty={base === undefined ? 'No address yet.' : undefined} />
+      {bytes && base !== undefined && (
+        <div class="hexdump mono" data-testid="hexdump">
+          {dumpRows(base, bytes).map((row) => (
+            <div class="hexrow" key={String(row.addr)}>
+              <span class="muted">{padAddress(row.addr)}</span>
+              <span class="hexbytes">
+                {Array.from(row.bytes, (b, k) => {
+                  const a = row.addr + BigInt(k);
+                  const i = row.offset + k;
+                  const changed = old !== undefined && old[i] !== b;
+                  return (
+                    <span
+                      key={k}
+                      class={'byte' + (selected(a) ? ' selected' : '') + (changed ? ' changed' : '')}
+                      title={`${formatAddress(a)} · click: select, shift-click: extend, then see its history`}
+                      data-addr={formatAddress(a)}
+                      onClick={(e) => click(a, e)}
+                    >
+                      {b.toString(16).padStart(2, '0')}
+                    </span>
+                  );
+                })}
+              </span>
+              <span class="muted">{ascii(row.bytes)}</span>
+            </div>
+          ))}
+          {memory.data && memory.data.unmapped.length > 0 && (
+            <div class="muted">unmapped: {memory.data.unmapped.map((u) => `${u.addr} (${u.len})`).join(', ')}</div>
+          )}
+        </div>
+      )}
+      {sel && bytes && (
+        <div class="muted selection-note">
+          selected {formatAddress(sel.addr)}, {sel.len} byte{sel.len === 1 ? '' : 's'}
+          {base !== undefined && sel.addr >= base && sel.addr + BigInt(sel.len) <= base + BigInt(MEMORY_BYTES) && (
+            <span class="mono"> = {spacedHex(memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2))}</span>
+          )}
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,247 @@
+// The trace at a moment: the current moment always on top, then the timeline and the panels.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { fetchMove, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type MoveKind, type TraceDetail } from '../api';
+import { Status } from '../components/Panel';
+import { groupDigits, shortPath } from '../format';
+import { message, useAsync } from '../hooks';
+import type { Rows } from '../paging';
+import { PANELS, selectionKey, togglePanel, type Moment, type Panel } from '../route';
+import { CallTreePanel } from './CallTree';
+import { DisassemblyPanel, SourcePanel } from './Code';
+import { go, type View } from './context';
+import { HelpOverlay, ShareDialog } from './Dialogs';
+import { adjacentWrite, HistoryPanel } from './History';
+import { moveFor, MOVES, typing } from './keys';
+import { MemoryPanel, RegistersPanel, StackPanel } from './State';
+import { SymbolsPanel } from './Symbols';
+import { TimelineView } from './Timeline';
+
+export function TraceView({ route }: { route: Moment }) {
+  const [version, setVersion] = useState(0);
+  const trace = useAsync(() => fetchTrace(route.traceId), [route.traceId, version]);
+  const [live, setLive] = useState<{ status: string; progress: number; failureReason: string | null }>();
+  const t = trace.data;
+  const waiting = t && !t.index && (t.status === 'queued' || t.status === 'indexing');
+  useEffect(() => {
+    if (!waiting) return;
+    return watchTrace(
+      route.traceId,
+      (e) => {
+        setLive(e);
+        if (e.status === 'indexed' || e.status === 'failed') setVersion((v) => v + 1);
+      },
+      () => setVersion((v) => v + 1),
+    );
+  }, [waiting, route.traceId]);
+
+  if (trace.error) return <Status error={trace.error} />;
+  if (!t) return <Status loading />;
+  if (!t.index) {
+    const s = live ?? t;
+    return (
+      <section class="empty" data-testid="not-indexed">
+        <h1>{t.command}</h1>
+        {s.status === 'failed' ? (
+          <div class="error" role="alert">
+            Indexing failed: {s.failureReason}
+          </div>
+        ) : (
+          <p>
+            Indexing… <progress max={100} value={s.progress} data-testid="index-progress" /> {s.progress}% ({s.status})
+          </p>
+        )}
+      </section>
+    );
+  }
+  return <Explorer trace={t} route={route} />;
+}
+
+function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
+  const instructions = trace.index!.instructions;
+  const outside = route.step > BigInt(instructions - 1);
+  const moment = useAsync(
+    () => (outside ? Promise.reject(new Error(`step ${route.step} is past the end of this trace (${instructions} steps)`)) : fetchMoment(route.traceId, route.step, route.tid)),
+    [route.traceId, route.step, route.tid],
+  );
+  const [selected, setSelected] = useState<{ addr: bigint; len: number }>();
+  const [dialog, setDialog] = useState<'help' | 'share'>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const history = useRef<Rows<HistoryEntry>>();
+  const view: View = { trace, route, moment: moment.data, selected };
+
+  useEffect(() => setSelected(undefined), [selectionKey(route.selection)]);
+  useEffect(() => setNotice(undefined), [route.step]);
+
+  const moving = useRef(false);
+  const move = (to: MoveKind) => {
+    if (moving.current) return; // a key held down: one move at a time, each from where the last one landed
+    moving.current = true;
+    setBusy(true);
+    fetchMove(route.traceId, route.step, to, route.tid).then(
+      (m) => {
+        moving.current = false;
+        setBusy(false);
+        go(route, { step: BigInt(m.step), tid: route.tid === undefined ? undefined : m.tid });
+      },
+      (e) => {
+        moving.current = false;
+        setBusy(false);
+        setNotice(message(e));
+      },
+    );
+  };
+  const write = (direction: -1 | 1) => {
+    if (!route.selection) return setNotice('Select a variable or bytes first: then [ and ] go to its previous and next write.');
+    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction).then(
+      (e) => (e ? go(route, { step: BigInt(e.step), tid: route.tid === undefined ? undefined : e.tid }) : setNotice(direction < 0 ? 'No earlier write.' : 'No later write.')),
+      (e) => setNotice(message(e)),
+    );
+  };
+  const latest = useRef({ move, write });
+  latest.current = { move, write };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      const to = moveFor(e.key);
+      if (to) {
+        e.preventDefault();
+        return latest.current.move(to);
+      }
+      switch (e.key) {
+        case '[':
+          return latest.current.write(-1);
+        case ']':
+          return latest.current.write(1);
+        case '?':
+          return setDialog('help');
+        case 's':
+          return setDialog('share');
+        case '/':
+          e.preventDefault();
+          return document.getElementById('symbol-search')?.focus();
+        case 'g': {
+          e.preventDefault();
+          (document.querySelector('[data-testid="step"]') as HTMLInputElement | null)?.focus();
+          return;
+        }
+      }
+    };
+    const onWrite = (e: Event) => latest.current.write((e as CustomEvent).detail);
+    addEventListener('keydown', onKey);
+    addEventListener('omni:write', onWrite);
+    return () => {
+      removeEventListener('keydown', onKey);
+      removeEventListener('omni:write', onWrite);
+    };
+  }, []);
+
+  const open = (p: Panel) => route.panels.includes(p);
+  const m = moment.data;
+  return (
+    <div class="explorer" data-testid="moment">
+      <div class="now" data-testid="now">
+        <span class="now-cmd mono" title={trace.executable}>
+          {trace.command.split(' ')[0].split('/').pop()}
+        </span>
+        <GotoStep route={route} instructions={instructions} />
+        <span class="field">
+          thread <b class="mono" data-testid="tid">{m?.tid ?? '…'}</b>
+          {route.tid === undefined ? <span class="muted"> (running)</span> : null}
+        </span>
+        <span class="field mono" data-testid="function">
+          {m?.function ?? m?.rip ?? ''}
+        </span>
+        <span class="field mono muted" data-testid="location">
+          {m?.file ? `${shortPath(m.file)}:${m.line}` : ''}
+        </span>
+        <span class="moves">
+          {MOVES.map((mv) => (
+            <button key={mv.to} class="move" title={`${mv.label} (${mv.key})`} disabled={busy} onClick={() => move(mv.to)} data-testid={`move-${mv.to}`}>
+              {mv.key}
+            </button>
+          ))}
+        </span>
+        <span class="spacer" />
+        <button onClick={() => setDialog('share')} data-testid="share-button" title="Copy a link to this moment, bookmarks (s)">
+          Share
+        </button>
+        <button class="quiet" onClick={() => setDialog('help')} title="Keyboard shortcuts (?)" data-testid="help-button">
+          ?
+        </button>
+      </div>
+      {(notice || moment.error) && (
+        <div class="error notice" role="alert" data-testid="notice">
+          {notice ?? moment.error}
+        </div>
+      )}
+      <nav class="panel-toggles">
+        {PANELS.map((p) => (
+          <label key={p}>
+            <input type="checkbox" checked={open(p)} onChange={() => go(togglePanel(route, p), {})} data-testid={`toggle-${p}`} /> {p}
+          </label>
+        ))}
+      </nav>
+      {open('timeline') && <TimelineView view={view} />}
+      <div class="grid">
+        {(open('source') || open('disasm')) && (
+          <div class="column">
+            {open('source') && <SourcePanel view={view} />}
+            {open('disasm') && <DisassemblyPanel view={view} />}
+          </div>
+        )}
+        {(open('registers') || open('stack') || open('calls')) && (
+          <div class="column">
+            {open('registers') && <RegistersPanel view={view} />}
+            {open('stack') && <StackPanel view={view} />}
+            {open('calls') && <CallTreePanel view={view} />}
+          </div>
+        )}
+        {(open('memory') || open('symbols') || open('history')) && (
+          <div class="column">
+            {open('history') && (
+              <HistoryPanel view={view} onRows={(rows) => (history.current = rows)} onResolved={(addr, len) => setSelected({ addr, len })} />
+            )}
+            {open('memory') && <MemoryPanel view={view} />}
+            {open('symbols') && <SymbolsPanel view={view} />}
+          </div>
+        )}
+      </div>
+      {dialog === 'help' && <HelpOverlay onClose={() => setDialog(undefined)} />}
+      {dialog === 'share' && <ShareDialog route={route} selected={selected} onClose={() => setDialog(undefined)} />}
+    </div>
+  );
+}
+
+function GotoStep({ route, instructions }: { route: Moment; instructions: number }) {
+  const [text, setText] = useState<string>();
+  const value = text ?? route.step.toString();
+  return (
+    <form
+      class="field"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (/^\d+$/.test(value.replace(/[\s,_]/g, ''))) {
+          go(route, { step: BigInt(value.replace(/[\s,_]/g, '')) });
+          setText(undefined);
+          (document.activeElement as HTMLElement | null)?.blur();
+        }
+      }}
+    >
+      step{' '}
+      <input
+        class="mono step-input"
+        data-testid="step"
+        value={text ?? route.step.toString()}
+        onInput={(e) => setText((e.target as HTMLInputElement).value)}
+        onBlur={() => setText(undefined)}
+        size={Math.max(6, value.length)}
+      />
+      <span class="muted">
+        {' '}
+        / {groupDigits(instructions)}
+      </span>
+    </form>
+  );
+}
