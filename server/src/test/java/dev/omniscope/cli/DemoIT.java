@@ -56,6 +56,21 @@ class DemoIT {
         assertThat(Files.readString(home.resolve("demo/trace-id")).trim()).isEqualTo(id);
     }
 
+    /** The recording ran in the same JVM and handled SIGTERM itself; the server after it must still stop on it. */
+    @Test
+    void aFreshDemoServingStopsOnSigterm() throws Exception {
+        try (OmniProcess omni = OmniProcess.start(home, Map.of(), "demo", "--fresh", "--port", "0")) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!LINK.matcher(omni.output()).find()) {
+                assertThat(System.nanoTime()).as("no link within 3 minutes:%n%s", omni.output()).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            omni.terminate();
+            omni.awaitExit(Duration.ofSeconds(60));
+            assertThat(omni.output()).contains("recording demo_bug");
+        }
+    }
+
     private OmniProcess.Result run(String... args) throws Exception {
         try (OmniProcess omni = OmniProcess.start(home, Map.of(), args)) {
             int status = omni.awaitExit(Duration.ofMinutes(3));

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 @Command(name = "record",
         mixinStandardHelpOptions = true,
@@ -76,12 +77,16 @@ public final class RecordCommand implements Callable<Integer> {
         try (TraceWriter writer = TraceWriter.create(directory, header)) {
             Recorder recorder = new Recorder(writer);
             // Ctrl-C and friends are the program's: the terminal sends them to it too, and it is recorded.
-            Signal.handle(new Signal("INT"), s -> { });
-            Signal.handle(new Signal("TERM"), s -> recorder.requestStop());
+            // Restored afterwards: in omni demo a server runs next in this JVM and must stop on them.
+            SignalHandler previousInt = Signal.handle(new Signal("INT"), s -> { });
+            SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> recorder.requestStop());
             try {
                 result = recorder.record(executable, command, recording.environment());
             } catch (TraceeSpawner.SpawnException e) {
                 throw new UserError(e.getMessage(), 126);
+            } finally {
+                Signal.handle(new Signal("INT"), previousInt);
+                Signal.handle(new Signal("TERM"), previousTerm);
             }
             writer.flush();
             ModuleCapture.capture(directory, writer.blobs());
