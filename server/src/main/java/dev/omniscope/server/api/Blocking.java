@@ -19,8 +19,9 @@ import reactor.core.scheduler.Schedulers;
 public final class Blocking {
     /** As many threads as bounded-elastic would allow (10 per core); further work queues. */
     private static final int THREADS = 10 * Runtime.getRuntime().availableProcessors();
-    // a plain Executor: given an ExecutorService, fromExecutor would cancel its Futures with an interrupt
-    private static final Scheduler SCHEDULER = Schedulers.fromExecutor(executor()::execute);
+    // a plain Executor (given an ExecutorService, fromExecutor would cancel its Futures with an
+    // interrupt), trampolined: a worker runs its tasks in order, one at a time, as Reactor expects
+    private static final Scheduler SCHEDULER = Schedulers.fromExecutor(executor()::execute, true);
 
     private Blocking() {}
 

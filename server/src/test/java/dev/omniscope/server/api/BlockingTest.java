@@ -2,6 +2,7 @@ package dev.omniscope.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+
 
 /** A cancelled request (the client went away) must not interrupt the work: an interrupt closes FileChannels. */
 class BlockingTest {
@@ -32,5 +38,16 @@ class BlockingTest {
         Thread.sleep(100); // an interrupt, if any, lands meanwhile
         release.countDown();
         assertThat(interrupted.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    /** Work answers however requests arrive: many at once, subscribed and requested from other threads. */
+    @Test
+    void everyCallAnswersUnderConcurrency() {
+        Long total = Flux.range(0, 20_000)
+                .flatMap(i -> Blocking.call(() -> (long) i).subscribeOn(Schedulers.parallel()), 64)
+                .reduce(0L, Long::sum)
+                .block(Duration.ofSeconds(60));
+        assertThat(total).isEqualTo(20_000L * 19_999 / 2);
+        assertThat(Mono.when(Blocking.run(() -> { })).block(Duration.ofSeconds(10))).isNull();
     }
 }
