@@ -54,11 +54,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path program = TestCommand.sourceTree().resolve(PROGRAM);
+        Path program = TestCommand.sourceTree("demo").resolve(PROGRAM);
         if (!Files.isExecutable(program)) {
             throw new UserError("the sample program " + program + " is missing: build it with ./omni (or mvn package)");
         }
         OmniServer.Running server = OmniServer.start(new ServerSettings("127.0.0.1", port));
+        boolean serving = false;
         try {
             String base = server.url().replaceAll("/+$", "");
             String id = demoTrace(base, program);
@@ -72,9 +73,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  (" + server.databaseDescription() + (noServe ? ")" : "; Ctrl-C stops the server)"));
             System.out.println();
             System.out.flush();
-            if (!noServe) server.awaitShutdown();
+            if (!noServe) {
+                serving = true;
+                server.awaitShutdown();
+            }
         } finally {
-            if (noServe) server.stop();
+            if (!serving) server.stop(); // --no-serve, or the demo failed: nothing is left running
         }
         return 0;
     }

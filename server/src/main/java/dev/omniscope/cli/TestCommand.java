@@ -28,7 +28,7 @@ final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path source = sourceTree();
+        Path source = sourceTree("test");
         TestSummary.clearOldReports(source);
         List<String> command = new ArrayList<>(List.of("mvn", "-B", "-ntp", "verify"));
         command.addAll(mavenArgs);
@@ -39,10 +39,11 @@ final class TestCommand implements Callable<Integer> {
         return exit == 0 ? 0 : 1;
     }
 
-    static Path sourceTree() {
+    /** The checkout the launcher runs from, which {@code omni COMMAND} needs. */
+    static Path sourceTree(String command) {
         String configured = System.getProperty("omni.source");
         if (configured == null || !Files.isRegularFile(Path.of(configured, "pom.xml"))) {
-            throw new UserError("'omni test' runs from a source checkout: use ./omni test at the repository root");
+            throw new UserError("'omni " + command + "' runs from a source checkout: use ./omni " + command + " at the repository root");
         }
         return Path.of(configured);
     }
