@@ -3,6 +3,7 @@ package dev.omniscope.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,12 +18,31 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
 /** Helpers for in-process server tests: uploads, waiting for jobs, looking at the data directory and the database. */
 public final class ServerTestSupport {
     private ServerTestSupport() {}
+
+    /** A fresh directory for a test server's data ({@code omni.server.data-dir}). */
+    public static Path dataDirectory() {
+        try {
+            return Files.createTempDirectory("omni-server-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Points a test's server at its database and data directory, with the authentication file {@code authFile} in it. */
+    public static void serverProperties(DynamicPropertyRegistry registry, TestPostgres.Database db, Path data, String authFile) {
+        registry.add("omni.db.url", db::url);
+        registry.add("omni.db.user", db::user);
+        registry.add("omni.db.password", db::password);
+        registry.add("omni.server.data-dir", data::toString);
+        registry.add("omni.auth.file", () -> data.resolve(authFile).toString());
+    }
 
     public static WebTestClient.ResponseSpec upload(WebTestClient web, Path file, Consumer<HttpHeaders> headers) {
         MultipartBodyBuilder body = new MultipartBodyBuilder();

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.omniscope.server.OmniServer;
+import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 
@@ -44,7 +45,7 @@ class AuthIT {
 
     static {
         try {
-            DATA = Files.createTempDirectory("omni-server-data");
+            DATA = ServerTestSupport.dataDirectory();
             NOT_A_TRACE = Files.writeString(Files.createTempDirectory("omni-auth-it").resolve("x.omnitrace"), "not a trace");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -53,11 +54,7 @@ class AuthIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("auth.json").toString());
+        ServerTestSupport.serverProperties(registry, DB, DATA, "auth.json");
         registry.add("omni.auth.users", () -> "alice:" + BCrypt.hashpw("alice-password", BCrypt.gensalt(4))
                 + ",bob:" + BCrypt.hashpw("bob-password", BCrypt.gensalt(4)));
         registry.add("omni.auth.tokens", () -> "carol:" + Credentials.sha256Hex(CAROL_TOKEN));

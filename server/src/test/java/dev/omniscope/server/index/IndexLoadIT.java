@@ -5,7 +5,6 @@ import static dev.omniscope.testsupport.ServerTestSupport.count;
 import static dev.omniscope.testsupport.ServerTestSupport.uploaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -25,6 +24,7 @@ import dev.omniscope.indexer.index.Tables;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.server.jobs.IndexingJobs;
 import dev.omniscope.server.jobs.TraceState;
+import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 import dev.omniscope.trace.Trace;
@@ -39,25 +39,13 @@ import tools.jackson.databind.JsonNode;
 @AutoConfigureWebTestClient(timeout = "PT120S")
 class IndexLoadIT {
     static final TestPostgres.Database DB = TestPostgres.freshDatabase();
-    static final Path DATA;
+    static final Path DATA = ServerTestSupport.dataDirectory();
     static final Consumer<HttpHeaders> NONE = h -> { };
     static final int TABLES = Tables.values().length;
 
-    static {
-        try {
-            DATA = Files.createTempDirectory("omni-server-data");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
+        ServerTestSupport.serverProperties(registry, DB, DATA, "no-auth.json");
     }
 
     @Autowired

@@ -4,7 +4,6 @@ import static dev.omniscope.testsupport.ServerTestSupport.awaitFinished;
 import static dev.omniscope.testsupport.ServerTestSupport.uploaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 import dev.omniscope.trace.Trace;
@@ -30,25 +30,13 @@ import tools.jackson.databind.JsonNode;
  */
 abstract class QueryApiSupport {
     static final TestPostgres.Database DB = TestPostgres.freshDatabase();
-    static final Path DATA;
+    static final Path DATA = ServerTestSupport.dataDirectory();
     static final Consumer<HttpHeaders> NONE = h -> { };
     private static final Map<String, String> TRACES = new ConcurrentHashMap<>();
 
-    static {
-        try {
-            DATA = Files.createTempDirectory("omni-server-data");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
+        ServerTestSupport.serverProperties(registry, DB, DATA, "no-auth.json");
     }
 
     @Autowired

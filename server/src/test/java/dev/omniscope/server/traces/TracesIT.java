@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.omniscope.server.OmniServer;
+import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 
@@ -35,24 +36,12 @@ import dev.omniscope.testsupport.TestTraces;
 @AutoConfigureWebTestClient(timeout = "PT120S")
 class TracesIT {
     static final TestPostgres.Database DB = TestPostgres.freshDatabase();
-    static final Path DATA;
+    static final Path DATA = ServerTestSupport.dataDirectory();
     static final Consumer<HttpHeaders> NONE = h -> { };
-
-    static {
-        try {
-            DATA = Files.createTempDirectory("omni-server-data");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
+        ServerTestSupport.serverProperties(registry, DB, DATA, "no-auth.json");
     }
 
     @Autowired

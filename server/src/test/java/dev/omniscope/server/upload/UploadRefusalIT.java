@@ -31,6 +31,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import com.github.luben.zstd.Zstd;
 
 import dev.omniscope.server.OmniServer;
+import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
 
@@ -48,7 +49,7 @@ class UploadRefusalIT {
 
     static {
         try {
-            DATA = Files.createTempDirectory("omni-server-data");
+            DATA = ServerTestSupport.dataDirectory();
             WORK = Files.createTempDirectory("omni-refusals");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -57,11 +58,7 @@ class UploadRefusalIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("omni.db.url", DB::url);
-        registry.add("omni.db.user", DB::user);
-        registry.add("omni.db.password", DB::password);
-        registry.add("omni.server.data-dir", DATA::toString);
-        registry.add("omni.auth.file", () -> DATA.resolve("no-auth.json").toString());
+        ServerTestSupport.serverProperties(registry, DB, DATA, "no-auth.json");
     }
 
     @Autowired
