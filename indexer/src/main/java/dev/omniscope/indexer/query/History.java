@@ -63,11 +63,16 @@ public final class History {
          * Applies an overlapping write; its entry, or null when {@code emit} is false (a write
          * before the reader's first step still changes the range).
          */
+        private boolean covers(Write w) {
+            return Long.compareUnsigned(w.addr(), start) <= 0 && Long.compareUnsigned(w.addr() + w.new_().length, start + length) >= 0;
+        }
+
         public HistoryEntry apply(Write w, boolean emit) throws IOException {
             byte[] range = ranges.get(w.pid());
             Long previous = lastStep.get(w.pid());
             if (range == null || memory.contentRestartedBetween(w.pid(), start, previous, w.step())) {
-                range = memory.read(w.pid(), start, length, w.step()).data(); // the range just before this write
+                // the range just before this write; not read when the write covers all of it (a scalar's stores)
+                range = covers(w) ? new byte[length] : memory.read(w.pid(), start, length, w.step()).data();
                 ranges.put(w.pid(), range);
             }
             for (int k = 0; k < w.new_().length; k++) {

@@ -52,6 +52,8 @@ public final class Symbolizer {
     private final List<Placement> placements = new ArrayList<>();
     private final Map<Integer, Module> modules = new HashMap<>();
     private final List<Variable> variables = new ArrayList<>();
+    /** The variables by name, and by name without its scope ("ns::x" under "x" too): lookups by name come per request. */
+    private final Map<String, List<Variable>> variablesByName = new HashMap<>(), variablesByUnscopedName = new HashMap<>();
     /** The programs tasks ran (executables, not libraries): their names win over a library's. */
     private final java.util.Set<String> programs = new java.util.HashSet<>();
     /** The source files the trace carries (the sources table). */
@@ -99,6 +101,11 @@ public final class Symbolizer {
             }
             return true;
         });
+        for (Variable v : s.variables) {
+            s.variablesByName.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(v);
+            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
+            s.variablesByUnscopedName.computeIfAbsent(unscoped, k -> new ArrayList<>()).add(v);
+        }
         return s;
     }
 
@@ -269,14 +276,8 @@ public final class Symbolizer {
      * left out, as a debugger looks in the program first.
      */
     public List<Variable> variables(String name) {
-        List<Variable> exact = new ArrayList<>();
-        for (Variable v : variables) if (v.name().equals(name)) exact.add(v);
-        if (exact.isEmpty()) {
-            for (Variable v : variables) {
-                String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
-                if (unscoped.equals(name)) exact.add(v);
-            }
-        }
+        List<Variable> exact = variablesByName.getOrDefault(name, List.of());
+        if (exact.isEmpty()) exact = variablesByUnscopedName.getOrDefault(name, List.of());
         List<Variable> inPrograms = exact.stream().filter(v -> programs.contains(v.module())).toList();
         return dedupe(inPrograms.isEmpty() ? exact : inPrograms);
     }

@@ -83,7 +83,7 @@ public final class EmbeddedDatabase implements DatabaseSource {
                     .setServerConfig("wal_level", "minimal")
                     .setServerConfig("max_wal_senders", "0")
                     .setServerConfig("max_wal_size", "4GB")
-                    .setServerConfig("shared_buffers", "256MB")
+                    .setServerConfig("shared_buffers", sharedBuffersMegabytes() + "MB")
                     .setOutputRedirector(redirect)
                     .setErrorRedirector(redirect)
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -95,6 +95,18 @@ public final class EmbeddedDatabase implements DatabaseSource {
             throw new UserError("cannot start the embedded PostgreSQL in " + root + ": " + e.getMessage()
                     + " (its log is " + root.resolve("postgres.log") + ")");
         }
+    }
+
+    /**
+     * PostgreSQL's cache: a quarter of the machine's memory (PostgreSQL's own advice for a server
+     * of its own), at least 128 MB and at most 8 GB. History pages read rows from all over a trace's
+     * mem_writes; with a cache smaller than the table most of them come through the kernel instead.
+     * Pages are only taken as they are used.
+     */
+    static long sharedBuffersMegabytes() {
+        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Math.max(128, Math.min(8192, total / 4 / (1024 * 1024)));
     }
 
     private static void stopLeftoverPostmaster(Path data) throws IOException {

@@ -21,7 +21,8 @@ import dev.omniscope.indexer.query.HistoryEntry;
  *
  * <p>Entries are made by the indexer's {@link History.Tracker}, as in {@code omni history}: the
  * range's content per process is read from memory at the first write of that process on the page
- * (with the writes of that step already on earlier pages applied), then each write applied.
+ * (with the writes of that step already on earlier pages applied; not read at all when that write
+ * covers the whole range), then each write applied.
  */
 final class HistoryQuery {
     static final int MERGE_BRANCHES = 64;
@@ -111,11 +112,13 @@ final class HistoryQuery {
         History.Tracker tracker = new History.Tracker(t.memory, t.symbols, address, length);
         for (Row r : page) {
             History.Write w = r.write();
-            if (!tracker.knows(w.pid())) {
-                tracker.seed(w.pid(), w.step());
-                // writes of this step before it that the page does not have (earlier pages', or not listed: a reverse page)
-                if (descending || after != null && w.step() == after[0]) {
-                    for (Row earlier : sameStepBefore(t, table, pairs, w.pid(), w.step(), r.seq())) tracker.apply(earlier.write(), false);
+            // writes of this step before the first that the page does not have (earlier pages', or not listed: a reverse
+            // page) change the range first; else the tracker reads the range as of the first write's step when it needs it
+            if (!tracker.knows(w.pid()) && (descending || after != null && w.step() == after[0])) {
+                List<Row> earlier = sameStepBefore(t, table, pairs, w.pid(), w.step(), r.seq());
+                if (!earlier.isEmpty()) {
+                    tracker.seed(w.pid(), w.step());
+                    for (Row e : earlier) tracker.apply(e.write(), false);
                 }
             }
             entries.add(tracker.apply(w, true));
