@@ -12,15 +12,18 @@
 #    waits until it is indexed: the job replays it into Arrow tables and loads them (COPY into
 #    fresh tables, indexes, attach). Prints the replay and load times, the rows and the rates, and
 #    the per-table load times from the server's log.
-# 3. Runs scripts/HistoryBench.java, for each client count N: N closed-loop clients, 10 s of warm-up (30 s for the first: the
-#    JIT) then S s measured, for each workload below; prints requests per second and latency p50/p95/p99 (ms):
+# 3. Runs wrk (a C load generator, so that the clients take little of the machine's CPU) with
+#    scripts/lib/random-step.lua, for each client count N: N connections, each a closed-loop client
+#    (it sends its next request when the last is answered), 10 s of warm-up (30 s for the first: the
+#    JIT and PostgreSQL's cache) then S s measured, for each workload below; prints requests per
+#    second and latency p50/p95/p99 (ms):
 #      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
 #      sink-1000  the same, 1000 entries (the default page)
 #      range-64   64 bytes around sink (several (addr, size) pairs merged), 100 entries from R
 #      memory     memory at a random step: 256 bytes around sink (?addr=&len=256&step=R)
 #
 # Needs: a build (`mvn -B -ntp -q -DskipTests package`: server/target/omni.jar and
-# native/build/tests/loop100m), java 17, curl, python3 (reads JSON), GNU date. Installs nothing.
+# native/build/tests/loop100m), java 17, curl, wrk, python3 (reads JSON), GNU date. Installs nothing.
 # Everything it writes goes under one temporary directory (OMNI_HOME too), removed at the end:
 # the embedded database needs about 4.5 GB there for the default trace (TMPDIR moves it).
 set -euo pipefail
@@ -48,6 +51,7 @@ problems=()
 command -v java >/dev/null 2>&1 || problems+=("java (Debian: apt-get install openjdk-17-jdk-headless)")
 command -v curl >/dev/null 2>&1 || problems+=("curl (Debian: apt-get install curl)")
 command -v python3 >/dev/null 2>&1 || problems+=("python3 (Debian: apt-get install python3)")
+command -v wrk >/dev/null 2>&1 || problems+=("wrk (Debian: apt-get install wrk)")
 if [ ! -f "$JAR" ] || [ ! -x "$PROGRAM" ]; then problems+=("a build: cd $ROOT && mvn -B -ntp -q -DskipTests package"); fi
 if [ ${#problems[@]} -gt 0 ]; then
   echo "bench-server: missing:" >&2
@@ -84,14 +88,20 @@ grep -o 'loaded the index of trace .*' "$WORK/serve.log" | sed 's/^/server log: 
 
 ADDR=$(curl -sf "$URL/api/traces/$ID/symbols?q=sink" | json "d['symbols'][0]['addr']")
 STEPS=$((INSTRUCTIONS))
-H="$URL/api/traces/$ID/memory/history"
+H="/api/traces/$ID/memory/history" # paths: wrk is given $URL
+# load PATH CLIENTS SECONDS: wrk's closed-loop clients on PATH (%FROM%: a random step)
+load() {
+  local threads=$(( $2 < $(nproc) ? $2 : $(nproc) ))
+  wrk -t"$threads" -c"$2" -d"$3"s --timeout 60s -s "$ROOT/scripts/lib/random-step.lua" "$URL" -- "$1" "$STEPS" | sed -n '/^requests /,$p'
+}
 run() {
   local clients
   for clients in ${CLIENTS//,/ }; do
     echo
     echo "### $1 ($clients clients, ${SECONDS_PER_RUN} s)"
     echo
-    java "$ROOT/scripts/HistoryBench.java" "$2" "$clients" "${3:-10}" "$SECONDS_PER_RUN" "$STEPS"
+    load "$2" "$clients" "${3:-10}" >/dev/null # warm-up
+    load "$2" "$clients" "$SECONDS_PER_RUN"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   done
 }
@@ -101,6 +111,6 @@ run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FR
 run "sink-1000: ?symbol=sink&limit=1000&from=R" "$H?symbol=sink&limit=1000&from=%FROM%"
 LOW=$(python3 -c "print(hex(int('$ADDR', 16) - 32))")
 run "range-64: ?addr=$LOW&len=64&limit=100&from=R" "$H?addr=$LOW&len=64&limit=100&from=%FROM%"
-run "memory: /memory?addr=$LOW&len=256&step=R" "$URL/api/traces/$ID/memory?addr=$LOW&len=256&step=%FROM%"
+run "memory: /memory?addr=$LOW&len=256&step=R" "/api/traces/$ID/memory?addr=$LOW&len=256&step=%FROM%"
 echo
 echo "# database size: $(du -sh "$OMNI_HOME/db" | cut -f1)"
