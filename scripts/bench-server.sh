@@ -14,7 +14,7 @@
 #    the per-table load times from the server's log.
 # 3. Runs wrk (a C load generator, so that the clients take little of the machine's CPU) with
 #    scripts/lib/random-step.lua, for each client count N: N connections, each a closed-loop client
-#    (it sends its next request when the last is answered), 10 s of warm-up (30 s for the first: the
+#    (it sends its next request when the last is answered), 10 s of warm-up (60 s for the first: the
 #    JIT and PostgreSQL's cache) then S s measured, for each workload below; prints requests per
 #    second and latency p50/p95/p99 (ms):
 #      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
@@ -107,7 +107,7 @@ run() {
 }
 echo
 echo "## History queries"
-run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FROM%" 30
+run "sink-100: ?symbol=sink&limit=100&from=R" "$H?symbol=sink&limit=100&from=%FROM%" 60
 run "sink-1000: ?symbol=sink&limit=1000&from=R" "$H?symbol=sink&limit=1000&from=%FROM%"
 LOW=$(python3 -c "print(hex(int('$ADDR', 16) - 32))")
 run "range-64: ?addr=$LOW&len=64&limit=100&from=R" "$H?addr=$LOW&len=64&limit=100&from=%FROM%"

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import dev.omniscope.indexer.index.IndexSummary;
 import dev.omniscope.indexer.index.Indexer;
 import dev.omniscope.server.jobs.TraceProcessor;
+import dev.omniscope.server.traces.TraceAccess;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFormatException;
 
@@ -29,10 +30,12 @@ public class IndexProcessor implements TraceProcessor {
 
     private final IndexLoader loader;
     private final JdbcTemplate jdbc;
+    private final TraceAccess access;
 
-    public IndexProcessor(IndexLoader loader, JdbcTemplate jdbc) {
+    public IndexProcessor(IndexLoader loader, JdbcTemplate jdbc, TraceAccess access) {
         this.loader = loader;
         this.jdbc = jdbc;
+        this.access = access;
     }
 
     @Override
@@ -55,6 +58,8 @@ public class IndexProcessor implements TraceProcessor {
             throw e;
         } catch (Exception e) {
             return Outcome.failed("loading the index failed: " + e.getMessage());
+        } finally {
+            access.forget(job.traceId()); // a new load replaced the one queries may have kept
         }
         if (summary.complete()) return Outcome.succeeded();
         return Outcome.failed("replay failed: " + summary.problem().message());

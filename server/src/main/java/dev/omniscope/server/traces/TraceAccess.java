@@ -1,6 +1,8 @@
 package dev.omniscope.server.traces;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
@@ -38,10 +40,39 @@ public class TraceAccess {
      */
     public IndexRecord readableIndex(Caller caller, String id) {
         if (!Ids.wellFormed(id)) throw Problems.traceNotFound(id);
-        IndexRecord t = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
+        IndexRecord t = index(id);
         if (caller.owns(t.owner())) return t;
         if (caller.shareToken() != null && shares.grants(caller.shareToken(), id)) return t;
         throw Problems.traceNotFound(id);
+    }
+
+    /**
+     * Loaded indexes, each kept for {@link #LOADED_INDEX_SECONDS}: every query asks for its trace's
+     * row, and a loaded index (owner, load, counts) changes only when the trace is deleted, which
+     * {@link #forget}s it. Whether a share token still grants access is asked every time.
+     */
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    static final long LOADED_INDEX_SECONDS = 1;
+
+    private record Loaded(IndexRecord index, long until) {}
+
+    private IndexRecord index(String id) {
+        long now = System.nanoTime();
+        Loaded cached = loaded.get(id);
+        if (cached != null && now - cached.until() < 0) return cached.index();
+        IndexRecord t = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
+        if (t.loaded()) {
+            if (loaded.size() >= 10_000) loaded.clear(); // bounded: a second's worth of traces is far fewer
+            loaded.put(id, new Loaded(t, now + LOADED_INDEX_SECONDS * 1_000_000_000L));
+        } else {
+            loaded.remove(id);
+        }
+        return t;
+    }
+
+    /** Drops what is kept of the trace (it is being deleted). */
+    public void forget(String id) {
+        loaded.remove(id);
     }
 
     /** The trace, if the caller owns it; 404 if it may not read it, 403 if it reads it through a share link only. */

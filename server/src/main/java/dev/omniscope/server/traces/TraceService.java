@@ -106,6 +106,7 @@ public class TraceService {
         }
         dataStore.delete(id);
         traces.delete(id);
+        access.forget(id);
         TraceDirectories.deleteRecursively(directories.trace(id));
         log.info("deleted trace {}", id);
     }
