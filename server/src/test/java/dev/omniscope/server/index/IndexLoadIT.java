@@ -161,6 +161,8 @@ class IndexLoadIT {
         long key = key(id);
         long load = count(DB, "select index_load from traces where id = '" + id + "'");
         assertThat(partitions(key)).isEqualTo(TABLES);
+        // queried just before: what the query API keeps of the trace goes with it
+        web.get().uri("/api/traces/" + id + "/memory/history?symbol=counter").exchange().expectStatus().isOk();
         web.delete().uri("/api/traces/" + id).exchange().expectStatus().isNoContent();
         assertThat(partitions(key)).isZero();
         assertThat(count(DB, "select count(*) from pg_class where relname like '%\\_l" + load + "'")).isZero();
