@@ -14,7 +14,7 @@
 #    the per-table load times from the server's log.
 # 3. Runs wrk (a C load generator, so that the clients take little of the machine's CPU) with
 #    scripts/lib/random-step.lua, for each client count N: N connections, each a closed-loop client
-#    (it sends its next request when the last is answered), 10 s of warm-up (60 s for the first: the
+#    (it sends its next request when the last is answered), 30 s of warm-up (60 s for the first: the
 #    JIT and PostgreSQL's cache) then S s measured, for each workload below; prints requests per
 #    second and latency p50/p95/p99 (ms):
 #      sink-100   history of `sink`, 100 entries from a random step (?symbol=sink&limit=100&from=R)
@@ -100,7 +100,7 @@ run() {
     echo
     echo "### $1 ($clients clients, ${SECONDS_PER_RUN} s)"
     echo
-    load "$2" "$clients" "${3:-10}" >/dev/null # warm-up
+    load "$2" "$clients" "${3:-30}" >/dev/null # warm-up
     load "$2" "$clients" "$SECONDS_PER_RUN"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   done
