@@ -1,6 +1,8 @@
 package dev.omniscope.server.upload;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -123,7 +125,7 @@ public class UploadService {
                             }
                             return buffer;
                         });
-                        return DataBufferUtils.write(content, target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                        return writeTo(content, target);
                     }
                     if (event == null) return events.then();
                     return events.doOnNext(e -> DataBufferUtils.release(e.content())).then();
@@ -131,6 +133,37 @@ public class UploadService {
                 .then(Mono.defer(() -> refused.get() != null ? Mono.<Long>error(refused.get()) : seen.get() ? Mono.just(size.get())
                         : Mono.error(new UploadRefused(HttpStatus.BAD_REQUEST, "missing-file",
                                 "no part named 'file': send the packed trace as multipart/form-data field 'file' (curl -F file=@trace.omnitrace)"))));
+    }
+
+    /**
+     * Writes the buffers in order, each to its end, then closes the file: done means every byte is
+     * in it. (DataBufferUtils.write through an AsynchronousFileChannel let the file be validated now
+     * and then without its last writes: "no ustar header" near the end of a good trace.)
+     */
+    private static Mono<Void> writeTo(Flux<DataBuffer> content, Path target) {
+        return Mono.using(() -> FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                channel -> content.publishOn(Schedulers.boundedElastic())
+                        .doOnNext(buffer -> {
+                            try (DataBuffer.ByteBufferIterator pieces = buffer.readableByteBuffers()) {
+                                while (pieces.hasNext()) {
+                                    ByteBuffer piece = pieces.next();
+                                    while (piece.hasRemaining()) channel.write(piece);
+                                }
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            } finally {
+                                DataBufferUtils.release(buffer);
+                            }
+                        })
+                        .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                        .then(),
+                channel -> {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        log.warn("cannot close {}: {}", target, e.getMessage());
+                    }
+                });
     }
 
     private static UploadRefused tooLarge(long max) {

@@ -68,8 +68,8 @@ class UploadRefusalIT {
     int port;
 
     /**
-     * A client whose connections are never reused: a 413 is answered before the body is read and the
-     * server closes the connection, which must not be handed to the next test's request.
+     * A client whose connections are never reused: a 413 comes with Connection: close (a large body is
+     * refused before it is read), and a closed connection must not be handed to the next test's request.
      */
     private WebTestClient unpooled() {
         var http = reactor.netty.http.client.HttpClient.create(reactor.netty.resources.ConnectionProvider.newConnection());
@@ -134,6 +134,19 @@ class UploadRefusalIT {
     void largerThanTheLimit() throws Exception {
         // the real trace (about 6 MiB) against a 1 MiB limit: refused from Content-Length, or while streaming
         refused(TestTraces.packed("counter"), 413, "too-large", "larger than this server's limit of 1048576 bytes");
+    }
+
+    @Test
+    void aHugeDeclaredLengthIsRefusedBeforeAnyOfTheBody() throws Exception {
+        // beyond what the server reads before refusing: answered from the headers alone
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + (3L << 30)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 413");
+        }
     }
 
     @Test
