@@ -59,14 +59,15 @@ public final class History {
             lastStep.put(pid, step);
         }
 
-        /**
-         * Applies an overlapping write; its entry, or null when {@code emit} is false (a write
-         * before the reader's first step still changes the range).
-         */
+        /** Whether the write covers the whole watched range (a scalar's stores do). */
         private boolean covers(Write w) {
             return Long.compareUnsigned(w.addr(), start) <= 0 && Long.compareUnsigned(w.addr() + w.new_().length, start + length) >= 0;
         }
 
+        /**
+         * Applies an overlapping write; its entry, or null when {@code emit} is false (a write
+         * before the reader's first step still changes the range).
+         */
         public HistoryEntry apply(Write w, boolean emit) throws IOException {
             byte[] range = ranges.get(w.pid());
             Long previous = lastStep.get(w.pid());

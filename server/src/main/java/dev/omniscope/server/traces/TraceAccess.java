@@ -48,8 +48,9 @@ public class TraceAccess {
 
     /**
      * Loaded indexes, each kept for {@link #LOADED_INDEX_SECONDS}: every query asks for its trace's
-     * row, and a loaded index (owner, load, counts) changes only when the trace is deleted, which
-     * {@link #forget}s it. Whether a share token still grants access is asked every time.
+     * row, and a loaded index (owner, load, counts) changes only when the trace is deleted or its
+     * index loaded anew, which {@link #forget} it. Whether a share token still grants access is
+     * asked every time.
      */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     static final long LOADED_INDEX_SECONDS = 1;
@@ -70,7 +71,7 @@ public class TraceAccess {
         return t;
     }
 
-    /** Drops what is kept of the trace (it is being deleted). */
+    /** Drops what is kept of the trace (deleted, or its index loaded anew). */
     public void forget(String id) {
         loaded.remove(id);
     }
