@@ -103,8 +103,7 @@ public final class Symbolizer {
         });
         for (Variable v : s.variables) {
             s.variablesByName.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(v);
-            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
-            s.variablesByUnscopedName.computeIfAbsent(unscoped, k -> new ArrayList<>()).add(v);
+            s.variablesByUnscopedName.computeIfAbsent(unscoped(v.name()), k -> new ArrayList<>()).add(v);
         }
         return s;
     }
@@ -292,6 +291,12 @@ public final class Symbolizer {
     /** A function or variable found by name: what {@link #search} lists. */
     public record Symbol(String name, String kind, long address, long size, String type, String module) {}
 
+    /** A C++ name without its scope ("ns::x" is "x"); other names as they are. */
+    private static String unscoped(String name) {
+        int colons = name.lastIndexOf("::");
+        return colons < 0 ? name : name.substring(colons + 2);
+    }
+
     /**
      * Functions (sized function symbols) and variables (as {@link #variables}) whose name, or
      * unscoped name, starts with {@code prefix}: the recorded programs' own first, then by name and
@@ -301,8 +306,7 @@ public final class Symbolizer {
         List<Symbol> found = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Variable v : variables) {
-            String unscoped = v.name().contains("::") ? v.name().substring(v.name().lastIndexOf("::") + 2) : v.name();
-            if ((v.name().startsWith(prefix) || unscoped.startsWith(prefix)) && seen.add("v" + v.name() + "@" + v.address())) {
+            if ((v.name().startsWith(prefix) || unscoped(v.name()).startsWith(prefix)) && seen.add("v" + v.name() + "@" + v.address())) {
                 found.add(new Symbol(v.name(), "variable", v.address(), v.size(), v.type(), v.module()));
             }
         }
