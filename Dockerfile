@@ -15,7 +15,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       openjdk-17-jre-headless libunicorn2 libcapstone4 libdw1 libelf1 \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /src/server/target/omni.jar /opt/omniscope/omni.jar
+COPY --from=build /src/cli/target/omni.jar /opt/omniscope/omni.jar
 ENV OMNI_HOME=/var/lib/omniscope
 VOLUME /var/lib/omniscope
 EXPOSE 8080

@@ -24,7 +24,7 @@ for tool in gdb /usr/bin/time python3; do
 done
 
 "$ROOT/omni" --version >/dev/null   # builds when stale
-JAR="$ROOT/server/target/omni.jar"
+JAR="$ROOT/cli/target/omni.jar"
 PROG="$ROOT/native/build/tests/compute"
 WORK=$(mktemp -d /tmp/omni-bench-index.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

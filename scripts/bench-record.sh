@@ -25,7 +25,7 @@
 # fixed cost of starting omni, taken off to show the cost per unit of the program's own work.
 # Progress and every run's figures go to stderr, the Markdown tables to stdout.
 #
-# Needs: a build (`mvn -B -ntp -q -Dmaven.test.skip=true package`: server/target/omni.jar and
+# Needs: a build (`mvn -B -ntp -q -Dmaven.test.skip=true package`: cli/target/omni.jar and
 # native/build/tests/*), java 17, /usr/bin/python3 (a workload; also parses `omni info --json`),
 # GNU date, cc (for the floor; without it that row is left out). Installs nothing. Everything
 # it writes goes under one temporary directory, removed at the end (OMNI_HOME points there too).
@@ -45,7 +45,7 @@ done
 case "$RUNS" in ''|*[!0-9]*|0) echo "bench-record: --runs takes a positive integer, not '$RUNS'" >&2; exit 2 ;; esac
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-JAR="$ROOT/server/target/omni.jar"
+JAR="$ROOT/cli/target/omni.jar"
 TESTS="$ROOT/native/build/tests"
 PY=/usr/bin/python3
 COMPUTE_ITERATIONS="${BENCH_COMPUTE_ITERATIONS:-1000000000}"

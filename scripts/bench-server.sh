@@ -22,7 +22,7 @@
 #      range-64   64 bytes around sink (several (addr, size) pairs merged), 100 entries from R
 #      memory     memory at a random step: 256 bytes around sink (?addr=&len=256&step=R)
 #
-# Needs: a build (`mvn -B -ntp -q -DskipTests package`: server/target/omni.jar and
+# Needs: a build (`mvn -B -ntp -q -DskipTests package`: cli/target/omni.jar and
 # native/build/tests/loop100m), java 17, curl, wrk, python3 (reads JSON), GNU date. Installs nothing.
 # Everything it writes goes under one temporary directory (OMNI_HOME too), removed at the end:
 # the embedded database needs about 4.5 GB there for the default trace (TMPDIR moves it).
@@ -45,7 +45,7 @@ for v in ${CLIENTS//,/ } "$SECONDS_PER_RUN" "$ITERATIONS"; do
 done
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-JAR="$ROOT/server/target/omni.jar"
+JAR="$ROOT/cli/target/omni.jar"
 PROGRAM="$ROOT/native/build/tests/loop100m"
 problems=()
 command -v java >/dev/null 2>&1 || problems+=("java (Debian: apt-get install openjdk-17-jdk-headless)")

@@ -15,7 +15,7 @@
 #    screen; then the history list is paged to R rows and scrolled top to bottom in S seconds,
 #    timing every animation frame.
 #
-# Needs: a build (`mvn -B -ntp -q -DskipTests package`: server/target/omni.jar, web-ui/node_modules,
+# Needs: a build (`mvn -B -ntp -q -DskipTests package`: cli/target/omni.jar, web-ui/node_modules,
 # native/build/tests/loop100m), java 17, node 20, curl, python3, /usr/bin/chromium. Installs nothing.
 # Everything it writes goes under one temporary directory (OMNI_HOME too), removed at the end.
 set -euo pipefail
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
 done
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-JAR="$ROOT/server/target/omni.jar"
+JAR="$ROOT/cli/target/omni.jar"
 PROGRAM="$ROOT/native/build/tests/loop100m"
 if [ -z "$URL" ] && { [ ! -f "$JAR" ] || [ ! -x "$PROGRAM" ]; } || [ ! -d "$ROOT/web-ui/node_modules" ]; then
   echo "bench-ui: needs a build first: cd $ROOT && mvn -B -ntp -q -DskipTests package" >&2

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 /** The repository: the tests run in web-ui/ (npm's working directory). */
 export const ROOT = resolve(process.cwd(), '..');
-export const jar = () => resolve(process.env.OMNI_JAR ?? join(ROOT, 'server/target/omni.jar'));
+export const jar = () => resolve(process.env.OMNI_JAR ?? join(ROOT, 'cli/target/omni.jar'));
 export const program = (name: string) => join(ROOT, 'native/build/tests', name);
 
 function omni(...args: string[]): string {

@@ -1,7 +1,6 @@
 package dev.omniscope.recorder;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,13 +94,5 @@ public final class ModuleCapture {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         Files.writeString(partial, Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(value));
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Reads a carried file list; empty when the trace has none (a recording cut short). */
-    public static <T> T read(Trace trace, String entry, Class<T> type, T absent) throws IOException {
-        if (!trace.storage().has(entry)) return absent;
-        try (InputStream in = trace.storage().open(entry)) {
-            return Trace.json().readValue(in, type);
-        }
     }
 }

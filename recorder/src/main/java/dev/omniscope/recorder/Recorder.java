@@ -13,7 +13,7 @@ import java.util.Map;
 
 import dev.omniscope.recorder.ptrace.Ptrace;
 import dev.omniscope.recorder.ptrace.TraceeSpawner;
-import dev.omniscope.recorder.ptrace.WaitStatus;
+import dev.omniscope.common.WaitStatus;
 import dev.omniscope.syscalls.Output;
 import dev.omniscope.syscalls.ReplayAction;
 import dev.omniscope.syscalls.Syscall;

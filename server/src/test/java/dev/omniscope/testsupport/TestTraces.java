@@ -1,15 +1,13 @@
 package dev.omniscope.testsupport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 
 
+import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.trace.EventStreamReader;
 import dev.omniscope.trace.EventStreamWriter;
 import dev.omniscope.trace.PackedTrace;
@@ -17,9 +15,9 @@ import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceEvent;
 
 /**
- * Real traces for server tests, recorded once per test JVM with the built jar
- * ({@code omni record -o DIR -- native/build/tests/PROGRAM}, then {@code omni pack}), and hand-made
- * archives for the refusal cases.
+ * Real traces for server tests, recorded once per test JVM by the real recorder in a child JVM
+ * ({@code omni record -o DIR -- native/build/tests/PROGRAM}) and packed, and altered copies of
+ * them for the failure cases.
  */
 public final class TestTraces {
     private static final Path ROOT;
@@ -38,23 +36,19 @@ public final class TestTraces {
     public static synchronized Path recorded(String program) throws Exception {
         Path dir = ROOT.resolve(program);
         if (Files.isRegularFile(dir.resolve(Trace.HEADER))) return dir;
-        Path exe = Path.of(System.getProperty("omni.native.dir"), "tests", program);
-        if (!Files.isExecutable(exe)) throw new IllegalStateException(exe + " is not built (make -C native)");
-        try (OmniProcess omni = OmniProcess.start(ROOT.resolve("home"), Map.of(), "record", "-o", dir.toString(), "--", exe.toString())) {
-            int status = omni.awaitExit(Duration.ofMinutes(3));
-            if (status != 0) throw new IllegalStateException("omni record " + program + " exited " + status + ":\n" + omni.output());
+        Omni.Run run = Omni.record(dir, List.of(Omni.testProgram(program).toString()));
+        if (!Files.isRegularFile(dir.resolve(Trace.HEADER))) {
+            throw new IllegalStateException("omni record " + program + " exited " + run.exitCode() + ":\n" + run.stderr());
         }
         return dir;
     }
 
-    /** The recording packed by {@code omni pack}, on first use. */
+    /** The recording packed (as {@code omni pack} packs it), on first use. */
     public static synchronized Path packed(String program) throws Exception {
         Path file = ROOT.resolve(program + ".omnitrace");
         if (Files.isRegularFile(file)) return file;
-        Path dir = recorded(program);
-        try (OmniProcess omni = OmniProcess.start(ROOT.resolve("home"), Map.of(), "pack", dir.toString(), "-o", file.toString())) {
-            int status = omni.awaitExit(Duration.ofMinutes(2));
-            if (status != 0) throw new IllegalStateException("omni pack exited " + status + ":\n" + omni.output());
+        try (Trace t = Trace.open(recorded(program))) {
+            PackedTrace.write(t.storage(), file);
         }
         return file;
     }
@@ -119,37 +113,5 @@ public final class TestTraces {
             }
         }
         return copy;
-    }
-
-    /** Writes a ustar archive: entries are (name, type flag, content bytes or string). */
-    public static Path tar(Path file, Object... entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < entries.length; i += 3) {
-            String name = (String) entries[i];
-            char type = (Character) entries[i + 1];
-            byte[] data = entries[i + 2] instanceof byte[] b ? b : ((String) entries[i + 2]).getBytes(StandardCharsets.UTF_8);
-            byte[] h = new byte[512];
-            put(h, 0, name);
-            put(h, 100, "0000644");
-            put(h, 124, String.format("%011o", data.length));
-            put(h, 136, "00000000000");
-            h[156] = (byte) type;
-            put(h, 257, "ustar");
-            put(h, 263, "00");
-            long sum = 0;
-            for (int j = 0; j < 512; j++) sum += (j >= 148 && j < 156) ? ' ' : (h[j] & 0xff);
-            put(h, 148, String.format("%06o", sum));
-            h[155] = ' ';
-            out.write(h);
-            out.write(data);
-            out.write(new byte[(512 - data.length % 512) % 512]);
-        }
-        out.write(new byte[1024]);
-        return Files.write(file, out.toByteArray());
-    }
-
-    private static void put(byte[] h, int off, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, off, b.length);
     }
 }

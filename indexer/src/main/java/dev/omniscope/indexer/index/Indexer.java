@@ -20,7 +20,6 @@ import dev.omniscope.indexer.modules.ModuleFiles;
 import dev.omniscope.indexer.modules.ModuleMap;
 import dev.omniscope.indexer.replay.ReplayProblem;
 import dev.omniscope.indexer.replay.Replayer;
-import dev.omniscope.recorder.ModuleCapture;
 import dev.omniscope.trace.EventStreamReader;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceEvent;
@@ -93,7 +92,7 @@ public final class Indexer {
             Replayer.Result result;
             try (writer) {
                 writer.setModules(new ModuleMap(files, writer::moduleLoaded));
-                TraceFiles.Sources sources = ModuleCapture.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class,
+                TraceFiles.Sources sources = TraceFiles.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class,
                         new TraceFiles.Sources(List.of()));
                 writer.sources(sources);
                 // The replay's own module map names places in problem reports; the writer keeps its own, in step.
@@ -109,7 +108,7 @@ public final class Indexer {
                     p == null ? null : new IndexSummary.Problem(p.kind().name().toLowerCase(), p.step(), p.pid(), p.tid(),
                             p.rip(), p.function(), p.detail(), p.describe()),
                     result.instructions(), result.syscalls(), result.events(), writer.rowCounts(),
-                    ModuleCapture.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class, new TraceFiles.Sources(List.of()))
+                    TraceFiles.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class, new TraceFiles.Sources(List.of()))
                             .sources().stream().map(TraceFiles.Source::path).toList(),
                     (System.nanoTime() - started) / 1_000_000);
         }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import dev.omniscope.recorder.ModuleCapture;
 import dev.omniscope.symbols.ElfFile;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFiles;
@@ -42,7 +41,7 @@ public final class ModuleFiles implements AutoCloseable {
     public ModuleFiles(Trace trace, Path directory, boolean fromThisMachine) throws IOException {
         this.trace = trace;
         this.fromThisMachine = fromThisMachine;
-        for (TraceFiles.Module m : ModuleCapture.read(trace, TraceFiles.MODULES, TraceFiles.Modules.class,
+        for (TraceFiles.Module m : TraceFiles.read(trace, TraceFiles.MODULES, TraceFiles.Modules.class,
                 new TraceFiles.Modules(java.util.List.of())).modules()) {
             carried.put(m.path(), m);
         }

@@ -1,5 +1,6 @@
 package dev.omniscope.recorder.cli;
 
+import dev.omniscope.common.WaitStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     private static String describe(Recorder.Result r) {
-        var s = new dev.omniscope.recorder.ptrace.WaitStatus(r.waitStatus());
+        var s = new dev.omniscope.common.WaitStatus(r.waitStatus());
         return s.exited() ? "exit status " + s.exitCode() : "killed by signal " + s.termSignal();
     }
 

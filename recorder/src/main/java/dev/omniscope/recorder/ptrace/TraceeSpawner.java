@@ -1,5 +1,6 @@
 package dev.omniscope.recorder.ptrace;
 
+import dev.omniscope.common.WaitStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.omniscope.recorder.ptrace;
 
+import dev.omniscope.common.WaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

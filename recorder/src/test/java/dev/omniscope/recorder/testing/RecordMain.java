@@ -1,7 +1,7 @@
 package dev.omniscope.recorder.testing;
 
-import dev.omniscope.recorder.cli.InfoCommand;
-import dev.omniscope.recorder.cli.PackCommand;
+import dev.omniscope.trace.cli.InfoCommand;
+import dev.omniscope.trace.cli.PackCommand;
 import dev.omniscope.recorder.cli.RecordCommand;
 import picocli.CommandLine;
 

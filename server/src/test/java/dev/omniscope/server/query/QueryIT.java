@@ -32,7 +32,8 @@ import dev.omniscope.indexer.query.MemoryView;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.indexer.testing.Gdb;
 import dev.omniscope.server.OmniServer;
-import dev.omniscope.testsupport.OmniProcess;
+import dev.omniscope.indexer.testing.Indexed;
+import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.testsupport.TestTraces;
 import dev.omniscope.trace.EventStreamReader;
 import dev.omniscope.trace.Trace;
@@ -83,19 +84,17 @@ class QueryIT extends QueryApiSupport {
     private static synchronized Path cliIndex(Path packed) throws Exception {
         Path index = CLI_INDEXES.get(packed);
         if (index != null) return index;
-        OmniProcess.Result r = omni("index", packed.toString());
-        assertThat(r.status()).as(r.output()).isZero();
+        Omni.Run r = omni("index", packed.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
         index = packed.resolveSibling(packed.getFileName() + ".index");
         assertThat(index.resolve("summary.json")).exists();
         CLI_INDEXES.put(packed, index);
         return index;
     }
 
-    private static OmniProcess.Result omni(String... args) throws Exception {
-        try (OmniProcess p = OmniProcess.start(HOME, Map.of(), args)) {
-            int status = p.awaitExit(Duration.ofMinutes(3));
-            return new OmniProcess.Result(status, p.output());
-        }
+    /** The index commands in a child JVM, as {@code omni} runs them. */
+    private static Omni.Run omni(String... args) throws Exception {
+        return Indexed.omni("1g", args);
     }
 
     /** A document as JSON read back, so that numbers compare as parsed numbers do. */
@@ -164,9 +163,9 @@ class QueryIT extends QueryApiSupport {
         args.addAll(List.of(selection.trim().split(" ")));
         if (steps != null) args.addAll(List.of(steps.trim().split(" ")));
         args.add("--json");
-        OmniProcess.Result cli = omni(args.toArray(new String[0]));
-        assertThat(cli.status()).as(cli.output()).isZero();
-        String json = cli.output().substring(cli.output().indexOf('['));
+        Omni.Run cli = omni(args.toArray(new String[0]));
+        assertThat(cli.exitCode()).as(cli.stderr()).isZero();
+        String json = cli.stdout().substring(cli.stdout().indexOf('['));
         ArrayNode expected = (ArrayNode) Trace.json().readTree(json);
 
         StringBuilder query = new StringBuilder("symbol=" + selection.trim().split(" ")[1]);

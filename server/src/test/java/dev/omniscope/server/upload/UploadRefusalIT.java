@@ -30,6 +30,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 
 import com.github.luben.zstd.Zstd;
 
+import dev.omniscope.testing.Tar;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
@@ -107,27 +108,27 @@ class UploadRefusalIT {
     @Test
     void notATrace() throws Exception {
         refused(Files.writeString(WORK.resolve("notes.txt"), "hello, not a trace\n".repeat(100)), 422, "not-a-trace", "is not a packed trace");
-        refused(TestTraces.tar(WORK.resolve("nohdr.tar"), "events", '0', "x"), 422, "not-a-trace", "no trace.json");
-        refused(TestTraces.tar(WORK.resolve("foreign.tar"), "trace.json", '0', "{\"format\":\"other\",\"version\":1}", "events", '0', "x"),
+        refused(Tar.write(WORK.resolve("nohdr.tar"), "events", '0', "x"), 422, "not-a-trace", "no trace.json");
+        refused(Tar.write(WORK.resolve("foreign.tar"), "trace.json", '0', "{\"format\":\"other\",\"version\":1}", "events", '0', "x"),
                 422, "not-a-trace", "is not an Omniscope trace");
         refused(Files.write(WORK.resolve("empty.bin"), new byte[0]), 422, "not-a-trace", "too short");
     }
 
     @Test
     void aTruncatedFile() throws Exception {
-        byte[] whole = Files.readAllBytes(TestTraces.tar(WORK.resolve("ok.tar"), "trace.json", '0', header(), "events", '0', "x".repeat(5000)));
+        byte[] whole = Files.readAllBytes(Tar.write(WORK.resolve("ok.tar"), "trace.json", '0', header(), "events", '0', "x".repeat(5000)));
         refused(Files.write(WORK.resolve("cut.tar"), Arrays.copyOf(whole, 2000)), 422, "truncated", "is truncated");
     }
 
     @Test
     void unsafeEntries() throws Exception {
         String h = header();
-        refused(TestTraces.tar(WORK.resolve("abs.tar"), "trace.json", '0', h, "/etc/passwd", '0', "x"), 422, "unsafe-entry", "'/etc/passwd' is not allowed");
-        refused(TestTraces.tar(WORK.resolve("dots.tar"), "trace.json", '0', h, "blobs/../../evil", '0', "x"), 422, "unsafe-entry", "is not allowed");
-        refused(TestTraces.tar(WORK.resolve("link.tar"), "trace.json", '0', h, "events", '2', ""), 422, "unsafe-entry", "is a symbolic link");
-        refused(TestTraces.tar(WORK.resolve("hard.tar"), "trace.json", '0', h, "events", '1', ""), 422, "unsafe-entry", "is a hard link");
-        refused(TestTraces.tar(WORK.resolve("dev.tar"), "trace.json", '0', h, "events", '3', ""), 422, "unsafe-entry", "is a device");
-        refused(TestTraces.tar(WORK.resolve("fifo.tar"), "trace.json", '0', h, "events", '6', ""), 422, "unsafe-entry", "is a FIFO");
+        refused(Tar.write(WORK.resolve("abs.tar"), "trace.json", '0', h, "/etc/passwd", '0', "x"), 422, "unsafe-entry", "'/etc/passwd' is not allowed");
+        refused(Tar.write(WORK.resolve("dots.tar"), "trace.json", '0', h, "blobs/../../evil", '0', "x"), 422, "unsafe-entry", "is not allowed");
+        refused(Tar.write(WORK.resolve("link.tar"), "trace.json", '0', h, "events", '2', ""), 422, "unsafe-entry", "is a symbolic link");
+        refused(Tar.write(WORK.resolve("hard.tar"), "trace.json", '0', h, "events", '1', ""), 422, "unsafe-entry", "is a hard link");
+        refused(Tar.write(WORK.resolve("dev.tar"), "trace.json", '0', h, "events", '3', ""), 422, "unsafe-entry", "is a device");
+        refused(Tar.write(WORK.resolve("fifo.tar"), "trace.json", '0', h, "events", '6', ""), 422, "unsafe-entry", "is a FIFO");
     }
 
     @Test
@@ -170,7 +171,7 @@ class UploadRefusalIT {
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zeros));
         byte[] events = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .put("OMNIEVTS".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(0).array();
-        Path bomb = TestTraces.tar(WORK.resolve("bomb.omnitrace"), "trace.json", '0', header(), "events", '0', events,
+        Path bomb = Tar.write(WORK.resolve("bomb.omnitrace"), "trace.json", '0', header(), "events", '0', events,
                 "blobs/" + hash.substring(0, 2) + "/" + hash.substring(2), '0', frame);
         refused(bomb, 422, "decompression-bomb", "expand past");
     }
@@ -181,7 +182,7 @@ class UploadRefusalIT {
         String wrongHash = "ab".repeat(32);
         byte[] events = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .put("OMNIEVTS".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(0).array();
-        Path damaged = TestTraces.tar(WORK.resolve("damaged.omnitrace"), "trace.json", '0', header(), "events", '0', events,
+        Path damaged = Tar.write(WORK.resolve("damaged.omnitrace"), "trace.json", '0', header(), "events", '0', events,
                 "blobs/" + wrongHash.substring(0, 2) + "/" + wrongHash.substring(2), '0', Zstd.compress(content));
         refused(damaged, 422, "damaged", "does not match its hash");
     }

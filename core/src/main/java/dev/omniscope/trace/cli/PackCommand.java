@@ -1,4 +1,4 @@
-package dev.omniscope.recorder.cli;
+package dev.omniscope.trace.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.omniscope.trace;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -22,4 +24,12 @@ public final class TraceFiles {
     public record Sources(List<Source> sources) {}
 
     private TraceFiles() {}
+
+    /** Reads a carried file list ({@link #MODULES}, {@link #SOURCES}); {@code absent} when the trace has none (a recording cut short). */
+    public static <T> T read(Trace trace, String entry, Class<T> type, T absent) throws IOException {
+        if (!trace.storage().has(entry)) return absent;
+        try (InputStream in = trace.storage().open(entry)) {
+            return Trace.json().readValue(in, type);
+        }
+    }
 }

@@ -27,10 +27,18 @@ record TestSummary(Map<String, Counts> suites, List<String> failures) {
             "<testcase\\b[^>]*?name=\"([^\"]*)\"[^>]*?classname=\"([^\"]*)\"[^>]*>\\s*<(failure|error)\\b"
             + "|<testcase\\b[^>]*?classname=\"([^\"]*)\"[^>]*?name=\"([^\"]*)\"[^>]*>\\s*<(failure|error)\\b");
 
-    private static final List<String> REPORT_DIRS = List.of(
-            "recorder/target/surefire-reports", "indexer/target/surefire-reports", "server/target/surefire-reports",
-            "recorder/target/failsafe-reports", "indexer/target/failsafe-reports", "server/target/failsafe-reports",
-            "web-ui/test-results");
+    private static final List<String> MODULES = List.of("core", "recorder", "indexer", "server", "cli");
+
+    private static final List<String> REPORT_DIRS = reportDirectories();
+
+    private static List<String> reportDirectories() {
+        List<String> dirs = new java.util.ArrayList<>();
+        for (String runner : List.of("surefire-reports", "failsafe-reports")) {
+            for (String module : MODULES) dirs.add(module + "/target/" + runner);
+        }
+        dirs.add("web-ui/test-results");
+        return List.copyOf(dirs);
+    }
 
     /** Reports of an earlier run must not be counted as this run's. */
     static void clearOldReports(Path source) throws IOException {

@@ -1,4 +1,4 @@
-package dev.omniscope.server;
+package dev.omniscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,7 +3,6 @@ package dev.omniscope.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,41 +10,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.omniscope.testing.Tar;
+
 /** The packed-trace reader refuses what a hostile upload could carry. */
 class PackedTraceTest {
     @TempDir
     Path work;
 
-    /** A ustar archive with the given entries: name, type flag, content. */
     private Path tar(String file, Object... entries) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < entries.length; i += 3) {
-            String name = (String) entries[i];
-            char type = (Character) entries[i + 1];
-            byte[] data = ((String) entries[i + 2]).getBytes(StandardCharsets.UTF_8);
-            byte[] h = new byte[512];
-            put(h, 0, name);
-            put(h, 100, "0000644");
-            put(h, 124, String.format("%011o", data.length));
-            put(h, 136, "00000000000");
-            h[156] = (byte) type;
-            put(h, 257, "ustar");
-            put(h, 263, "00");
-            long sum = 0;
-            for (int j = 0; j < 512; j++) sum += (j >= 148 && j < 156) ? ' ' : (h[j] & 0xff);
-            put(h, 148, String.format("%06o", sum));
-            h[155] = ' ';
-            out.write(h);
-            out.write(data);
-            out.write(new byte[(512 - data.length % 512) % 512]);
-        }
-        out.write(new byte[1024]);
-        return Files.write(work.resolve(file), out.toByteArray());
-    }
-
-    private static void put(byte[] h, int off, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, off, b.length);
+        return Tar.write(work.resolve(file), entries);
     }
 
     private static final String HEADER = "{\"format\":\"omniscope-trace\",\"version\":1}";

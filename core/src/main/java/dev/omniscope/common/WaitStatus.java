@@ -1,4 +1,4 @@
-package dev.omniscope.recorder.ptrace;
+package dev.omniscope.common;
 
 /**
  * A decoded waitpid status (the macros of sys/wait.h, plus the ptrace event in bits 16..23).

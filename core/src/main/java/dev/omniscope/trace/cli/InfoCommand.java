@@ -1,4 +1,4 @@
-package dev.omniscope.recorder.cli;
+package dev.omniscope.trace.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.omniscope.common.UserError;
-import dev.omniscope.recorder.ptrace.WaitStatus;
+import dev.omniscope.common.WaitStatus;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFormatException;
 import dev.omniscope.trace.TraceSummary;
