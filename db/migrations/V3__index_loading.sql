@@ -1,6 +1,6 @@
 -- The index loader (issue 5, data half): what a trace's loaded index holds. The index tables
--- themselves are migration V4, made in Java (dev.omniscope.server.index.IndexTablesMigration)
--- from the one definition of their columns, dev.omniscope.indexer.index.Tables.
+-- themselves are migration V4, written in Java (the server module's index package) from the one
+-- definition of their columns (docs/index-format.md), so that SQL never repeats them.
 
 alter table traces
     -- the trace's number in this database: the partition key of every index table (a compact

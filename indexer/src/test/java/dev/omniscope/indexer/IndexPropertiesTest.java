@@ -40,7 +40,7 @@ class IndexPropertiesTest {
         assertThat(recorded.exitCode()).isZero();
         Omni.Run index = Indexed.omni("1g", "index", "--quiet", trace.toString());
         assertThat(index.exitCode()).as(index.stderr()).isZero();
-        IndexSummary summary = dev.omniscope.indexer.query.IndexTables.open(trace.resolve("index")).summary();
+        IndexSummary summary = dev.omniscope.indexer.query.ArrowIndex.open(trace.resolve("index")).summary();
         assertThat(summary.complete()).isTrue();
         assertThat(summary.instructions()).isGreaterThanOrEqualTo(100_000_000L);
         // Every iteration stores to `sink`.

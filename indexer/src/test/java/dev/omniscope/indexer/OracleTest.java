@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.omniscope.indexer.query.Calls;
+import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.HistoryEntry;
-import dev.omniscope.indexer.query.IndexTables;
+import dev.omniscope.indexer.query.ArrowIndex;
 import dev.omniscope.indexer.testing.Gdb;
 import dev.omniscope.indexer.testing.Indexed;
 import dev.omniscope.trace.EventStreamReader;
@@ -86,8 +86,9 @@ class OracleTest {
     void callCountsMatchGdbBreakpoints(String program, String function) throws Exception {
         int expected = Gdb.hits(testProgram(program), function);
         Path trace = indexed(program);
-        try (IndexTables index = IndexTables.open(trace.resolve("index"))) {
-            assertThat(Calls.find(index, function, null, 0)).hasSize(expected);
+        try (Indexed.Queries q = Indexed.queries(trace)) {
+            assertThat(q.queries().calls(new QueryableTrace.CallsQuery(function, null, null, false, Integer.MAX_VALUE, null)).calls())
+                    .hasSize(expected);
         }
     }
 

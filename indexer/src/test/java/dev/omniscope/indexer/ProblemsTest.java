@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.omniscope.indexer.index.IndexSummary;
-import dev.omniscope.indexer.query.IndexTables;
+import dev.omniscope.indexer.query.ArrowIndex;
 import dev.omniscope.indexer.testing.Indexed;
 import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.trace.EventStreamReader;
@@ -42,7 +42,7 @@ class ProblemsTest {
         Omni.Run index = Indexed.omni("1g", "index", "--quiet", trace.toString());
         assertThat(index.exitCode()).isEqualTo(1);
         assertThat(index.stderr()).contains("the index is INCOMPLETE: the emulator cannot execute");
-        try (IndexTables tables = IndexTables.open(trace.resolve("index"))) {
+        try (ArrowIndex tables = ArrowIndex.open(trace.resolve("index"))) {
             IndexSummary s = tables.summary();
             assertThat(s.complete()).isFalse();
             assertThat(s.problem().kind()).isEqualTo("unsupported_instruction");

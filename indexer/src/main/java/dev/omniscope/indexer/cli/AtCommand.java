@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 
 import dev.omniscope.common.UserError;
 import dev.omniscope.indexer.query.Location;
-import dev.omniscope.indexer.query.Locator;
+import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.trace.Trace;
 import picocli.CommandLine.Command;
@@ -42,36 +42,35 @@ public final class AtCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
+        try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
             Location l;
             try {
-                Locator.Moments moments = Locator.arrow(t.index);
                 long at = step;
                 Integer thread = tid;
                 if (move != null) {
                     Stepper.Move kind = Stepper.Move.of(move);
                     if (kind == null) throw new UserError("--move " + move + " is not a move: one of " + Stepper.Move.names(), 2);
-                    Stepper stepper = new Stepper(moments, t.memory(), t.symbols());
                     for (int i = 0; i < Math.max(1, count); i++) {
                         Stepper.Moment m;
                         try {
-                            m = stepper.move(at, thread, kind);
-                        } catch (Stepper.NoMoment e) {
+                            m = t.queries.move(at, thread, kind);
+                        } catch (QueryException e) {
+                            if (e.kind() != QueryException.Kind.NOT_FOUND) throw e;
                             System.err.println("omni: " + e.getMessage());
                             break;
                         }
                         at = m.step();
                         thread = m.tid();
                         if (!json) {
-                            Location here = Locator.locate(moments, t.memory(), t.symbols(), at, thread);
+                            Location here = t.queries.location(at, thread);
                             System.out.printf("%s: step %,d  %s%s%n", move, at, here.function(),
                                     here.file() != null ? "  " + here.file() + ":" + here.line() : "");
                         }
                     }
                 }
-                l = Locator.locate(moments, t.memory(), t.symbols(), at, thread);
-            } catch (Locator.NotFound e) {
-                throw new UserError(e.getMessage(), 2);
+                l = t.queries.location(at, thread);
+            } catch (QueryException e) {
+                throw ArrowQueries.refusal(e);
             }
             if (json) {
                 System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(l));

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.omniscope.indexer.query.CallEntry;
-import dev.omniscope.indexer.query.Calls;
+import dev.omniscope.indexer.query.QueryException;
+import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.trace.Trace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,8 +37,14 @@ public final class CallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
-            List<CallEntry> calls = Calls.find(t.index, function, tid, limit);
+        try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
+            List<CallEntry> calls;
+            try {
+                calls = t.queries.calls(new QueryableTrace.CallsQuery(function, null, tid, false, limit > 0 ? limit : Integer.MAX_VALUE, null))
+                        .calls();
+            } catch (QueryException e) {
+                throw ArrowQueries.refusal(e);
+            }
             if (json) {
                 System.out.println(Trace.json().writeValueAsString(calls));
                 return 0;

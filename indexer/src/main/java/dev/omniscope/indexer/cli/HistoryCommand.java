@@ -5,11 +5,12 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.omniscope.common.UserError;
 import dev.omniscope.indexer.query.History;
+import dev.omniscope.indexer.query.QueryException;
+import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.HistoryEntry;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.trace.Trace;
@@ -68,27 +69,29 @@ public final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (from != null && from < 0 || to != null && to < 0) throw new UserError("--from and --to are steps: 0 or more", 2);
         if (from != null && to != null && from > to) throw new UserError("--from " + from + " is after --to " + to, 2);
-        try (IndexedTrace t = IndexedTrace.open(trace, indexDirectory)) {
-            long address;
-            int length;
+        try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
+            QueryableTrace.HistoryQuery q;
             String what;
             if (selection.symbol != null) {
-                Symbolizer.Variable v = resolve(t.symbols(), selection.symbol);
-                address = v.address();
-                length = (int) Math.min(v.size(), 4096);
-                what = v.name() + (v.type() != null ? " (" + v.type() + ", " : " (") + v.size() + " bytes at " + History.hex(address) + ")";
+                Symbolizer.Variable v = t.queries.variable(selection.symbol);
+                q = new QueryableTrace.HistoryQuery(selection.symbol, 0, 0, pid, from, to, Integer.MAX_VALUE, null, false);
+                what = v.name() + (v.type() != null ? " (" + v.type() + ", " : " (") + v.size() + " bytes at " + History.hex(v.address()) + ")";
             } else {
-                address = parseAddress(selection.range.addr);
-                length = selection.range.len;
-                if (length < 1 || length > 4096) throw new UserError("--len must be between 1 and 4096, not " + length, 2);
+                long address = parseAddress(selection.range.addr);
+                int length = selection.range.len;
+                if (length < 1 || length > QueryableTrace.HISTORY_MAX_LENGTH) {
+                    throw new UserError("--len must be between 1 and " + QueryableTrace.HISTORY_MAX_LENGTH + ", not " + length, 2);
+                }
+                q = new QueryableTrace.HistoryQuery(null, address, length, pid, from, to, Integer.MAX_VALUE, null, false);
                 what = length + " bytes at " + History.hex(address);
             }
-            History.Query q = new History.Query(address, length, pid, from, to);
             if (json) {
-                printJson(t, q);
+                printJson(t.queries, q);
             } else {
-                printText(t, q, what, System.out);
+                printText(t.queries, q, what, System.out);
             }
+        } catch (QueryException e) {
+            throw ArrowQueries.refusal(e);
         }
         return 0;
     }
@@ -104,37 +107,24 @@ public final class HistoryCommand implements Callable<Integer> {
         }
     }
 
-    static Symbolizer.Variable resolve(Symbolizer symbols, String name) {
-        List<Symbolizer.Variable> found = symbols.variables(name);
-        if (found.isEmpty()) throw new UserError("no variable or data symbol named '" + name + "' in the recorded modules");
-        if (found.size() > 1) {
-            StringBuilder sb = new StringBuilder("'" + name + "' names several variables; pick one with --addr and --len:");
-            for (Symbolizer.Variable v : found) {
-                sb.append(String.format("%n  %s %d bytes at %s in %s", v.name(), v.size(), History.hex(v.address()), v.module()));
-            }
-            throw new UserError(sb.toString());
-        }
-        return found.get(0);
-    }
-
-    private void printJson(IndexedTrace t, History.Query q) throws IOException {
+    private void printJson(QueryableTrace t, QueryableTrace.HistoryQuery q) throws IOException {
         try (JsonGenerator out = Trace.json().createGenerator(System.out)) {
             out.writeStartArray();
-            History.run(t.index, t.memory(), t.symbols(), q, e -> Trace.json().writeValue(out, e));
+            t.history(q, e -> Trace.json().writeValue(out, e));
             out.writeEndArray();
         }
         System.out.println();
     }
 
-    private void printText(IndexedTrace t, History.Query q, String what, PrintStream out) throws IOException {
+    private void printText(QueryableTrace t, QueryableTrace.HistoryQuery q, String what, PrintStream out) throws IOException {
         out.println("history of " + what);
         long[] count = {0};
-        History.run(t.index, t.memory(), t.symbols(), q, e -> {
+        t.history(q, e -> {
             count[0]++;
             String where = (e.function() != null ? e.function() : e.rip())
                     + (e.file() != null ? "  " + e.file().substring(e.file().lastIndexOf('/') + 1) + ":" + e.line() : "");
             out.printf("  step %,-12d pid %-6d tid %-6d %-44s %s -> %s%n", e.step(), e.pid(), e.tid(), where,
-                    e.kernel() ? "(kernel)" : "", describe(e.after(), q.length()));
+                    e.kernel() ? "(kernel)" : "", describe(e.after(), e.after().length() / 2));
         });
         out.printf("%,d writes%n", count[0]);
     }

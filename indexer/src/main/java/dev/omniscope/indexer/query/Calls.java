@@ -1,13 +1,9 @@
 package dev.omniscope.indexer.query;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
-import dev.omniscope.indexer.index.Tables;
-
-/** Calls from the calls table: by function, by task, in call order. */
+/** Calls as documents, and which names a search for a function finds. */
 public final class Calls {
     private Calls() {}
 
@@ -17,20 +13,6 @@ public final class Calls {
      */
     public static boolean matches(String function, String name) {
         return function.equals(name) || (name != null && name.startsWith(function + "("));
-    }
-
-    /** Calls of {@code function} (its name, or demangled C++ name; null for any) by {@code tid} (null for any), by call step. */
-    public static List<CallEntry> find(IndexTables index, String function, Integer tid, int limit) throws IOException {
-        List<CallEntry> found = new ArrayList<>();
-        index.scan(Tables.CALLS, r -> {
-            String name = r.string(r.column("function"));
-            if (function != null && !matches(function, name)) return true;
-            if (tid != null && r.i32(r.column("tid")) != tid) return true;
-            found.add(entry(r));
-            return true;
-        });
-        found.sort(Comparator.comparingLong(CallEntry::callStep));
-        return limit > 0 && found.size() > limit ? found.subList(0, limit) : found;
     }
 
     /** A calls row as the document. */

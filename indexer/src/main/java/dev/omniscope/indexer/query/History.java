@@ -3,26 +3,20 @@ package dev.omniscope.indexer.query;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.omniscope.indexer.index.Tables;
-
 /**
  * "When did this value change": every write overlapping a range of memory, in step order, with
- * where it happened and the whole range after it. The CLI makes one scan of mem_writes; the
- * server reads the overlapping rows from PostgreSQL a page at a time. Both turn rows into
- * entries with a {@link Tracker}, which keeps the range's content per process: read from
- * {@link MemoryView} before the first write it sees of a process (or when the region under the
- * range was mapped anew), then each write applied.
+ * where it happened and the whole range after it, a page at a time ({@link #page}). The store
+ * lists the overlapping rows; a {@link Tracker} turns them into entries, keeping the range's
+ * content per process: read from {@link MemoryView} before the first write it sees of a process
+ * (or when the region under the range was mapped anew), then each write applied.
  */
 public final class History {
     private static final HexFormat HEX = HexFormat.of();
-
-    /** What to watch. {@code pid} null: every process; steps inclusive, null for open ends. */
-    public record Query(long address, int length, Integer pid, Long from, Long to) {}
 
     /** One row of mem_writes. */
     public record Write(long step, int pid, int tid, long rip, long addr, int size, byte[] old, byte[] new_, boolean kernel) {
@@ -91,42 +85,51 @@ public final class History {
     private History() {}
 
     /**
-     * The CLI's history: one scan of mem_writes.arrow for the writes overlapping the range, then
-     * those writes in step order (the file is in step order but for the results of system calls
-     * that blocked while other tasks ran, which come when the call returned: docs/index-format.md).
+     * A page of the history of [address, address + length): the writes {@code q} selects (from the
+     * store, in its order), each given to {@code out} as an entry in the listing's order. Entries
+     * are made in step order by a {@link Tracker}: the range's content per process is read from
+     * memory at the first write of that process on the page (with the writes of that step that an
+     * earlier page listed, or a reverse page leaves out, applied first; not read at all when that
+     * write covers the whole range), then each write applied. Returns the position of the page's
+     * last write, for the next page's cursor, or null when this is the last page.
      */
-    public static void run(IndexTables index, MemoryView memory, Symbolizer symbols, Query q, Consumer<HistoryEntry> out)
+    static long[] page(IndexStore store, MemoryView memory, Symbolizer symbols, IndexStore.WriteQuery q, Consumer<HistoryEntry> out)
             throws IOException {
-        long start = q.address(), end = q.address() + q.length();
-        Tracker tracker = new Tracker(memory, symbols, start, q.length());
-        List<Write> writes = new ArrayList<>();
-        index.scanBatches(Tables.MEM_WRITES, row -> {
-            int cStep = row.column("step"), cPid = row.column("pid"), cTid = row.column("tid"), cRip = row.column("rip"),
-                    cAddr = row.column("addr"), cSize = row.column("size"), cOld = row.column("old"), cNew = row.column("new"),
-                    cKernel = row.column("kernel");
-            var steps = row.longVector(cStep);
-            var addrs = row.longVector(cAddr);
-            int n = row.batchRows();
-            for (int i = 0; i < n; i++) {
-                long a = addrs.get(i);
-                // Rows are at most 64 bytes: cheap rejection on the address column alone.
-                if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, start) <= 0) continue;
-                IndexTables.at(row, i);
-                int size = row.i32(cSize);
-                if (Long.compareUnsigned(a + size, start) <= 0) continue;
-                long step = steps.get(i);
-                if (q.to() != null && step > q.to()) continue;
-                int pid = row.i32(cPid);
-                if (q.pid() != null && pid != q.pid()) continue;
-                writes.add(new Write(step, pid, row.i32(cTid), row.i64(cRip), a, size, row.bytes(cOld), row.bytes(cNew), row.bool(cKernel)));
+        List<IndexStore.SeqWrite> rows = store.writes(new IndexStore.WriteQuery(q.address(), q.length(), q.pid(), q.from(), q.to(),
+                q.after(), q.descending(), q.limit() == Integer.MAX_VALUE ? q.limit() : q.limit() + 1));
+        List<IndexStore.SeqWrite> page = new ArrayList<>(rows.subList(0, Math.min(q.limit(), rows.size())));
+        if (q.descending()) java.util.Collections.reverse(page);
+        Tracker tracker = new Tracker(memory, symbols, q.address(), q.length());
+        List<HistoryEntry> reversed = q.descending() ? new ArrayList<>() : null;
+        for (IndexStore.SeqWrite r : page) {
+            Write w = r.write();
+            if (!tracker.knows(w.pid()) && (q.descending() || q.after() != null && w.step() == q.after()[0])) {
+                List<IndexStore.SeqWrite> earlier = sameStepBefore(store, q, w, r.seq());
+                if (!earlier.isEmpty()) {
+                    tracker.seed(w.pid(), w.step());
+                    for (IndexStore.SeqWrite e : earlier) tracker.apply(e.write(), false);
+                }
             }
-            return true;
-        });
-        writes.sort(java.util.Comparator.comparingLong(Write::step)); // stable: a step's writes keep their order
-        for (Write w : writes) {
-            HistoryEntry e = tracker.apply(w, q.from() == null || w.step() >= q.from());
-            if (e != null) out.accept(e);
+            HistoryEntry e = tracker.apply(w, true);
+            if (reversed != null) reversed.add(e);
+            else out.accept(e);
         }
+        if (reversed != null) {
+            for (int i = reversed.size() - 1; i >= 0; i--) out.accept(reversed.get(i));
+        }
+        if (rows.size() <= q.limit()) return null;
+        IndexStore.SeqWrite last = rows.get(q.limit() - 1);
+        return new long[] {last.write().step(), last.seq()};
+    }
+
+    /** The overlapping writes of {@code w}'s process at {@code w}'s step before {@code seq}, in order. */
+    private static List<IndexStore.SeqWrite> sameStepBefore(IndexStore store, IndexStore.WriteQuery q, Write w, long seq) throws IOException {
+        List<IndexStore.SeqWrite> found = new ArrayList<>();
+        for (IndexStore.SeqWrite e : store.writes(new IndexStore.WriteQuery(q.address(), q.length(), w.pid(), w.step(), w.step(), null,
+                false, Integer.MAX_VALUE))) {
+            if (e.seq() < seq) found.add(e);
+        }
+        return found;
     }
 
     public static String hex(long value) {

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.omniscope.indexer.emu.Emulator;
 import dev.omniscope.indexer.index.Tables;
@@ -36,9 +35,8 @@ public final class Locator {
     public record Task(int tid, int pid, long startStep, Long endStep) {}
 
     /**
-     * What the index answers about a moment. The CLI's implementation scans the Arrow files
-     * ({@link #arrow}); the server's looks rows up in PostgreSQL. {@link #locate} builds the
-     * document from these answers, the same way for both.
+     * What the index answers about a moment: {@link QueryableTrace}'s answers from its
+     * {@link IndexStore}. {@link #locate} and {@link Stepper} build on these.
      */
     public interface Moments {
         /** Steps in the index: it covers [0, instructions). */
@@ -98,8 +96,10 @@ public final class Locator {
                 r.i64(r.column("call_site")), args);
     }
 
-    public static Location locate(IndexTables index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
-        return locate(arrow(index), memory, symbols, step, tid);
+    /** A call as an open call. */
+    public static OpenCall openCall(CallEntry c) {
+        return new OpenCall(c.depth(), c.callStep(), c.returnStep(), c.function(), Long.parseUnsignedLong(c.callSite().substring(2), 16),
+                c.args());
     }
 
     public static Location locate(Moments index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
@@ -145,123 +145,6 @@ public final class Locator {
         frames.sort(Comparator.comparingLong(Location.Frame::callStep));
         return new Location(step, pid, task, isRunning, History.hex(rip), place.function(), place.file(), place.line(),
                 listing, named, frames);
-    }
-
-    /** The CLI's answers: scans of the Arrow files. */
-    public static Moments arrow(IndexTables index) throws IOException {
-        List<Task> tasks = tasks(index);
-        return new Moments() {
-            @Override
-            public long instructions() {
-                return index.summary().instructions();
-            }
-
-            @Override
-            public Block blockAt(long step) throws IOException {
-                return Locator.blockAt(index, step);
-            }
-
-            @Override
-            public Map<Integer, long[]> registers(int tid, long step) throws IOException {
-                return Locator.registers(index, tid, step);
-            }
-
-            @Override
-            public int pidOf(int tid, long step) {
-                return Locator.pidOf(tasks, tid, step);
-            }
-
-            @Override
-            public List<OpenCall> openCalls(int tid, long step) throws IOException {
-                List<OpenCall> open = new ArrayList<>();
-                index.scan(Tables.CALLS, r -> {
-                    if (r.i32(r.column("tid")) != tid) return true;
-                    long call = r.i64(r.column("call_step"));
-                    Long ret = r.nullableI64(r.column("return_step"));
-                    if (call >= step || (ret != null && ret < step)) return true;
-                    open.add(openCall(r));
-                    return true;
-                });
-                return open;
-            }
-
-            @Override
-            public List<Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
-                java.util.ArrayDeque<Block> found = new java.util.ArrayDeque<>();
-                index.scan(Tables.BLOCKS, r -> {
-                    if (r.i32(r.column("tid")) != tid) return true;
-                    long s = r.i64(r.column("step"));
-                    if (forward && s < step) return true;
-                    if (!forward && s > step) return false;
-                    found.add(new Block(s, r.i32(r.column("pid")), tid, r.i64(r.column("rip")), r.i32(r.column("instructions"))));
-                    if (!forward && found.size() > limit) found.removeFirst();
-                    return !forward || found.size() < limit;
-                });
-                List<Block> list = new ArrayList<>(found);
-                if (!forward) java.util.Collections.reverse(list);
-                return list;
-            }
-
-            @Override
-            public OpenCall call(int tid, int depth, long step, boolean forward) throws IOException {
-                OpenCall[] best = {null};
-                index.scan(Tables.CALLS, r -> {
-                    if (r.i32(r.column("tid")) != tid || r.i32(r.column("depth")) != depth) return true;
-                    long s = r.i64(r.column("call_step"));
-                    if (forward ? s >= step && (best[0] == null || s < best[0].callStep())
-                            : s <= step && (best[0] == null || s > best[0].callStep())) {
-                        best[0] = openCall(r);
-                    }
-                    return true;
-                });
-                return best[0];
-            }
-        };
-    }
-
-    /** The block whose instructions include {@code step} (blocks are in step order). */
-    private static Block blockAt(IndexTables index, long step) throws IOException {
-        Block[] found = {null};
-        index.scanBatches(Tables.BLOCKS, row -> {
-            var steps = row.longVector(row.column("step"));
-            int n = row.batchRows();
-            if (n == 0 || steps.get(0) > step) return false;
-            if (steps.get(n - 1) + 100_000 < step) return true; // quick skip: this batch ends well before
-            for (int i = 0; i < n; i++) {
-                long s = steps.get(i);
-                if (s > step) return false;
-                IndexTables.at(row, i);
-                int count = row.i32(row.column("instructions"));
-                if (step < s + count) {
-                    found[0] = new Block(s, row.i32(row.column("pid")), row.i32(row.column("tid")), row.i64(row.column("rip")), count);
-                    return false;
-                }
-            }
-            return true;
-        });
-        return found[0];
-    }
-
-    /**
-     * The last value of each register of {@code tid} before {@code step}: [value, high half]. A
-     * thread's rows are in step order (the table as a whole is not quite: see docs/index-format.md),
-     * so the scan stops at the thread's first row at or after the step.
-     */
-    private static Map<Integer, long[]> registers(IndexTables index, int tid, long step) throws IOException {
-        Map<Integer, long[]> regs = new TreeMap<>();
-        index.scanBatches(Tables.REG_CHANGES, row -> {
-            var steps = row.longVector(row.column("step"));
-            int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
-            int n = row.batchRows();
-            for (int i = 0; i < n; i++) {
-                IndexTables.at(row, i);
-                if (row.i32(cTid) != tid) continue;
-                if (steps.get(i) >= step) return false;
-                regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi)});
-            }
-            return true;
-        });
-        return regs;
     }
 
     /** Decodes the running block up to the instruction at {@code step} and a few after; returns its rip. */

@@ -8,17 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 import dev.omniscope.indexer.index.Tables;
-import dev.omniscope.trace.Trace;
 
 /**
  * A process's memory at any step, from the index: for each byte, the region live at that step
  * gives where its content began (a blob of the trace, zeros, or the parent's memory at a fork),
  * and the last write since then (by an instruction or the kernel) before the step gives its value.
  *
- * <p>The writes come from a {@link WriteLog}: the CLI's scans mem_writes in its Arrow file
- * ({@link #arrowWrites}); the server's looks up the last write of each (address, size) in
- * PostgreSQL. Everything else (regions, origins, which writes count) is this class, for both.
- * Thread-safe once built.
+ * <p>The writes come from a {@link WriteLog}, the {@link IndexStore}: a scan of mem_writes in its
+ * Arrow file, or the last write of each (address, size) from PostgreSQL. Everything else
+ * (regions, origins, which writes count) is this class, for both. Thread-safe once built.
  */
 public final class MemoryView {
     /** Bytes read, and which of them were mapped at that step. */
@@ -70,11 +68,6 @@ public final class MemoryView {
         }
     };
 
-    /** The CLI's view: regions and writes from the index's Arrow files, blobs from the trace. */
-    public MemoryView(IndexTables index, Trace trace) throws IOException {
-        this(index, trace::openBlob, arrowWrites(index));
-    }
-
     /** Regions from {@code tables}, writes from {@code writes}, blobs from {@code blobs}. */
     public MemoryView(TableSource tables, Blobs blobs, WriteLog writes) throws IOException {
         this.writes = writes;
@@ -87,37 +80,6 @@ public final class MemoryView {
                     r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to));
             return true;
         });
-    }
-
-    /**
-     * Writes from a scan of mem_writes.arrow. Rows are in step order but for the results of system
-     * calls that blocked while other tasks ran (docs/index-format.md): those come when the call
-     * returned, so the scan reads the whole file and the writes are applied in step order.
-     */
-    public static WriteLog arrowWrites(IndexTables index) {
-        return (pid, address, length, since, before, visitor) -> {
-            long end = address + length;
-            List<Object[]> found = new ArrayList<>();
-            index.scanBatches(Tables.MEM_WRITES, row -> {
-                int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
-                var steps = row.longVector(cStep);
-                var addrs = row.longVector(cAddr);
-                int n = row.batchRows();
-                for (int i = 0; i < n; i++) {
-                    long s = steps.get(i);
-                    if (s >= before || s < since) continue;
-                    long a = addrs.get(i);
-                    // rows are at most 64 bytes long
-                    if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, address) <= 0) continue;
-                    IndexTables.at(row, i);
-                    if (row.i32(cPid) != pid) continue;
-                    found.add(new Object[] {s, a, row.bytes(cNew)});
-                }
-                return true;
-            });
-            found.sort(java.util.Comparator.comparingLong(w -> (Long) w[0])); // stable: a step's writes keep their order
-            for (Object[] w : found) visitor.write((Long) w[0], (Long) w[1], (byte[]) w[2]);
-        };
     }
 
     /** The region of {@code pid} live at {@code step} covering {@code address}, or null. */

@@ -5,7 +5,7 @@ import java.io.IOException;
 import dev.omniscope.indexer.index.Tables;
 
 /**
- * Where the small tables come from: an index directory's Arrow files ({@link IndexTables}) or a
+ * Where the small tables come from: an index directory's Arrow files ({@link ArrowIndex}) or a
  * trace's rows in PostgreSQL (the server). What is computed from them ({@link Symbolizer}, the
  * regions of {@link MemoryView}, the tasks of {@link Locator}) is then the same code for both.
  */

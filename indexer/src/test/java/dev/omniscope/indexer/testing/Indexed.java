@@ -8,10 +8,9 @@ import java.util.Map;
 
 import dev.omniscope.indexer.index.IndexSummary;
 import dev.omniscope.indexer.index.Indexer;
-import dev.omniscope.indexer.query.History;
 import dev.omniscope.indexer.query.HistoryEntry;
-import dev.omniscope.indexer.query.IndexTables;
-import dev.omniscope.indexer.query.MemoryView;
+import dev.omniscope.indexer.query.ArrowIndex;
+import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.Symbolizer;
 import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.trace.Trace;
@@ -55,13 +54,34 @@ public final class Indexed {
 
     public static VariableHistory variableHistory(Path trace, String symbol) throws IOException {
         List<HistoryEntry> out = new ArrayList<>();
-        try (Trace t = Trace.open(trace); IndexTables index = IndexTables.open(trace.resolve("index"))) {
-            Symbolizer symbols = Symbolizer.load(index);
-            List<Symbolizer.Variable> vars = symbols.variables(symbol);
-            if (vars.size() != 1) throw new AssertionError(symbol + " resolves to " + vars);
-            Symbolizer.Variable v = vars.get(0);
-            History.run(index, new MemoryView(index, t), symbols, new History.Query(v.address(), (int) v.size(), null, null, null), out::add);
+        try (Queries q = queries(trace)) {
+            Symbolizer.Variable v = q.queries().variable(symbol);
+            q.queries().history(new QueryableTrace.HistoryQuery(symbol, 0, 0, null, null, null, Integer.MAX_VALUE, null, false), out::add);
             return new VariableHistory(v.address(), (int) v.size(), out);
+        }
+    }
+
+    /** A trace's queries over its own index directory (TRACE/index); closes both. */
+    public record Queries(Trace trace, ArrowIndex index, QueryableTrace queries) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            index.close();
+            trace.close();
+        }
+    }
+
+    public static Queries queries(Path trace) throws IOException {
+        return queries(trace, trace.resolve("index"));
+    }
+
+    public static Queries queries(Path trace, Path index) throws IOException {
+        Trace t = Trace.open(trace);
+        try {
+            ArrowIndex i = ArrowIndex.open(index);
+            return new Queries(t, i, new QueryableTrace(t, i));
+        } catch (IOException | RuntimeException e) {
+            t.close();
+            throw e;
         }
     }
 
@@ -72,6 +92,8 @@ public final class Indexed {
                 // omni.jar carries a logging backend; this test classpath has only slf4j-api, whose
                 // "no providers" warning would otherwise open every error message
                 "-Dslf4j.internal.verbosity=ERROR",
+                // and logback's own status lines (several logback-test.xml on a reactor's test classpath) must not reach stdout
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 "-Domni.native.dir=" + System.getProperty("omni.native.dir"),
                 "-Domni.home=" + System.getProperty("omni.home"),
                 "-cp", System.getProperty("java.class.path"), IndexMain.class.getName()));

@@ -49,6 +49,8 @@ public final class Omni {
     public static List<String> omniCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                // logback's own status lines (several logback-test.xml on a reactor's test classpath) must not reach stdout
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 "-Domni.native.dir=" + System.getProperty("omni.native.dir"),
                 "-Domni.home=" + System.getProperty("omni.home"),
                 "-cp", System.getProperty("java.class.path"), RecordMain.class.getName()));

@@ -11,10 +11,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * JDBC and file work blocks, so controllers run it on threads of its own. Not Reactor's
- * bounded-elastic scheduler: a client that goes away cancels its request, and that scheduler then
- * interrupts the thread, and an interrupt closes any FileChannel the thread is reading (a trace's
- * blobs, shared by every request on that trace). Work started here finishes; its answer is dropped.
+ * The one scheduler for blocking work done for a request: JDBC, files (a trace's blobs, an upload
+ * written to disk), bcrypt, polling a trace's row. Never on an event-loop thread, and not on
+ * Reactor's bounded-elastic scheduler: a client that goes away cancels its request, and that
+ * scheduler then interrupts the thread, and an interrupt closes any FileChannel the thread is
+ * reading or writing (a trace's blobs, shared by every request on that trace). Work started here
+ * finishes; its answer is dropped. (Indexing jobs are not requests: they run on
+ * {@code jobs.IndexingJobs}' own pool, as many at once as {@code omni.indexing.concurrency}.)
  */
 public final class Blocking {
     /** As many threads as bounded-elastic would allow (10 per core); further work queues. */
@@ -27,6 +30,11 @@ public final class Blocking {
 
     public static <T> Mono<T> call(Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(SCHEDULER);
+    }
+
+    /** For operators that move work onto it ({@code publishOn}, {@code subscribeOn}). */
+    public static Scheduler scheduler() {
+        return SCHEDULER;
     }
 
     public static Mono<Void> run(Runnable work) {

@@ -12,8 +12,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import dev.omniscope.server.api.Blocking;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Decides who is calling, for every request under {@code /api/}. With authentication off the
@@ -54,7 +54,7 @@ class AuthenticationFilter implements WebFilter {
         }
         // bcrypt takes tens of milliseconds: not on an event-loop thread
         return Mono.fromCallable(() -> java.util.Optional.ofNullable(authenticator.authenticate(authorization)))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(Blocking.scheduler())
                 .flatMap(user -> {
                     if (user.isEmpty()) return unauthorized(exchange, "the credentials are not valid");
                     exchange.getAttributes().put(Caller.ATTRIBUTE, Caller.user(user.get(), share));

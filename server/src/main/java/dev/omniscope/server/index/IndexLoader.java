@@ -22,23 +22,21 @@ import org.springframework.stereotype.Component;
 
 import dev.omniscope.indexer.index.IndexSummary;
 import dev.omniscope.indexer.index.Tables;
-import dev.omniscope.indexer.query.IndexTables;
+import dev.omniscope.indexer.query.ArrowIndex;
 import dev.omniscope.indexer.query.TableRow;
+import dev.omniscope.indexer.query.Timeline;
+import dev.omniscope.server.traces.TraceRepository;
 import jakarta.annotation.PostConstruct;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Loads a trace's index (the Arrow files of {@code omni index}) into PostgreSQL.
  *
- * <p>Each load has a number ({@code index_loads}); for every index table it creates a fresh table
- * {@code <table>_l<load>} shaped like the partitioned parent, with the trace's key as the
- * default and a check constraint, streams the Arrow file into it with binary {@code COPY ...
- * FREEZE} one record batch at a time, builds its indexes and analyzes it, each table in its own
- * transaction. None of that is visible: only partitions are. Then one transaction attaches every
- * fresh table as the trace's partition (dropping the partitions of an earlier load of the same
- * trace) and records the load in the trace's row. A load that fails or is cancelled drops its
- * fresh tables; one that a crash interrupted leaves tables that are no partition, which
- * {@link #dropAbandonedLoads} removes at the next start.
+ * <p>For every index table of a new load, a fresh table ({@link IndexPartitions#create}) is filled
+ * from the Arrow file with binary {@code COPY ... FREEZE} one record batch at a time, then
+ * indexed and analyzed, each table in its own transaction. None of that is visible: only
+ * partitions are. Then {@link IndexPartitions#attach} makes the load the trace's, in one
+ * transaction. A load that fails or is cancelled drops its fresh tables.
  */
 @Component
 public class IndexLoader {
@@ -54,26 +52,11 @@ public class IndexLoader {
     public record Loaded(long load, long rows, long millis) {}
 
     private final DataSource dataSource;
+    private final IndexPartitions partitions;
 
-    public IndexLoader(DataSource dataSource) {
+    public IndexLoader(DataSource dataSource, IndexPartitions partitions) {
         this.dataSource = dataSource;
-    }
-
-    /** Fresh tables of loads a stopped server left behind (a partition is never dropped here). */
-    @PostConstruct
-    public void dropAbandonedLoads() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            List<String> abandoned = new ArrayList<>();
-            StringBuilder names = new StringBuilder();
-            for (Tables t : Tables.values()) names.append(names.length() == 0 ? "" : "|").append(t.tableName());
-            try (ResultSet rs = s.executeQuery("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                    + "where n.nspname = current_schema() and c.relkind = 'r' and not c.relispartition "
-                    + "and c.relname ~ '^(" + names + ")_l[0-9]+$'")) {
-                while (rs.next()) abandoned.add(rs.getString(1));
-            }
-            for (String table : abandoned) s.execute("drop table if exists " + IndexSchema.q(table));
-            if (!abandoned.isEmpty()) log.info("dropped {} tables of interrupted index loads", abandoned.size());
-        }
+        this.partitions = partitions;
     }
 
     /**
@@ -83,19 +66,14 @@ public class IndexLoader {
      */
     public Loaded load(String traceId, long traceKey, Path directory, IndexSummary summary, Progress progress) throws Exception {
         long started = System.nanoTime();
-        long load;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select nextval('index_loads')")) {
-            rs.next();
-            load = rs.getLong(1);
-        }
+        long load = partitions.newLoad();
         long rowsInIndex = 0;
         for (Tables t : Tables.values()) rowsInIndex += summary.rows().getOrDefault(t.tableName(), 0L);
         long total = rowsInIndex;
         long[] done = {0};
         Timeline.Builder timeline = new Timeline.Builder(summary.instructions());
         boolean attached = false;
-        try (IndexTables index = IndexTables.open(directory)) {
+        try (ArrowIndex index = ArrowIndex.open(directory)) {
             long rows = 0;
             StringBuilder tables = new StringBuilder();
             for (Tables t : Tables.values()) {
@@ -111,40 +89,39 @@ public class IndexLoader {
             }
             progress.rows(done[0], Math.max(1, total)); // the last chance to cancel: after this the load is visible
             long millis = (System.nanoTime() - started) / 1_000_000;
-            attach(traceId, traceKey, load, summary, timeline.build(), millis);
+            partitions.attach(traceId, traceKey, new TraceRepository.Load(load, summary.instructions(), summary.complete(),
+                    summary.problem() == null ? null : JSON.writeValueAsString(summary.problem()), JSON.writeValueAsString(summary.rows()),
+                    summary.durationMillis(), millis, JSON.writeValueAsString(timeline.build())));
             attached = true;
             log.info("loaded the index of trace {}: {} rows ({} index rows) in {} ms (load {}{})", traceId, rows, rowsInIndex, millis, load,
                     tables);
             return new Loaded(load, rows, millis);
         } finally {
-            if (!attached) dropLoad(load);
+            if (!attached) partitions.drop(load);
         }
     }
 
     /** Creates, fills, indexes and analyzes one fresh table; the rows it took. */
-    private long loadTable(IndexTables index, Tables t, long load, long key, Timeline.Builder timeline, java.util.function.LongConsumer loaded)
+    private long loadTable(ArrowIndex index, Tables t, long load, long key, Timeline.Builder timeline, java.util.function.LongConsumer loaded)
             throws Exception {
-        String table = IndexSchema.loadTable(t, load);
-        String quoted = IndexSchema.q(table);
+        String table = PgSchema.loadTable(t, load);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("set local maintenance_work_mem = '256MB'");
-                s.execute("create table " + quoted + " (like " + IndexSchema.q(t.tableName()) + " including defaults including constraints)");
-                s.execute("alter table " + quoted + " alter column " + IndexSchema.KEY + " set default " + key
-                        + ", add constraint " + IndexSchema.q(table + "_key") + " check (" + IndexSchema.KEY + " = " + key + ")");
+                String quoted = IndexPartitions.create(s, t, load, key);
                 BinaryCopy copy = new BinaryCopy(c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "copy " + quoted + " (" + IndexSchema.copyColumnList(t) + ") from stdin with (format binary, freeze)"));
+                        "copy " + quoted + " (" + PgSchema.copyColumnList(t) + ") from stdin with (format binary, freeze)"));
                 long taken;
                 try {
-                    if (IndexSchema.packed(t)) copyPacked(index, t, copy, loaded);
+                    if (PgSchema.packed(t)) copyPacked(index, t, copy, loaded);
                     else copyRows(index, t, copy, timeline, loaded);
                     taken = copy.finish();
                 } catch (Exception | Error e) {
                     copy.cancel();
                     throw e;
                 }
-                for (IndexSchema.Index i : IndexSchema.indexes(t)) s.execute(IndexSchema.createIndex(table, i));
+                for (PgSchema.Index i : PgSchema.indexes(t)) s.execute(PgSchema.createIndex(table, i));
                 c.commit();
                 s.execute("analyze " + quoted);
                 c.commit();
@@ -157,22 +134,22 @@ public class IndexLoader {
     }
 
     /** Copies rows as they are (plus mem_writes' seq), one record batch at a time; feeds the timeline. */
-    private static void copyRows(IndexTables index, Tables t, BinaryCopy copy, Timeline.Builder timeline,
+    private static void copyRows(ArrowIndex index, Tables t, BinaryCopy copy, Timeline.Builder timeline,
                                  java.util.function.LongConsumer loaded) throws IOException, SQLException {
         List<Tables.Column> columns = t.columns();
-        int fields = IndexSchema.copyColumns(t).size();
-        boolean seq = IndexSchema.hasSeq(t);
+        int fields = PgSchema.copyColumns(t).size();
+        boolean seq = PgSchema.hasSeq(t);
         long[] n = {0};
         index.scanBatches(t, row -> {
             int rows = row.batchRows();
             try {
                 for (int i = 0; i < rows; i++) {
-                    IndexTables.at(row, i);
+                    ArrowIndex.at(row, i);
                     copy.startRow(fields);
                     for (int c = 0; c < columns.size(); c++) field(copy, row, c, columns.get(c));
                     if (seq) copy.i64(n[0]);
                     n[0]++;
-                    timeline(t, row, timeline);
+                    timeline.row(t, row);
                 }
             } catch (SQLException e) {
                 throw new IOException(e.getMessage(), e);
@@ -197,27 +174,12 @@ public class IndexLoader {
         }
     }
 
-    private static final int BLOCK_STEP = Tables.BLOCKS.column("step"), BLOCK_PID = Tables.BLOCKS.column("pid"),
-            BLOCK_TID = Tables.BLOCKS.column("tid"), BLOCK_COUNT = Tables.BLOCKS.column("instructions"),
-            SYSCALL_STEP = Tables.SYSCALLS.column("step"), SIGNAL_STEP = Tables.SIGNALS.column("step"),
-            CALL_STEP = Tables.CALLS.column("call_step");
-
-    private static void timeline(Tables t, TableRow row, Timeline.Builder timeline) {
-        switch (t) {
-            case BLOCKS -> timeline.block(row.i64(BLOCK_STEP), row.i32(BLOCK_PID), row.i32(BLOCK_TID), row.i32(BLOCK_COUNT));
-            case SYSCALLS -> timeline.syscall(row.i64(SYSCALL_STEP));
-            case SIGNALS -> timeline.signal(row.i64(SIGNAL_STEP));
-            case CALLS -> timeline.call(row.i64(CALL_STEP));
-            default -> { }
-        }
-    }
-
     /** reg_changes as runs of one register of one thread ({@link PackedRegisters}). */
-    private static void copyPacked(IndexTables index, Tables t, BinaryCopy copy, java.util.function.LongConsumer loaded)
+    private static void copyPacked(ArrowIndex index, Tables t, BinaryCopy copy, java.util.function.LongConsumer loaded)
             throws IOException, SQLException {
         int cStep = t.column("step"), cPid = t.column("pid"), cTid = t.column("tid"), cReg = t.column("reg"),
                 cValue = t.column("value"), cHi = t.column("value_hi");
-        int fields = IndexSchema.copyColumns(t).size();
+        int fields = PgSchema.copyColumns(t).size();
         Map<Long, PackedRegisters.Run[]> runs = new HashMap<>();
         index.scanBatches(t, row -> {
             int rows = row.batchRows();
@@ -225,7 +187,7 @@ public class IndexLoader {
                 long lastTask = Long.MIN_VALUE;
                 PackedRegisters.Run[] byReg = null;
                 for (int i = 0; i < rows; i++) {
-                    IndexTables.at(row, i);
+                    ArrowIndex.at(row, i);
                     int pid = row.i32(cPid), tid = row.i32(cTid);
                     long task = ((long) pid << 32) | (tid & 0xFFFFFFFFL);
                     if (task != lastTask || byReg == null) {
@@ -254,7 +216,7 @@ public class IndexLoader {
     }
 
     private static void writeRun(BinaryCopy copy, PackedRegisters.Run run, int fields) throws SQLException {
-        // column order: IndexSchema.columns(REG_CHANGES) after the key
+        // column order: PgSchema.columns(REG_CHANGES) after the key
         copy.startRow(fields);
         copy.i32(run.pid);
         copy.i32(run.tid);
@@ -266,58 +228,5 @@ public class IndexLoader {
         copy.bytes(run.values.toByteArray());
         copy.bytes(run.anyHi ? run.his.toByteArray() : null);
         run.reset();
-    }
-
-    /** The one transaction that makes a load visible: its tables become the trace's partitions. */
-    private void attach(String traceId, long key, long load, IndexSummary summary, Timeline timeline, long millis) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("set local lock_timeout = '60s'");
-                Long previous;
-                try (PreparedStatement p = c.prepareStatement("select index_load from traces where id = ? for update")) {
-                    p.setString(1, traceId);
-                    try (ResultSet rs = p.executeQuery()) {
-                        if (!rs.next()) throw new IllegalStateException("the trace was deleted while its index was loaded");
-                        previous = (Long) rs.getObject(1);
-                    }
-                }
-                for (Tables t : Tables.values()) {
-                    if (previous != null) s.execute("drop table if exists " + IndexSchema.q(IndexSchema.loadTable(t, previous)));
-                    s.execute("alter table " + IndexSchema.q(t.tableName()) + " attach partition "
-                            + IndexSchema.q(IndexSchema.loadTable(t, load)) + " for values in (" + key + ")");
-                }
-                try (PreparedStatement p = c.prepareStatement("update traces set index_load = ?, loaded_at = now(), instructions = ?, "
-                        + "index_complete = ?, index_problem = ?::jsonb, index_rows = ?::jsonb, index_millis = ?, load_millis = ?, "
-                        + "index_timeline = ?::jsonb, updated_at = now() where id = ?")) {
-                    p.setLong(1, load);
-                    p.setLong(2, summary.instructions());
-                    p.setBoolean(3, summary.complete());
-                    p.setString(4, summary.problem() == null ? null : JSON.writeValueAsString(summary.problem()));
-                    p.setString(5, JSON.writeValueAsString(summary.rows()));
-                    p.setLong(6, summary.durationMillis());
-                    p.setLong(7, millis);
-                    p.setString(8, JSON.writeValueAsString(timeline));
-                    p.setString(9, traceId);
-                    p.executeUpdate();
-                }
-                c.commit();
-            } catch (Exception | Error e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /** Drops a load's tables, attached or not (a failed load's, or a deleted trace's). */
-    public void dropLoad(long load) {
-        StringBuilder tables = new StringBuilder();
-        for (Tables t : Tables.values()) tables.append(tables.length() == 0 ? "" : ", ").append(IndexSchema.q(IndexSchema.loadTable(t, load)));
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("set lock_timeout = '60s'");
-            s.execute("drop table if exists " + tables);
-        } catch (SQLException e) {
-            log.warn("cannot drop the tables of index load {}: {} (they are dropped at the next start)", load, e.getMessage());
-        }
     }
 }

@@ -2,13 +2,13 @@ package dev.omniscope.server.index;
 
 import java.nio.file.Path;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.omniscope.indexer.index.IndexSummary;
 import dev.omniscope.indexer.index.Indexer;
 import dev.omniscope.server.jobs.TraceProcessor;
 import dev.omniscope.server.traces.TraceAccess;
+import dev.omniscope.server.traces.TraceRepository;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFormatException;
 
@@ -29,18 +29,18 @@ public class IndexProcessor implements TraceProcessor {
     static final double REPLAY = 0.35;
 
     private final IndexLoader loader;
-    private final JdbcTemplate jdbc;
+    private final TraceRepository traces;
     private final TraceAccess access;
 
-    public IndexProcessor(IndexLoader loader, JdbcTemplate jdbc, TraceAccess access) {
+    public IndexProcessor(IndexLoader loader, TraceRepository traces, TraceAccess access) {
         this.loader = loader;
-        this.jdbc = jdbc;
+        this.traces = traces;
         this.access = access;
     }
 
     @Override
     public Outcome process(Job job) throws Exception {
-        Long key = jdbc.query("select trace_key from traces where id = ?", rs -> rs.next() ? rs.getLong(1) : null, job.traceId());
+        Long key = traces.key(job.traceId());
         if (key == null) return Outcome.failed("the trace was deleted");
         IndexSummary summary;
         Path index = job.workDirectory().resolve("index");

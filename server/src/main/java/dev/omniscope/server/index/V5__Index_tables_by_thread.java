@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import dev.omniscope.indexer.index.Tables;
 
 /**
- * Flyway migration 5: every index {@link IndexSchema} asks for, on databases whose index tables
+ * Flyway migration 5: every index {@link PgSchema} asks for, on databases whose index tables
  * V4 made before it asked for them (blocks by (tid, step), for moves through time). Indexes of
  * a partitioned table reach its partitions, so traces loaded before are indexed too. On a new
  * database V4 has made them all and this changes nothing. A later index is another migration
@@ -21,8 +21,8 @@ public class V5__Index_tables_by_thread extends BaseJavaMigration {
     public void migrate(Context context) throws Exception {
         try (Statement s = context.getConnection().createStatement()) {
             for (Tables t : Tables.values()) {
-                for (IndexSchema.Index index : IndexSchema.indexes(t)) {
-                    s.execute(IndexSchema.createIndex(t.tableName(), index).replaceFirst("^create index ", "create index if not exists "));
+                for (PgSchema.Index index : PgSchema.indexes(t)) {
+                    s.execute(PgSchema.createIndex(t.tableName(), index).replaceFirst("^create index ", "create index if not exists "));
                 }
             }
         }

@@ -24,12 +24,13 @@ import org.springframework.stereotype.Component;
 
 import dev.omniscope.server.traces.TraceDirectories;
 import dev.omniscope.server.traces.TraceRecord;
+import dev.omniscope.server.api.Blocking;
+import dev.omniscope.server.traces.TraceJobs;
 import dev.omniscope.server.traces.TraceRepository;
+import dev.omniscope.server.traces.TraceState;
 import jakarta.annotation.PreDestroy;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Indexing jobs: one per uploaded trace, run in the background by a fixed pool of
@@ -43,7 +44,7 @@ import reactor.core.scheduler.Schedulers;
  * forever. Work is repeated from the start (a job is a pure function of the trace file).
  */
 @Component
-public class IndexingJobs {
+public class IndexingJobs implements TraceJobs {
     private static final Logger log = LoggerFactory.getLogger(IndexingJobs.class);
     private static final Sinks.EmitFailureHandler RETRY = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
     private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
@@ -98,6 +99,7 @@ public class IndexingJobs {
      * The trace is being deleted: its job stops at its next progress report, its stream ends.
      * Completes when no job uses the trace's files any more.
      */
+    @Override
     public CompletableFuture<Void> cancel(String id) {
         cancelled.add(id);
         Sinks.Many<TraceState> sink = live.remove(id);
@@ -109,13 +111,14 @@ public class IndexingJobs {
      * The trace's state changes from {@code current} (read by the caller) on, ending once it is
      * indexed or failed (or deleted).
      */
+    @Override
     public Flux<TraceState> watch(TraceState current) {
         Sinks.Many<TraceState> sink = live.get(current.id());
         if (sink != null) return sink.asFlux();
         if (current.finished()) return Flux.just(current);
         // Not (or no longer) running here: the job just finished, or is about to be recovered. Follow the row.
         return Flux.just(current).concatWith(Flux.interval(Duration.ofSeconds(1))
-                .concatMap(tick -> Mono.fromCallable(() -> traces.find(current.id())).subscribeOn(Schedulers.boundedElastic()))
+                .concatMap(tick -> Blocking.call(() -> traces.find(current.id())))
                 .takeWhile(Optional::isPresent)
                 .map(row -> TraceState.of(row.get()))
                 .takeUntil(TraceState::finished))

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 /**
  * The work an indexing job does for one trace: given its packed file and an empty work directory,
- * report progress, then succeed or fail with a reason. One implementation is a Spring bean; today
- * {@link ReplayProcessor} (replay and verify). Indexing into Arrow and loading into PostgreSQL
- * replaces that one class.
+ * report progress, then succeed or fail with a reason. The one implementation is a Spring bean,
+ * {@code index.IndexProcessor} (the replay into Arrow tables, then the load into PostgreSQL),
+ * declared here so that the job queue does not depend on what a job does.
  */
 public interface TraceProcessor {
     /**

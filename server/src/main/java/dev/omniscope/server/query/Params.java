@@ -1,8 +1,6 @@
 package dev.omniscope.server.query;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 import dev.omniscope.server.api.Problems;
 
@@ -47,26 +45,5 @@ final class Params {
     /** A page size: 1 to max, default {@code byDefault}. */
     static int limit(String text, int byDefault, int max) {
         return text == null ? byDefault : (int) number("limit", text, 1, max);
-    }
-
-    /** Opaque page cursors: "kind:v1:v2..." in base64url. */
-    static String cursor(String kind, long... values) {
-        StringBuilder sb = new StringBuilder(kind);
-        for (long v : values) sb.append(':').append(v);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sb.toString().getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** The values of a cursor this server gave out for {@code kind}; null when there is none. */
-    static long[] cursor(String text, String kind, int count) {
-        if (text == null) return null;
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split(":");
-            if (parts.length != count + 1 || !parts[0].equals(kind)) throw new IllegalArgumentException();
-            long[] values = new long[count];
-            for (int i = 0; i < count; i++) values[i] = Long.parseLong(parts[i + 1]);
-            return values;
-        } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("cursor is not one this endpoint gave out (pass the 'next' of the previous page)");
-        }
     }
 }

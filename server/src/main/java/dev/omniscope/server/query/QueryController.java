@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.Stepper;
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.auth.Caller;

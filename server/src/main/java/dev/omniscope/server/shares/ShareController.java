@@ -15,6 +15,7 @@ import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.api.Ids;
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
+import dev.omniscope.server.traces.ShareRepository;
 import dev.omniscope.server.traces.TraceAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

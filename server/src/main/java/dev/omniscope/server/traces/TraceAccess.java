@@ -9,7 +9,6 @@ import org.springframework.stereotype.Component;
 import dev.omniscope.server.api.Ids;
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
-import dev.omniscope.server.shares.ShareRepository;
 
 /**
  * Who may do what with a trace. Its owner (or anyone, with authentication off) may read and change
@@ -38,9 +37,9 @@ public class TraceAccess {
      * The trace's index state, if the caller may read the trace; else 404, as {@link #readable}.
      * One light query (the query API's hot path): the row's summary is not read.
      */
-    public IndexRecord readableIndex(Caller caller, String id) {
+    public IndexState readableIndex(Caller caller, String id) {
         if (!Ids.wellFormed(id)) throw Problems.traceNotFound(id);
-        IndexRecord t = index(id);
+        IndexState t = index(id);
         if (caller.owns(t.owner())) return t;
         if (caller.shareToken() != null && shares.grants(caller.shareToken(), id)) return t;
         throw Problems.traceNotFound(id);
@@ -55,13 +54,13 @@ public class TraceAccess {
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     static final long LOADED_INDEX_SECONDS = 1;
 
-    private record Loaded(IndexRecord index, long until) {}
+    private record Loaded(IndexState index, long until) {}
 
-    private IndexRecord index(String id) {
+    private IndexState index(String id) {
         long now = System.nanoTime();
         Loaded cached = loaded.get(id);
         if (cached != null && now - cached.until() < 0) return cached.index();
-        IndexRecord t = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
+        IndexState t = traces.index(id).orElseThrow(() -> Problems.traceNotFound(id));
         if (t.loaded()) {
             if (loaded.size() >= 10_000) loaded.clear(); // bounded: a second's worth of traces is far fewer
             loaded.put(id, new Loaded(t, now + LOADED_INDEX_SECONDS * 1_000_000_000L));

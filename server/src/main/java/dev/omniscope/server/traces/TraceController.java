@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.auth.Caller;
-import dev.omniscope.server.jobs.TraceState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;

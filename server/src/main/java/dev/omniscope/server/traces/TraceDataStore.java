@@ -1,9 +1,10 @@
 package dev.omniscope.server.traces;
 
 /**
- * What the server stores for a trace besides its packed file: its partitions of the index tables
- * and what a job leaves under {@code traces/<id>/} ({@code index.IndexedTraceData}). Deleting a
- * trace calls {@link #delete} before its file is removed.
+ * What the server keeps for a trace besides its row and packed file: its partitions of the index
+ * tables and what a job leaves under {@code traces/<id>/} ({@code index.IndexPartitions}), the
+ * trace held open for queries ({@code query.OpenTraces}). Deleting a trace calls every
+ * implementation's {@link #delete}, in their {@code @Order}, before its file is removed.
  */
 public interface TraceDataStore {
     /**

@@ -1,5 +1,7 @@
 package dev.omniscope.server.traces;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,7 +13,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
-/** The {@code traces} table. Blocking (JDBC): call from bounded-elastic or a job thread. */
+/**
+ * The {@code traces} table: the one place that reads and writes a trace's row (its job state,
+ * its loaded index). The methods that take a {@link Connection} run inside a caller's
+ * transaction: the loader's attach and the deletion of a trace change partitions and the row
+ * together. Blocking (JDBC): call from {@code api.Blocking} or a job thread.
+ */
 @Repository
 public class TraceRepository {
     private static final String COLUMNS = "id, owner, created_at, status, progress, failure_reason, attempts, file_size, "
@@ -32,9 +39,9 @@ public class TraceRepository {
     }
 
     /** The trace's index state (whether one is loaded, what it covers). */
-    public Optional<IndexRecord> index(String id) {
+    public Optional<IndexState> index(String id) {
         return jdbc.query("select id, owner, status, progress, failure_reason, trace_key, index_load, loaded_at, instructions, index_complete, "
-                + "index_problem::text, index_rows::text, index_millis, load_millis from traces where id = ?", (rs, n) -> new IndexRecord(
+                + "index_problem::text, index_rows::text, index_millis, load_millis from traces where id = ?", (rs, n) -> new IndexState(
                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getLong(6), (Long) rs.getObject(7),
                 rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(), (Long) rs.getObject(9), (Boolean) rs.getObject(10),
                 rs.getString(11), rs.getString(12), (Long) rs.getObject(13), (Long) rs.getObject(14)), id).stream().findFirst();
@@ -79,6 +86,53 @@ public class TraceRepository {
 
     public boolean delete(String id) {
         return jdbc.update("delete from traces where id = ?", id) > 0;
+    }
+
+    /** The trace's number in this database (the partition key of its index tables), or null when the trace is gone. */
+    public Long key(String id) {
+        return jdbc.query("select trace_key from traces where id = ?", rs -> rs.next() ? rs.getLong(1) : null, id);
+    }
+
+    /** The trace's row, locked until the transaction ends: whether it exists, and the load its index partitions are. */
+    public record Locked(boolean exists, Long load) {}
+
+    public static Locked lock(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("select index_load from traces where id = ? for update")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? new Locked(true, (Long) rs.getObject(1)) : new Locked(false, null);
+            }
+        }
+    }
+
+    /** What a load of the trace's index is: from the index's summary, the load's timing, the timeline (JSON texts). */
+    public record Load(long load, long instructions, boolean complete, String problemJson, String rowsJson, long indexMillis,
+                       long loadMillis, String timelineJson) {}
+
+    /** Records that {@code load}'s tables are now the trace's partitions. */
+    public static void recordLoad(Connection c, String id, Load l) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("update traces set index_load = ?, loaded_at = now(), instructions = ?, "
+                + "index_complete = ?, index_problem = ?::jsonb, index_rows = ?::jsonb, index_millis = ?, load_millis = ?, "
+                + "index_timeline = ?::jsonb, updated_at = now() where id = ?")) {
+            p.setLong(1, l.load());
+            p.setLong(2, l.instructions());
+            p.setBoolean(3, l.complete());
+            p.setString(4, l.problemJson());
+            p.setString(5, l.rowsJson());
+            p.setLong(6, l.indexMillis());
+            p.setLong(7, l.loadMillis());
+            p.setString(8, l.timelineJson());
+            p.setString(9, id);
+            p.executeUpdate();
+        }
+    }
+
+    /** Deletes the row (with its bookmarks and shares) in the caller's transaction. */
+    public static void delete(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("delete from traces where id = ?")) {
+            p.setString(1, id);
+            p.executeUpdate();
+        }
     }
 
     /** queued to indexing, counting the attempt; false if the trace is gone or not queued. */

@@ -11,8 +11,6 @@ import org.springframework.stereotype.Service;
 
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
-import dev.omniscope.server.jobs.IndexingJobs;
-import dev.omniscope.server.jobs.TraceState;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,15 +24,16 @@ public class TraceService {
 
     private final TraceRepository traces;
     private final TraceAccess access;
-    private final IndexingJobs jobs;
-    private final TraceDataStore dataStore;
+    private final TraceJobs jobs;
+    private final List<TraceDataStore> dataStores;
     private final TraceDirectories directories;
 
-    public TraceService(TraceRepository traces, TraceAccess access, IndexingJobs jobs, TraceDataStore dataStore, TraceDirectories directories) {
+    public TraceService(TraceRepository traces, TraceAccess access, TraceJobs jobs, List<TraceDataStore> dataStores,
+                        TraceDirectories directories) {
         this.traces = traces;
         this.access = access;
         this.jobs = jobs;
-        this.dataStore = dataStore;
+        this.dataStores = dataStores;
         this.directories = directories;
     }
 
@@ -74,7 +73,7 @@ public class TraceService {
         } catch (RuntimeException e) {
             summary = null;
         }
-        TraceDocuments.Index index = traces.index(id).filter(IndexRecord::loaded).map(i -> new TraceDocuments.Index(
+        TraceDocuments.Index index = traces.index(id).filter(IndexState::loaded).map(i -> new TraceDocuments.Index(
                 i.instructions() == null ? 0 : i.instructions(), Boolean.TRUE.equals(i.complete()), tree(i.problemJson()), tree(i.rowsJson()),
                 i.indexMillis(), i.loadMillis(), i.loadedAt())).orElse(null);
         return new TraceDocuments.Detail(t.id(), t.owner(), t.createdAt(), t.status(), t.progress(), t.failureReason(), t.attempts(),
@@ -104,7 +103,7 @@ public class TraceService {
         } catch (java.util.concurrent.TimeoutException e) {
             log.info("the job of trace {} is still running; it removes its files when it stops", id);
         }
-        dataStore.delete(id);
+        for (TraceDataStore store : dataStores) store.delete(id); // in their @Order
         traces.delete(id);
         access.forget(id);
         TraceDirectories.deleteRecursively(directories.trace(id));

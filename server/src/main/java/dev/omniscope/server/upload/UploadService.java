@@ -24,10 +24,11 @@ import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 
+import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.api.Ids;
 import dev.omniscope.server.auth.Caller;
 import dev.omniscope.server.jobs.IndexingJobs;
-import dev.omniscope.server.jobs.TraceState;
+import dev.omniscope.server.traces.TraceState;
 import dev.omniscope.server.traces.TraceAccess;
 import dev.omniscope.server.traces.TraceDirectories;
 import dev.omniscope.server.traces.TraceDocuments;
@@ -37,7 +38,6 @@ import dev.omniscope.trace.TraceHeader;
 import dev.omniscope.trace.TraceSummary;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,14 +79,14 @@ public class UploadService {
                     partial.set(p);
                     return p;
                 })
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(Blocking.scheduler())
                 .flatMap(file -> receive(parts, file, max))
-                .publishOn(Schedulers.boundedElastic())
+                .publishOn(Blocking.scheduler())
                 .map(size -> accept(caller, partial.get(), size, kept))
                 .onErrorMap(UploadRefused.class, UploadRefused::problem)
                 // remove the file before the refusal is answered, so that nothing is left once the client hears it
                 .onErrorResume(e -> Mono.fromRunnable(() -> removePartial(partial.get(), kept))
-                        .subscribeOn(Schedulers.boundedElastic()).then(Mono.error(e)))
+                        .subscribeOn(Blocking.scheduler()).then(Mono.error(e)))
                 .doOnCancel(() -> removePartial(partial.get(), kept)); // the client went away
     }
 
@@ -142,7 +142,7 @@ public class UploadService {
      */
     private static Mono<Void> writeTo(Flux<DataBuffer> content, Path target) {
         return Mono.using(() -> FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
-                channel -> content.publishOn(Schedulers.boundedElastic())
+                channel -> content.publishOn(Blocking.scheduler())
                         .doOnNext(buffer -> {
                             try (DataBuffer.ByteBufferIterator pieces = buffer.readableByteBuffers()) {
                                 while (pieces.hasNext()) {

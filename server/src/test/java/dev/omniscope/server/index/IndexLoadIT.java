@@ -23,7 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.omniscope.indexer.index.Tables;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.server.jobs.IndexingJobs;
-import dev.omniscope.server.jobs.TraceState;
+import dev.omniscope.server.traces.TraceState;
 import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
@@ -55,7 +55,7 @@ class IndexLoadIT {
     IndexingJobs jobs;
 
     @Autowired
-    IndexLoader loader;
+    IndexPartitions partitions;
 
     private JsonNode get(String uri) {
         String body = web.get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -177,7 +177,7 @@ class IndexLoadIT {
             c.createStatement().execute("create table mem_writes_l987654 (like mem_writes)");
         }
         long attached = count(DB, "select count(*) from pg_inherits");
-        loader.dropAbandonedLoads();
+        partitions.dropAbandonedLoads();
         assertThat(count(DB, "select count(*) from pg_class where relname like '%\\_l987654'")).isZero();
         assertThat(count(DB, "select count(*) from pg_inherits")).isEqualTo(attached);
     }

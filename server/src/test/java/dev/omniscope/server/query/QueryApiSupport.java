@@ -17,6 +17,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.omniscope.indexer.testing.Indexed;
+import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.testsupport.ServerTestSupport;
 import dev.omniscope.testsupport.TestPostgres;
 import dev.omniscope.testsupport.TestTraces;
@@ -33,6 +35,7 @@ abstract class QueryApiSupport {
     static final Path DATA = ServerTestSupport.dataDirectory();
     static final Consumer<HttpHeaders> NONE = h -> { };
     private static final Map<String, String> TRACES = new ConcurrentHashMap<>();
+    private static final Map<Path, Path> CLI_INDEXES = new ConcurrentHashMap<>();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -45,6 +48,28 @@ abstract class QueryApiSupport {
     WebTestClient web() {
         // history pages of thousands of entries are larger than the default 256 KiB
         return client.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(64 << 20)).build();
+    }
+
+    /** {@code omni index} of the packed file, once: the CLI's own index beside it (FILE.index). */
+    static synchronized Path cliIndex(Path packed) throws Exception {
+        Path index = CLI_INDEXES.get(packed);
+        if (index != null) return index;
+        Omni.Run r = omni("index", packed.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        index = packed.resolveSibling(packed.getFileName() + ".index");
+        assertThat(index.resolve("summary.json")).exists();
+        CLI_INDEXES.put(packed, index);
+        return index;
+    }
+
+    /** The index commands in a child JVM, as {@code omni} runs them. */
+    static Omni.Run omni(String... args) throws Exception {
+        return Indexed.omni("1g", args);
+    }
+
+    /** A document as JSON read back, so that numbers compare as parsed numbers do. */
+    static JsonNode tree(Object document) {
+        return Trace.json().readTree(Trace.json().writeValueAsString(document));
     }
 
     /** The program's trace, uploaded and indexed once. */

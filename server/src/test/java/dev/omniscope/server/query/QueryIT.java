@@ -9,12 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,16 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 
-import dev.omniscope.indexer.query.CallEntry;
-import dev.omniscope.indexer.query.Calls;
-import dev.omniscope.indexer.query.IndexTables;
-import dev.omniscope.indexer.query.Location;
-import dev.omniscope.indexer.query.Locator;
-import dev.omniscope.indexer.query.MemoryView;
-import dev.omniscope.indexer.query.Symbolizer;
+import dev.omniscope.indexer.query.Cursors;
 import dev.omniscope.indexer.testing.Gdb;
 import dev.omniscope.server.OmniServer;
-import dev.omniscope.indexer.testing.Indexed;
 import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.testsupport.TestTraces;
 import dev.omniscope.trace.EventStreamReader;
@@ -44,22 +34,13 @@ import tools.jackson.databind.node.ArrayNode;
 /**
  * The query API against real traces recorded, uploaded and indexed by the real job, checked
  * against the oracles: gdb's hardware watchpoints for histories, the CLI's documents
- * ({@code omni history --json} on the same packed trace), and the indexer's Arrow-file answers
- * (Locator, MemoryView, Calls over the CLI's index) for memory, registers, moments and calls.
+ * ({@code omni history --json} on the same packed trace), and what the answers must hold
+ * (pages, orders, counts, refusals). {@link QueryParityIT} compares every query with the Arrow
+ * index's answers.
  */
 @SpringBootTest(classes = OmniServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT120S")
 class QueryIT extends QueryApiSupport {
-    static final Path HOME;
-    private static final Map<Path, Path> CLI_INDEXES = new ConcurrentHashMap<>();
-
-    static {
-        try {
-            HOME = Files.createTempDirectory("omni-query-it-home");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
@@ -78,28 +59,6 @@ class QueryIT extends QueryApiSupport {
             assertThat(++pages).isLessThan(100_000);
         } while (cursor != null);
         return all;
-    }
-
-    /** {@code omni index} of the packed file, once: the CLI's own index beside it (FILE.index). */
-    private static synchronized Path cliIndex(Path packed) throws Exception {
-        Path index = CLI_INDEXES.get(packed);
-        if (index != null) return index;
-        Omni.Run r = omni("index", packed.toString());
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        index = packed.resolveSibling(packed.getFileName() + ".index");
-        assertThat(index.resolve("summary.json")).exists();
-        CLI_INDEXES.put(packed, index);
-        return index;
-    }
-
-    /** The index commands in a child JVM, as {@code omni} runs them. */
-    private static Omni.Run omni(String... args) throws Exception {
-        return Indexed.omni("1g", args);
-    }
-
-    /** A document as JSON read back, so that numbers compare as parsed numbers do. */
-    private static JsonNode tree(Object document) {
-        return Trace.json().readTree(Trace.json().writeValueAsString(document));
     }
 
     private static int rootPid(Path packed) throws Exception {
@@ -177,98 +136,6 @@ class QueryIT extends QueryApiSupport {
         assertThat(actual).hasSize(expected.size());
         for (int i = 0; i < actual.size(); i++) assertThat(actual.get(i)).as("entry %d", i).isEqualTo(expected.get(i));
         assertThat(actual).isNotEmpty();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"counter", "threads_mutex", "fork_exec_wait"})
-    void momentsMemoryAndRegistersAgreeWithTheArrowIndex(String program) throws Exception {
-        Path packed = TestTraces.packed(program);
-        Path cli = cliIndex(packed);
-        String id = trace(program);
-        try (Trace trace = Trace.open(packed); IndexTables index = IndexTables.open(cli)) {
-            Symbolizer symbols = Symbolizer.load(index);
-            MemoryView memory = new MemoryView(index, trace);
-            Locator.Moments moments = Locator.arrow(index);
-            long end = index.summary().instructions();
-            List<Integer> tids = Locator.tasks(index).stream().map(Locator.Task::tid).distinct().toList();
-            for (int i = 0; i < 12; i++) {
-                long step = i == 11 ? end - 1 : end * i / 11;
-                Location expected = Locator.locate(moments, memory, symbols, step, null);
-                JsonNode actual = get("/api/traces/" + id + "/steps/" + step);
-                assertThat(actual.get("stack")).as("stack at step %d", step).isEqualTo(tree(expected).get("stack"));
-                assertThat(actual).as("step %d", step).isEqualTo(tree(expected));
-                JsonNode registers = get("/api/traces/" + id + "/registers?step=" + step);
-                assertThat(registers.get("registers")).isEqualTo(tree(expected.registers()));
-                assertThat(registers.get("tid").asInt()).isEqualTo(expected.tid());
-                // every thread alive then, running or not
-                for (int tid : tids) {
-                    Location other;
-                    try {
-                        other = Locator.locate(moments, memory, symbols, step, tid);
-                    } catch (Locator.NotFound e) {
-                        problem("/api/traces/" + id + "/steps/" + step + "?tid=" + tid, 400);
-                        continue;
-                    }
-                    JsonNode doc = get("/api/traces/" + id + "/steps/" + step + "?tid=" + tid);
-                    assertThat(doc.get("stack")).as("stack at step %d tid %d", step, tid).isEqualTo(tree(other).get("stack"));
-                    assertThat(doc.get("registers")).as("registers at step %d tid %d", step, tid).isEqualTo(tree(other).get("registers"));
-                    assertThat(doc).as("step %d tid %d", step, tid).isEqualTo(tree(other));
-                }
-                // memory around the stack pointer, the code, a global, and an unmapped page, of the process running then
-                long rsp = Long.decode(expected.registers().get("rsp"));
-                long rip = Long.decode(expected.rip());
-                Symbolizer.Variable global = symbols.search("", 1000).stream().filter(s -> s.kind().equals("variable")).findFirst()
-                        .map(s -> new Symbolizer.Variable(s.name(), s.address(), s.size(), s.type(), s.module())).orElseThrow();
-                long[][] ranges = {{rsp - 256, 512}, {rip - 16, 64}, {global.address(), (int) Math.max(1, Math.min(global.size(), 4096))},
-                    {0x1000, 32}};
-                for (long[] r : ranges) {
-                    MemoryView.Bytes bytes = memory.read(expected.pid(), r[0], (int) r[1], step);
-                    JsonNode doc = get("/api/traces/" + id + "/memory?addr=0x" + Long.toHexString(r[0]) + "&len=" + r[1] + "&step=" + step
-                            + "&pid=" + expected.pid());
-                    assertThat(doc.get("bytes").asString()).as("step %d at 0x%x", step, r[0]).isEqualTo(HexFormat.of().formatHex(bytes.data()));
-                    int unmapped = 0;
-                    for (boolean m : bytes.mapped()) if (!m) unmapped++;
-                    int reported = 0;
-                    for (JsonNode u : doc.get("unmapped")) reported += u.get("len").asInt();
-                    assertThat(reported).isEqualTo(unmapped);
-                }
-            }
-        }
-    }
-
-    @Test
-    void callsAreTheCliDocumentsPagedByCallStep() throws Exception {
-        Path packed = TestTraces.packed("counter");
-        String id = trace("counter");
-        try (IndexTables index = IndexTables.open(cliIndex(packed))) {
-            List<CallEntry> bumps = Calls.find(index, "bump", null, 0);
-            assertThat(bumps).isNotEmpty();
-            List<JsonNode> pages = callPages("/api/traces/" + id + "/calls?function=bump", 3);
-            assertThat(pages).isEqualTo(bumps.stream().map(c -> (JsonNode) tree(c)).toList());
-
-            // the children of main's call, and the outermost calls
-            CallEntry main = Calls.find(index, "main", null, 0).get(0);
-            List<CallEntry> all = Calls.find(index, null, null, 0);
-            List<JsonNode> children = all.stream().filter(c -> c.tid() == main.tid() && c.depth() == main.depth() + 1
-                            && c.callStep() > main.callStep() && (main.returnStep() == null || c.callStep() <= main.returnStep()))
-                    .map(c -> (JsonNode) tree(c)).toList();
-            assertThat(children).isNotEmpty();
-            assertThat(callPages("/api/traces/" + id + "/calls?parent=" + main.callStep() + "&tid=" + main.tid(), 4)).isEqualTo(children);
-            List<JsonNode> roots = all.stream().filter(c -> c.depth() == 0).map(c -> (JsonNode) tree(c)).toList();
-            assertThat(callPages("/api/traces/" + id + "/calls", 2)).isEqualTo(roots);
-            assertThat(callPages("/api/traces/" + id + "/calls?tid=" + main.tid(), 1000)).isEqualTo(roots);
-        }
-    }
-
-    private List<JsonNode> callPages(String uri, int limit) {
-        List<JsonNode> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = get(uri + (uri.contains("?") ? "&" : "?") + "limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
-            page.get("calls").forEach(all::add);
-            cursor = page.get("next").isNull() ? null : page.get("next").asString();
-        } while (cursor != null);
-        return all;
     }
 
     @Test
@@ -355,7 +222,7 @@ class QueryIT extends QueryApiSupport {
             "/memory/history?symbol=counter&from=99999999999", "/memory/history?symbol=counter&from=-1",
             "/memory/history?symbol=counter&from=50&to=10", "/memory/history?symbol=counter&limit=0",
             "/memory/history?symbol=counter&limit=10001", "/memory/history?symbol=counter&cursor=bm9wZQ",
-            "/memory/history?symbol=counter&cursor=!!", "/memory/history?symbol=counter&cursor=" + Params.cursor("c", 1, 2),
+            "/memory/history?symbol=counter&cursor=!!", "/memory/history?symbol=counter&cursor=" + Cursors.encode(Cursors.CALLS, 1, 2),
             // memory
             "/memory?addr=0x1000&len=8", "/memory?addr=0x1000&step=1", "/memory?len=8&step=1", "/memory?addr=0x1000&len=65537&step=1",
             "/memory?addr=0x1000&len=8&step=99999999999", "/memory?addr=0x1000&len=8&step=1&pid=4", "/memory?addr=q&len=8&step=1",
@@ -364,7 +231,7 @@ class QueryIT extends QueryApiSupport {
             "/steps/x", "/steps/-4", "/steps/99999999999", "/steps/5?tid=abc", "/steps/5?tid=12345678",
             // calls, syscalls, symbols, timeline
             "/calls?function=bump&parent=3", "/calls?parent=3", "/calls?tid=0", "/calls?tid=77777", "/calls?limit=x",
-            "/calls?function=", "/calls?cursor=" + Params.cursor("h", 1, 2),
+            "/calls?function=", "/calls?cursor=" + Cursors.encode(Cursors.HISTORY, 1, 2),
             "/syscalls?from=9&to=3", "/syscalls?from=99999999999", "/syscalls?limit=0", "/syscalls?cursor=zz",
             "/symbols?limit=0", "/symbols?limit=1001", "/timeline?buckets=0", "/timeline?buckets=1025", "/timeline?buckets=two",
         };

@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param instructions  steps the index covers: [0, instructions)
  * @param problemJson   where and why the replay stopped early (null when complete)
  */
-public record IndexRecord(String id, String owner, String status, int progress, String failureReason, long key, Long load, Instant loadedAt,
+public record IndexState(String id, String owner, String status, int progress, String failureReason, long key, Long load, Instant loadedAt,
                           Long instructions, Boolean complete, String problemJson, String rowsJson, Long indexMillis, Long loadMillis) {
     public boolean loaded() {
         return load != null;

@@ -24,7 +24,7 @@ import dev.omniscope.indexer.index.Tables;
  * indexer wrote them (the CLI's order); in the small tables it keeps the order that lookups
  * depend on (the last tasks row of a thread, line rows at one address).
  */
-public final class IndexSchema {
+public final class PgSchema {
     /** The partition key: {@code traces.trace_key}. */
     public static final String KEY = "trace_key";
     public static final String SEQ = "seq";
@@ -32,7 +32,7 @@ public final class IndexSchema {
     /** A B-tree index on a table: its name suffix, key columns and optional predicate. */
     public record Index(String suffix, List<String> columns, String where) {}
 
-    private IndexSchema() {}
+    private PgSchema() {}
 
     public static String sqlType(Tables.Type type) {
         return switch (type) {
@@ -146,7 +146,7 @@ public final class IndexSchema {
     }
 
     public static String createIndex(String table, Index index) {
-        return "create index " + q(table + "_" + index.suffix()) + " on " + q(table) + " (" + index.columns().stream().map(IndexSchema::q).collect(Collectors.joining(", ")) + ")"
+        return "create index " + q(table + "_" + index.suffix()) + " on " + q(table) + " (" + index.columns().stream().map(PgSchema::q).collect(Collectors.joining(", ")) + ")"
                 + (index.where() == null ? "" : " where " + index.where());
     }
 }

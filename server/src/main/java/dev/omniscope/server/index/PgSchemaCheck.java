@@ -12,16 +12,16 @@ import jakarta.annotation.PostConstruct;
 
 /**
  * At start, after the migrations: the index tables in the database have the columns this build's
- * {@link IndexSchema} derives from {@link Tables}, in order and with their types. A build whose
+ * {@link PgSchema} derives from {@link Tables}, in order and with their types. A build whose
  * index format changed without a migration refuses to start, naming the table, rather than
  * failing its first load with a COPY error.
  */
 @Component
 @DependsOnDatabaseInitialization
-class IndexSchemaCheck {
+class PgSchemaCheck {
     private final JdbcTemplate jdbc;
 
-    IndexSchemaCheck(JdbcTemplate jdbc) {
+    PgSchemaCheck(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -33,7 +33,7 @@ class IndexSchemaCheck {
                     (rs, n) -> rs.getString(1) + " " + rs.getString(2) + ("YES".equals(rs.getString(3)) ? "" : " not null"),
                     t.tableName());
             List<String> expected = new ArrayList<>();
-            for (IndexSchema.Column c : IndexSchema.columns(t)) expected.add(c.name() + " " + c.type() + (c.nullable() ? "" : " not null"));
+            for (PgSchema.Column c : PgSchema.columns(t)) expected.add(c.name() + " " + c.type() + (c.nullable() ? "" : " not null"));
             if (!actual.equals(expected)) {
                 throw new IllegalStateException("the database's index table " + t.tableName() + " has columns " + actual
                         + " but this omni's index format needs " + expected + ": a migration is missing (db/migrations)");

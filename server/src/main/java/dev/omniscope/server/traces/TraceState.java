@@ -1,6 +1,5 @@
-package dev.omniscope.server.jobs;
+package dev.omniscope.server.traces;
 
-import dev.omniscope.server.traces.TraceRecord;
 
 /** A trace's job state, as the events stream sends it. */
 public record TraceState(String id, String status, int progress, String failureReason) {

@@ -1,17 +1,15 @@
-package dev.omniscope.server.query;
+package dev.omniscope.indexer.query;
 
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.omniscope.indexer.query.CallEntry;
-import dev.omniscope.indexer.query.HistoryEntry;
-
 /**
- * The documents of the query API that are not the CLI's own ({@link HistoryEntry},
- * {@link CallEntry}, {@code Location} are): pages around them, memory, registers, system calls,
- * symbols, the timeline. Addresses and register values are "0x..." strings, bytes lowercase hex
- * in memory order, as in the CLI's documents.
+ * The documents {@link QueryableTrace} answers with, besides {@link HistoryEntry},
+ * {@link CallEntry} and {@link Location}: pages around them, memory, registers, system calls,
+ * symbols, the timeline. The server returns them as they are, and the command line prints them
+ * with --json. Addresses and register values are "0x..." strings, bytes lowercase hex in memory
+ * order.
  */
 public final class QueryDocuments {
     private QueryDocuments() {}
@@ -40,7 +38,15 @@ public final class QueryDocuments {
     public record CallsPage(List<CallEntry> calls, String next) {}
 
     /** A system call: {@code result} is the signed return value (null for exit and exit_group). */
-    public record Syscall(long step, int pid, int tid, int number, String name, List<String> args, Long result, String rip) {}
+    public record Syscall(long step, int pid, int tid, int number, String name, List<String> args, Long result, String rip) {
+        /** A syscalls row as the document. */
+        public static Syscall of(TableRow r) {
+            List<String> args = new java.util.ArrayList<>();
+            for (int a = 0; a < 6; a++) args.add(History.hex(r.i64(r.column("arg" + a))));
+            return new Syscall(r.i64(r.column("step")), r.i32(r.column("pid")), r.i32(r.column("tid")), r.i32(r.column("number")),
+                    r.string(r.column("name")), args, r.nullableI64(r.column("result")), History.hex(r.i64(r.column("rip"))));
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SyscallsPage(List<Syscall> syscalls, String next) {}

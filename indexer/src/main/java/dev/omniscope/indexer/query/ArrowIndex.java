@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,10 +31,12 @@ import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFormatException;
 
 /**
- * An index directory opened for reading: its summary and its tables, scanned batch by batch (one
- * batch in memory at a time). Queries build on {@link #scan}.
+ * An index directory opened for reading: its summary and its Arrow files, scanned batch by batch
+ * (one batch in memory at a time). The command line's {@link IndexStore}: every lookup is a scan
+ * ({@link ArrowLookups}), which suits one question per process; the server loads the same files
+ * into PostgreSQL for lookups by index.
  */
-public final class IndexTables implements TableSource, AutoCloseable {
+public final class ArrowIndex implements IndexStore, AutoCloseable {
     /** One row of a batch being scanned, with typed column access by name. */
     public static final class Row implements TableRow {
         private final Tables table;
@@ -112,13 +116,15 @@ public final class IndexTables implements TableSource, AutoCloseable {
     private final IndexSummary summary;
     private final BufferAllocator allocator = new RootAllocator();
 
-    private IndexTables(Path directory, IndexSummary summary) {
+    private final ArrowLookups lookups = new ArrowLookups(this);
+
+    private ArrowIndex(Path directory, IndexSummary summary) {
         this.directory = directory;
         this.summary = summary;
     }
 
     /** Opens an index directory; a missing or foreign one is a {@link TraceFormatException} saying so. */
-    public static IndexTables open(Path directory) throws IOException {
+    public static ArrowIndex open(Path directory) throws IOException {
         Path summaryFile = directory.resolve(Indexer.SUMMARY);
         if (!Files.isRegularFile(summaryFile)) {
             throw new TraceFormatException("no index at " + directory + " (run omni index first)");
@@ -133,7 +139,7 @@ public final class IndexTables implements TableSource, AutoCloseable {
             throw new TraceFormatException(directory + " is not an index this omni reads (format " + summary.format()
                     + " version " + summary.version() + "); index the trace again");
         }
-        return new IndexTables(directory, summary);
+        return new ArrowIndex(directory, summary);
     }
 
     public IndexSummary summary() {
@@ -179,6 +185,66 @@ public final class IndexTables implements TableSource, AutoCloseable {
     /** Moves a batch visitor's row to index i. */
     public static void at(Row row, int i) {
         row.index = i;
+    }
+
+    @Override
+    public long instructions() {
+        return summary.instructions();
+    }
+
+    @Override
+    public List<SeqWrite> writes(WriteQuery q) throws IOException {
+        return lookups.writes(q);
+    }
+
+    @Override
+    public void writes(int pid, long address, int length, long since, long before, MemoryView.WriteVisitor visitor) throws IOException {
+        lookups.lastWrites(pid, address, length, since, before, visitor);
+    }
+
+    @Override
+    public Locator.Block blockAt(long step) throws IOException {
+        return lookups.blockAt(step);
+    }
+
+    @Override
+    public List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
+        return lookups.blocks(tid, step, forward, limit);
+    }
+
+    @Override
+    public Map<Integer, long[]> registers(int tid, long step) throws IOException {
+        return lookups.registers(tid, step);
+    }
+
+    @Override
+    public List<CallEntry> calls(CallQuery q) throws IOException {
+        return lookups.calls(q);
+    }
+
+    @Override
+    public List<Locator.OpenCall> openCalls(int tid, long step) throws IOException {
+        return lookups.openCalls(tid, step);
+    }
+
+    @Override
+    public List<String> functionNames() throws IOException {
+        return lookups.functionNames();
+    }
+
+    @Override
+    public List<QueryDocuments.Syscall> syscalls(Long from, Long to, long[] after, int limit) throws IOException {
+        return lookups.syscalls(from, to, after, limit);
+    }
+
+    @Override
+    public Timeline timeline() throws IOException {
+        Timeline.Builder timeline = new Timeline.Builder(instructions());
+        for (Tables t : Timeline.SOURCES) scan(t, row -> {
+            timeline.row(t, row);
+            return true;
+        });
+        return timeline.build();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.omniscope.server.shares;
+package dev.omniscope.server.traces;
 
 import java.time.Instant;
 import java.util.List;

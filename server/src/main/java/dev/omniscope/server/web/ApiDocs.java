@@ -1,4 +1,4 @@
-package dev.omniscope.server.api;
+package dev.omniscope.server.web;
 
 import java.util.Map;
 

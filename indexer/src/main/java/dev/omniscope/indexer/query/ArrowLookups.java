@@ -1,0 +1,243 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import dev.omniscope.indexer.index.Tables;
+
+/**
+ * {@link ArrowIndex}'s lookups, each a scan of one Arrow file. The files are in step order but
+ * for a few rows (docs/index-format.md: the results of system calls that blocked while other tasks
+ * ran come when the call returned; calls are written when they return), so lookups that list rows
+ * in order read the whole file and keep the first rows of the order ({@link First}), never the
+ * whole table.
+ */
+final class ArrowLookups {
+    private final ArrowIndex index;
+
+    ArrowLookups(ArrowIndex index) {
+        this.index = index;
+    }
+
+    /** The first {@code limit} items in an order, from items offered in any order: memory bounded by the limit. */
+    private static final class First<T> {
+        private final Comparator<T> order;
+        private final int limit;
+        private final List<T> items = new ArrayList<>();
+
+        First(Comparator<T> order, int limit) {
+            this.order = order;
+            this.limit = limit;
+        }
+
+        void offer(T item) {
+            items.add(item);
+            if (items.size() >= 2 * (long) limit + 1024) trim();
+        }
+
+        private void trim() {
+            items.sort(order); // stable
+            if (items.size() > limit) items.subList(limit, items.size()).clear();
+        }
+
+        List<T> list() {
+            trim();
+            return items;
+        }
+    }
+
+    private static boolean overlaps(long addr, int size, long start, long end) {
+        return Long.compareUnsigned(addr, end) < 0 && Long.compareUnsigned(addr + size, start) > 0;
+    }
+
+    List<IndexStore.SeqWrite> writes(IndexStore.WriteQuery q) throws IOException {
+        long start = q.address(), end = q.address() + q.length();
+        Comparator<IndexStore.SeqWrite> ascending = Comparator.<IndexStore.SeqWrite>comparingLong(w -> w.write().step())
+                .thenComparingLong(IndexStore.SeqWrite::seq);
+        First<IndexStore.SeqWrite> found = new First<>(q.descending() ? ascending.reversed() : ascending, q.limit());
+        long[] seq = {0};
+        index.scanBatches(Tables.MEM_WRITES, row -> {
+            int cStep = row.column("step"), cPid = row.column("pid"), cTid = row.column("tid"), cRip = row.column("rip"),
+                    cAddr = row.column("addr"), cSize = row.column("size"), cOld = row.column("old"), cNew = row.column("new"),
+                    cKernel = row.column("kernel");
+            var steps = row.longVector(cStep);
+            var addrs = row.longVector(cAddr);
+            int n = row.batchRows();
+            long first = seq[0];
+            seq[0] += n;
+            for (int i = 0; i < n; i++) {
+                long a = addrs.get(i);
+                // Rows are at most 64 bytes: cheap rejection on the address column alone.
+                if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, start) <= 0) continue;
+                ArrowIndex.at(row, i);
+                int size = row.i32(cSize);
+                if (!overlaps(a, size, start, end)) continue;
+                long step = steps.get(i);
+                if (q.from() != null && step < q.from() || q.to() != null && step > q.to()) continue;
+                int pid = row.i32(cPid);
+                if (q.pid() != null && pid != q.pid()) continue;
+                long s = first + i;
+                if (q.after() != null && !follows(step, s, q.after(), q.descending())) continue;
+                found.offer(new IndexStore.SeqWrite(new History.Write(step, pid, row.i32(cTid), row.i64(cRip), a, size, row.bytes(cOld),
+                        row.bytes(cNew), row.bool(cKernel)), s));
+            }
+            return true;
+        });
+        return found.list();
+    }
+
+    /** Whether (a, b) comes strictly after {@code after} in ascending order (or before it, descending). */
+    private static boolean follows(long a, long b, long[] after, boolean descending) {
+        int c = a != after[0] ? Long.compare(a, after[0]) : Long.compare(b, after[1]);
+        return descending ? c < 0 : c > 0;
+    }
+
+    /** Every write of {@code pid} overlapping the range with since ≤ step < before, applied in (step, table) order. */
+    void lastWrites(int pid, long address, int length, long since, long before, MemoryView.WriteVisitor visitor) throws IOException {
+        long end = address + length;
+        List<Object[]> found = new ArrayList<>();
+        index.scanBatches(Tables.MEM_WRITES, row -> {
+            int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
+            var steps = row.longVector(cStep);
+            var addrs = row.longVector(cAddr);
+            int n = row.batchRows();
+            for (int i = 0; i < n; i++) {
+                long s = steps.get(i);
+                if (s >= before || s < since) continue;
+                long a = addrs.get(i);
+                // rows are at most 64 bytes long
+                if (Long.compareUnsigned(a, end) >= 0 || Long.compareUnsigned(a + 64, address) <= 0) continue;
+                ArrowIndex.at(row, i);
+                if (row.i32(cPid) != pid) continue;
+                found.add(new Object[] {s, a, row.bytes(cNew)});
+            }
+            return true;
+        });
+        found.sort(Comparator.comparingLong(w -> (Long) w[0])); // stable: a step's writes keep their order
+        for (Object[] w : found) visitor.write((Long) w[0], (Long) w[1], (byte[]) w[2]);
+    }
+
+    /** The block whose instructions include {@code step} (blocks are in step order). */
+    Locator.Block blockAt(long step) throws IOException {
+        Locator.Block[] found = {null};
+        index.scanBatches(Tables.BLOCKS, row -> {
+            var steps = row.longVector(row.column("step"));
+            int n = row.batchRows();
+            if (n == 0 || steps.get(0) > step) return false;
+            if (steps.get(n - 1) + 100_000 < step) return true; // quick skip: this batch ends well before
+            for (int i = 0; i < n; i++) {
+                long s = steps.get(i);
+                if (s > step) return false;
+                ArrowIndex.at(row, i);
+                int count = row.i32(row.column("instructions"));
+                if (step < s + count) {
+                    found[0] = new Locator.Block(s, row.i32(row.column("pid")), row.i32(row.column("tid")), row.i64(row.column("rip")), count);
+                    return false;
+                }
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
+        ArrayDeque<Locator.Block> found = new ArrayDeque<>();
+        index.scan(Tables.BLOCKS, r -> {
+            if (r.i32(r.column("tid")) != tid) return true;
+            long s = r.i64(r.column("step"));
+            if (forward && s < step) return true;
+            if (!forward && s > step) return false;
+            found.add(new Locator.Block(s, r.i32(r.column("pid")), tid, r.i64(r.column("rip")), r.i32(r.column("instructions"))));
+            if (!forward && found.size() > limit) found.removeFirst();
+            return !forward || found.size() < limit;
+        });
+        List<Locator.Block> list = new ArrayList<>(found);
+        if (!forward) Collections.reverse(list);
+        return list;
+    }
+
+    /**
+     * The last value of each register of {@code tid} before {@code step}: [value, high half]. A
+     * thread's rows are in step order (the table as a whole is not quite: see docs/index-format.md),
+     * so the scan stops at the thread's first row at or after the step.
+     */
+    Map<Integer, long[]> registers(int tid, long step) throws IOException {
+        Map<Integer, long[]> regs = new TreeMap<>();
+        index.scanBatches(Tables.REG_CHANGES, row -> {
+            var steps = row.longVector(row.column("step"));
+            int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
+            int n = row.batchRows();
+            for (int i = 0; i < n; i++) {
+                ArrowIndex.at(row, i);
+                if (row.i32(cTid) != tid) continue;
+                if (steps.get(i) >= step) return false;
+                regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi)});
+            }
+            return true;
+        });
+        return regs;
+    }
+
+    List<CallEntry> calls(IndexStore.CallQuery q) throws IOException {
+        Set<String> functions = q.functions() == null ? null : new HashSet<>(q.functions());
+        Comparator<CallEntry> ascending = Comparator.comparingLong(CallEntry::callStep).thenComparingInt(CallEntry::tid);
+        First<CallEntry> found = new First<>(q.descending() ? ascending.reversed() : ascending, q.limit());
+        index.scan(Tables.CALLS, r -> {
+            if (functions != null && !functions.contains(r.string(r.column("function")))) return true;
+            int tid = r.i32(r.column("tid"));
+            if (q.tid() != null && tid != q.tid()) return true;
+            if (q.depth() != null && r.i32(r.column("depth")) != q.depth()) return true;
+            long step = r.i64(r.column("call_step"));
+            if (q.from() != null && step < q.from() || q.to() != null && step > q.to()) return true;
+            if (q.after() != null && !follows(step, tid, q.after(), q.descending())) return true;
+            found.offer(Calls.entry(r));
+            return true;
+        });
+        return found.list();
+    }
+
+    List<Locator.OpenCall> openCalls(int tid, long step) throws IOException {
+        List<Locator.OpenCall> open = new ArrayList<>();
+        index.scan(Tables.CALLS, r -> {
+            if (r.i32(r.column("tid")) != tid) return true;
+            long call = r.i64(r.column("call_step"));
+            Long ret = r.nullableI64(r.column("return_step"));
+            if (call >= step || (ret != null && ret < step)) return true;
+            open.add(Locator.openCall(r));
+            return true;
+        });
+        return open;
+    }
+
+    List<String> functionNames() throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        index.scan(Tables.CALLS, r -> {
+            String name = r.string(r.column("function"));
+            if (name != null) names.add(name);
+            return true;
+        });
+        return new ArrayList<>(names);
+    }
+
+    List<QueryDocuments.Syscall> syscalls(Long from, Long to, long[] after, int limit) throws IOException {
+        First<QueryDocuments.Syscall> found = new First<>(
+                Comparator.comparingLong(QueryDocuments.Syscall::step).thenComparingInt(QueryDocuments.Syscall::tid), limit);
+        index.scan(Tables.SYSCALLS, r -> {
+            long step = r.i64(r.column("step"));
+            if (from != null && step < from || to != null && step > to) return true;
+            if (after != null && !follows(step, r.i32(r.column("tid")), after, false)) return true;
+            found.offer(QueryDocuments.Syscall.of(r));
+            return true;
+        });
+        return found.list();
+    }
+}

@@ -1,0 +1,385 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.trace.Trace;
+
+/**
+ * A trace and its index, answering every query: the history of a range of memory, memory and
+ * registers at a step, the moment a step is, moves through time, calls, system calls, symbols,
+ * sources, the timeline. The one implementation of what the answers mean, for the command line
+ * (over {@link ArrowIndex}) and the server (over its PostgreSQL partitions); only the
+ * {@link IndexStore}'s lookups differ. Parameters are checked here, so that both refuse the same
+ * questions with the same words ({@link QueryException}).
+ *
+ * <p>What is per program rather than per instruction is read once when it opens: the symbolizer
+ * (modules, symbols, lines, variables), the regions behind {@link MemoryView}, the tasks, the
+ * carried sources. Thread-safe: the server shares one between concurrent requests.
+ */
+public final class QueryableTrace {
+    /** The longest range a history watches. */
+    public static final int HISTORY_MAX_LENGTH = 4096;
+    /** The most bytes one memory read returns. */
+    public static final int MEMORY_MAX_LENGTH = 65536;
+    /** The most buckets a timeline is summed into. */
+    public static final int MAX_BUCKETS = Math.min(1024, Timeline.SLICES);
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** A source file the trace carries. */
+    private record Source(String path, String blob, long size) {}
+
+    private final Trace trace;
+    private final IndexStore store;
+    private final Symbolizer symbols;
+    private final MemoryView memory;
+    private final List<Locator.Task> tasks;
+    private final List<Integer> pids = new ArrayList<>(), tids = new ArrayList<>();
+    private final Locator.Moments moments;
+    private final Stepper stepper;
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+
+    /** Opens the queries of {@code trace} (for blob contents: memory origins, source files) over its index in {@code store}. */
+    public QueryableTrace(Trace trace, IndexStore store) throws IOException {
+        this.trace = trace;
+        this.store = store;
+        this.symbols = Symbolizer.load(store);
+        this.memory = new MemoryView(store, trace::openBlob, store);
+        this.tasks = Locator.tasks(store);
+        for (Locator.Task t : tasks) {
+            if (!pids.contains(t.pid())) pids.add(t.pid());
+            if (!tids.contains(t.tid())) tids.add(t.tid());
+        }
+        this.moments = new StoreMoments();
+        this.stepper = new Stepper(moments, memory, symbols);
+        store.scan(Tables.SOURCES, r -> {
+            String path = r.string(r.column("path"));
+            sources.put(path, new Source(path, r.string(r.column("blob")), r.i64(r.column("size"))));
+            return true;
+        });
+    }
+
+    public IndexStore store() {
+        return store;
+    }
+
+    public Symbolizer symbols() {
+        return symbols;
+    }
+
+    public MemoryView memory() {
+        return memory;
+    }
+
+    /** Steps in the index: it covers [0, instructions). */
+    public long instructions() {
+        return store.instructions();
+    }
+
+    /** The processes of the trace, in order of appearance. */
+    public List<Integer> pids() {
+        return pids;
+    }
+
+    public List<Integer> tids() {
+        return tids;
+    }
+
+    // ---- checks every query shares
+
+    private void requirePid(Integer pid) {
+        if (pid != null && !pids.contains(pid)) {
+            throw QueryException.badRequest("pid " + pid + " is not a process of this trace (its processes: " + pids + ")");
+        }
+    }
+
+    private void requireTid(Integer tid) {
+        if (tid != null && !tids.contains(tid)) {
+            throw QueryException.badRequest("tid " + tid + " is not a thread of this trace (its threads: " + tids + ")");
+        }
+    }
+
+    /** A step of the trace, named {@code name} in messages: 0 to the last step, or to the end ({@link #instructions}) when {@code end}. */
+    public long requireStep(String name, long step, boolean end) {
+        long last = end ? instructions() : Math.max(0, instructions() - 1);
+        if (step < 0 || step > last) {
+            throw QueryException.badRequest(name + " " + step + " is outside the trace: its index covers steps 0 to " + last);
+        }
+        return step;
+    }
+
+    private void requireSteps(Long from, Long to) {
+        if (from != null) requireStep("from", from, true);
+        if (to != null) requireStep("to", to, true);
+        if (from != null && to != null && from > to) throw QueryException.badRequest("from " + from + " is after to " + to);
+    }
+
+    /** A range [address, address + length) that does not wrap around the top of the address space. */
+    private static void requireRange(long address, int length) {
+        if (address < 0 && address + length > 0 && address + length != 0 || address >= 0 && address + length < 0) {
+            throw QueryException.badRequest("the range " + History.hex(address) + " + " + length + " crosses 0x8000000000000000 or wraps around");
+        }
+    }
+
+    private static int requireLength(String name, int length, int max) {
+        if (length < 1 || length > max) throw QueryException.badRequest(name + " must be between 1 and " + max + ", not " + length);
+        return length;
+    }
+
+    // ---- history
+
+    /**
+     * The variable named {@code name}: not found when there is none, a bad request when the name
+     * is ambiguous (the message lists the candidates) or the variable has no size.
+     */
+    public Symbolizer.Variable variable(String name) {
+        List<Symbolizer.Variable> found = symbols.variables(name);
+        if (found.isEmpty()) throw QueryException.notFound("no variable or data symbol named '" + QueryException.quote(name) + "' in the recorded modules");
+        if (found.size() > 1) {
+            StringBuilder sb = new StringBuilder("'" + QueryException.quote(name) + "' names several variables; pick one by address and length:");
+            for (Symbolizer.Variable v : found) {
+                sb.append(String.format("%n  %s (%d bytes at %s in %s)", v.name(), v.size(), History.hex(v.address()), v.module()));
+            }
+            throw QueryException.badRequest(sb.toString());
+        }
+        if (found.get(0).size() <= 0) throw QueryException.badRequest("'" + QueryException.quote(name) + "' has no size; give an address and a length");
+        return found.get(0);
+    }
+
+    /**
+     * What a history watches and which writes it lists: the range (or the variable named
+     * {@code symbol}, when it is not null), a process (null: all), steps from/to (inclusive, null:
+     * open), a page of {@code limit} after {@code cursor} (the previous page's next), in step order
+     * or the latest first.
+     */
+    public record HistoryQuery(String symbol, long address, int length, Integer pid, Long from, Long to, int limit, String cursor,
+                               boolean descending) {}
+
+    /** A page of "when did this value change". */
+    public QueryDocuments.HistoryPage history(HistoryQuery q) throws IOException {
+        List<HistoryEntry> entries = new ArrayList<>();
+        HistoryRun run = history(q, entries::add);
+        return new QueryDocuments.HistoryPage(History.hex(run.address()), run.length(), run.symbol(), entries, run.next());
+    }
+
+    /** What a history watched, and the cursor of its next page (null on the last). */
+    public record HistoryRun(String symbol, long address, int length, String next) {}
+
+    /** As {@link #history(HistoryQuery)}, each entry given to {@code out} as it is made (the command line lists all of them). */
+    public HistoryRun history(HistoryQuery q, Consumer<HistoryEntry> out) throws IOException {
+        long[] after = Cursors.decode(q.cursor(), q.descending() ? Cursors.HISTORY_DESCENDING : Cursors.HISTORY, 2);
+        if (q.limit() < 1) throw QueryException.badRequest("limit must be at least 1, not " + q.limit());
+        long address = q.address();
+        int length = q.length();
+        String name = null;
+        if (q.symbol() != null) {
+            Symbolizer.Variable v = variable(q.symbol());
+            address = v.address();
+            length = (int) Math.min(v.size(), HISTORY_MAX_LENGTH);
+            name = v.name();
+        } else {
+            requireLength("len", length, HISTORY_MAX_LENGTH);
+        }
+        requirePid(q.pid());
+        requireSteps(q.from(), q.to());
+        requireRange(address, length);
+        long[] last = History.page(store, memory, symbols,
+                new IndexStore.WriteQuery(address, length, q.pid(), q.from(), q.to(), after, q.descending(), q.limit()), out);
+        String next = last == null ? null : Cursors.encode(q.descending() ? Cursors.HISTORY_DESCENDING : Cursors.HISTORY, last);
+        return new HistoryRun(name, address, length, next);
+    }
+
+    // ---- memory, registers, a moment, moves
+
+    /** Memory of process {@code pid} (null: the one running at the step, else the first) at {@code step}, before its instruction. */
+    public QueryDocuments.Memory memory(long address, int length, long step, Integer pid) throws IOException {
+        requireLength("len", length, MEMORY_MAX_LENGTH);
+        requireRange(address, length);
+        requireStep("step", step, true);
+        requirePid(pid);
+        int p;
+        if (pid != null) {
+            p = pid;
+        } else {
+            Locator.Block running = step < instructions() ? store.blockAt(step) : null;
+            p = running != null ? running.pid() : pids.isEmpty() ? 0 : pids.get(0);
+        }
+        MemoryView.Bytes bytes = memory.read(p, address, length, step);
+        List<QueryDocuments.Unmapped> unmapped = new ArrayList<>();
+        for (int i = 0; i < length; ) {
+            if (bytes.mapped()[i]) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < length && !bytes.mapped()[j]) j++;
+            unmapped.add(new QueryDocuments.Unmapped(History.hex(address + i), j - i));
+            i = j;
+        }
+        return new QueryDocuments.Memory(step, p, History.hex(address), length, HEX.formatHex(bytes.data()), unmapped);
+    }
+
+    /** The moment {@code step} is for thread {@code tid} (null: the one running then). */
+    public Location location(long step, Integer tid) throws IOException {
+        requireStep("step", step, false);
+        requireTid(tid);
+        try {
+            return Locator.locate(moments, memory, symbols, step, tid);
+        } catch (Locator.NotFound e) {
+            throw QueryException.badRequest(e.getMessage());
+        }
+    }
+
+    public QueryDocuments.Registers registers(long step, Integer tid) throws IOException {
+        Location l = location(step, tid);
+        return new QueryDocuments.Registers(l.step(), l.pid(), l.tid(), l.running(), l.registers());
+    }
+
+    /** Where a move from a moment goes; not found when there is no such moment (the thread ends, no open call...). */
+    public Stepper.Moment move(long step, Integer tid, Stepper.Move move) throws IOException {
+        requireStep("step", step, false);
+        requireTid(tid);
+        try {
+            return stepper.move(step, tid, move);
+        } catch (Locator.NotFound e) {
+            throw QueryException.badRequest(e.getMessage());
+        } catch (Stepper.NoMoment e) {
+            throw QueryException.notFound(e.getMessage());
+        }
+    }
+
+    // ---- calls and system calls
+
+    /**
+     * Which calls to list, in (call_step, tid) order: those of {@code function} (its name, or a
+     * C++ name with that name before its parameters), or the calls made directly by thread
+     * {@code tid}'s call at step {@code parent}, or else every call (only the outermost, depth 0,
+     * when {@code outermost}); of thread {@code tid} when it is not null; a page of {@code limit}
+     * after {@code cursor}.
+     */
+    public record CallsQuery(String function, Long parent, Integer tid, boolean outermost, int limit, String cursor) {}
+
+    public QueryDocuments.CallsPage calls(CallsQuery q) throws IOException {
+        String function = q.function();
+        Integer tid = q.tid();
+        int limit = q.limit();
+        if (function != null && q.parent() != null) throw QueryException.badRequest("give function (a search) or parent (a call's children), not both");
+        if (function != null && function.isBlank()) throw QueryException.badRequest("function is empty");
+        if (q.parent() != null && tid == null) throw QueryException.badRequest("parent needs tid: a call is named by its thread and its call step");
+        if (limit < 1) throw QueryException.badRequest("limit must be at least 1, not " + limit);
+        long[] after = Cursors.decode(q.cursor(), Cursors.CALLS, 2);
+        requireTid(tid);
+        int n = limit == Integer.MAX_VALUE ? limit : limit + 1;
+        List<CallEntry> calls;
+        if (function != null) {
+            List<String> names = store.functionNames().stream().filter(name -> Calls.matches(function, name)).toList();
+            calls = names.isEmpty() ? List.of() : store.calls(new IndexStore.CallQuery(names, tid, null, null, null, after, false, n));
+        } else if (q.parent() != null) {
+            CallEntry call = call(tid, q.parent());
+            if (call == null) throw QueryException.notFound("thread " + tid + " made no call at step " + q.parent());
+            calls = store.calls(new IndexStore.CallQuery(null, tid, call.depth() + 1, call.callStep() + 1, call.returnStep(), after, false, n));
+        } else {
+            calls = store.calls(new IndexStore.CallQuery(null, tid, q.outermost() ? 0 : null, null, null, after, false, n));
+        }
+        String next = null;
+        if (calls.size() > limit) {
+            calls = calls.subList(0, limit);
+            CallEntry last = calls.get(limit - 1);
+            next = Cursors.encode(Cursors.CALLS, last.callStep(), last.tid());
+        }
+        return new QueryDocuments.CallsPage(calls, next);
+    }
+
+    /** The call of {@code tid} at {@code callStep}, or null. */
+    private CallEntry call(int tid, long callStep) throws IOException {
+        List<CallEntry> found = store.calls(new IndexStore.CallQuery(null, tid, null, callStep, callStep, null, false, 1));
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** A page of system calls in (step, tid) order, from/to steps inclusive. */
+    public QueryDocuments.SyscallsPage syscalls(Long from, Long to, int limit, String cursor) throws IOException {
+        if (limit < 1) throw QueryException.badRequest("limit must be at least 1, not " + limit);
+        long[] after = Cursors.decode(cursor, Cursors.SYSCALLS, 2);
+        requireSteps(from, to);
+        List<QueryDocuments.Syscall> found = store.syscalls(from, to, after, limit == Integer.MAX_VALUE ? limit : limit + 1);
+        String next = null;
+        if (found.size() > limit) {
+            found = found.subList(0, limit);
+            next = Cursors.encode(Cursors.SYSCALLS, found.get(limit - 1).step(), found.get(limit - 1).tid());
+        }
+        return new QueryDocuments.SyscallsPage(found, next);
+    }
+
+    // ---- symbols, sources, the timeline
+
+    public QueryDocuments.Symbols symbols(String prefix, int limit) {
+        return new QueryDocuments.Symbols(symbols.search(prefix == null ? "" : prefix, limit).stream()
+                .map(s -> new QueryDocuments.Symbol(s.name(), s.kind(), History.hex(s.address()), s.size(), s.type(), s.module()))
+                .toList());
+    }
+
+    /** A carried source file's text, by its path (a leading slash doubled or left out is forgiven); not found when not carried. */
+    public String source(String path) throws IOException {
+        Source s = sources.get(path);
+        if (s == null && path.startsWith("//")) s = sources.get(path.substring(1));
+        if (s == null && !path.startsWith("/")) s = sources.get("/" + path);
+        if (s == null) throw QueryException.notFound("the trace carries no source file " + QueryException.quote(path));
+        try (InputStream in = trace.openBlob(s.blob())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The timeline summed into {@code buckets} buckets (1 to {@link #MAX_BUCKETS}). */
+    public QueryDocuments.Timeline timeline(int buckets) throws IOException {
+        requireLength("buckets", buckets, MAX_BUCKETS);
+        return store.timeline().buckets(buckets);
+    }
+
+    /** {@link Locator} and {@link Stepper}'s view: the store's lookups, and the tasks read once. */
+    private final class StoreMoments implements Locator.Moments {
+        @Override
+        public long instructions() {
+            return store.instructions();
+        }
+
+        @Override
+        public Locator.Block blockAt(long step) throws IOException {
+            return store.blockAt(step);
+        }
+
+        @Override
+        public Map<Integer, long[]> registers(int tid, long step) throws IOException {
+            return store.registers(tid, step);
+        }
+
+        @Override
+        public int pidOf(int tid, long step) {
+            return Locator.pidOf(tasks, tid, step);
+        }
+
+        @Override
+        public List<Locator.OpenCall> openCalls(int tid, long step) throws IOException {
+            return store.openCalls(tid, step);
+        }
+
+        @Override
+        public List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
+            return store.blocks(tid, step, forward, limit);
+        }
+
+        @Override
+        public Locator.OpenCall call(int tid, int depth, long step, boolean forward) throws IOException {
+            List<CallEntry> found = store.calls(new IndexStore.CallQuery(null, tid, depth, forward ? step : null, forward ? null : step,
+                    null, !forward, 1));
+            return found.isEmpty() ? null : Locator.openCall(found.get(0));
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.omniscope.server.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+
+import dev.omniscope.indexer.query.CallEntry;
+import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.QueryDocuments;
+import dev.omniscope.indexer.query.QueryException;
+import dev.omniscope.indexer.query.QueryableTrace;
+import dev.omniscope.indexer.query.Stepper;
+import dev.omniscope.indexer.testing.Indexed;
+import dev.omniscope.server.OmniServer;
+import dev.omniscope.testsupport.TestTraces;
+import dev.omniscope.trace.Trace;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One semantics, two stores: every query of the API asked of the server (its PostgreSQL
+ * partitions) and of {@link QueryableTrace} over the command line's Arrow index of the same packed
+ * trace gives the same document, or the same refusal (400 for a bad request, 404 for not found,
+ * with the same words), on several recordings: one process, threads, fork and exec, calls.
+ */
+@SpringBootTest(classes = OmniServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "PT120S")
+class QueryParityIT extends QueryApiSupport {
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    private int compared;
+
+    /** The server's answer to {@code uri} equals {@code arrow}'s document, or its refusal. */
+    private void same(String uri, Callable<Object> arrow) {
+        Object expected;
+        try {
+            expected = arrow.call();
+        } catch (QueryException e) {
+            String detail = problem(uri, e.kind() == QueryException.Kind.NOT_FOUND ? 404 : 400);
+            assertThat(detail).as("refusal of %s", uri).isEqualTo(e.getMessage());
+            compared++;
+            return;
+        } catch (Exception e) {
+            throw new AssertionError("the Arrow index failed on " + uri, e);
+        }
+        String body = web().get().uri(uri).exchange().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(Trace.json().readTree(body)).as(uri).isEqualTo(tree(expected));
+        compared++;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fork_exec_wait"})
+    void everyQueryAnswersAsTheArrowIndexDoes(String program) throws Exception {
+        Path packed = TestTraces.packed(program);
+        String t = "/api/traces/" + trace(program);
+        try (Indexed.Queries arrow = Indexed.queries(packed, cliIndex(packed))) {
+            QueryableTrace q = arrow.queries();
+            long end = q.instructions();
+            List<Long> steps = new ArrayList<>();
+            for (int i = 0; i <= 20; i++) steps.add(Math.min(end - 1, end * i / 20));
+            steps.addAll(List.of(0L, 1L, end - 1, end, end + 1, -1L));
+
+            // the timeline and symbols
+            for (int buckets : new int[] {1, 7, 100, 1024, 0, 1025}) {
+                if (buckets < 1 || buckets > QueryableTrace.MAX_BUCKETS) continue; // refused while parsing, before any store
+                same(t + "/timeline?buckets=" + buckets, () -> q.timeline(buckets));
+            }
+            for (String prefix : new String[] {"", "m", "coun", "ba", "__libc", "std::", "zzz"}) {
+                same(t + "/symbols?limit=50&q=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8), () -> q.symbols(prefix, 50));
+            }
+
+            // every carried source, and one that is not
+            for (String path : arrow.index().summary().sources()) {
+                String text = web().get().uri(java.net.URI.create("http://127.0.0.1:" + port + t + "/sources"
+                                + path.replace(" ", "%20"))).exchange().expectStatus().isOk().expectBody(String.class).returnResult()
+                        .getResponseBody();
+                assertThat(text == null ? "" : text).as(path).isEqualTo(q.source(path));
+                compared++;
+            }
+            same(t + "/sources/not/carried.c", () -> q.source("/not/carried.c"));
+
+            // system calls: pages, a window, refusals
+            pages(t + "/syscalls?limit=7", "syscalls", cursor -> q.syscalls(null, null, 7, cursor));
+            long mid = end / 2;
+            pages(t + "/syscalls?limit=3&from=" + mid + "&to=" + (end - 1), "syscalls", cursor -> q.syscalls(mid, end - 1, 3, cursor));
+            same(t + "/syscalls?from=" + (end + 5), () -> q.syscalls(end + 5, null, 1000, null));
+
+            // calls: the outermost (every thread, each thread), by function, children
+            pages(t + "/calls?limit=5", "calls", cursor -> q.calls(new QueryableTrace.CallsQuery(null, null, null, true, 5, cursor)));
+            for (int tid : q.tids()) {
+                pages(t + "/calls?limit=4&tid=" + tid, "calls",
+                        cursor -> q.calls(new QueryableTrace.CallsQuery(null, null, tid, true, 4, cursor)));
+            }
+            List<String> functions = q.store().functionNames();
+            for (int i = 0; i < functions.size(); i += Math.max(1, functions.size() / 12)) {
+                String name = functions.get(i);
+                String plain = name.contains("(") ? name.substring(0, name.indexOf('(')) : name;
+                pages(t + "/calls?limit=6&function=" + URLEncoder.encode(plain, StandardCharsets.UTF_8), "calls",
+                        cursor -> q.calls(new QueryableTrace.CallsQuery(plain, null, null, false, 6, cursor)));
+            }
+            List<CallEntry> roots = q.calls(new QueryableTrace.CallsQuery(null, null, null, true, 20, null)).calls();
+            for (CallEntry c : roots) {
+                pages(t + "/calls?limit=9&parent=" + c.callStep() + "&tid=" + c.tid(), "calls",
+                        cursor -> q.calls(new QueryableTrace.CallsQuery(null, c.callStep(), c.tid(), false, 9, cursor)));
+                List<CallEntry> children = q.calls(new QueryableTrace.CallsQuery(null, c.callStep(), c.tid(), false, 3, null)).calls();
+                for (CallEntry child : children) {
+                    same(t + "/calls?parent=" + child.callStep() + "&tid=" + child.tid(),
+                            () -> q.calls(new QueryableTrace.CallsQuery(null, child.callStep(), child.tid(), false, 1000, null)));
+                }
+            }
+            same(t + "/calls?parent=1&tid=" + q.tids().get(0),
+                    () -> q.calls(new QueryableTrace.CallsQuery(null, 1L, q.tids().get(0), false, 1000, null)));
+
+            // moments, registers, moves and memory, at steps across the trace, for every thread
+            for (int s = 0; s < steps.size(); s++) {
+                long step = steps.get(s);
+                // moves over the Arrow files rescan them for every block they decode: a few moments suffice
+                boolean moves = s % 5 == 0 && s <= 20;
+                same(t + "/steps/" + step, () -> q.location(step, null));
+                same(t + "/registers?step=" + step, () -> q.registers(step, null));
+                for (int k = 0; k < q.tids().size(); k++) {
+                    int tid = q.tids().get(k);
+                    same(t + "/steps/" + step + "?tid=" + tid, () -> q.location(step, tid));
+                    for (Stepper.Move move : moves && k < 2 ? Stepper.Move.values() : new Stepper.Move[0]) {
+                        same(t + "/steps/" + step + "/move?to=" + move.id + "&tid=" + tid, () -> q.move(step, tid, move));
+                    }
+                }
+                Location here;
+                try {
+                    here = q.location(step, null);
+                } catch (QueryException e) {
+                    continue;
+                }
+                long rsp = Long.decode(here.registers().get("rsp")), rip = Long.decode(here.rip());
+                for (long[] r : new long[][] {{rsp - 256, 512}, {rip - 16, 64}, {0x1000, 32}}) {
+                    for (Integer pid : new Integer[] {null, here.pid()}) {
+                        same(t + "/memory?addr=" + hex(r[0]) + "&len=" + r[1] + "&step=" + step + (pid == null ? "" : "&pid=" + pid),
+                                () -> q.memory(r[0], (int) r[1], step, pid));
+                    }
+                }
+            }
+
+            // histories of the program's own variables: pages both ways, windows, a process
+            List<QueryDocuments.Symbol> variables = q.symbols("", 1000).symbols().stream()
+                    .filter(s -> s.kind().equals("variable") && s.module() != null && s.module().endsWith("/" + program)).limit(6).toList();
+            assertThat(variables).as("variables of %s", program).isNotEmpty();
+            for (QueryDocuments.Symbol v : variables) {
+                String name = v.name();
+                String sym = "symbol=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+                for (int limit : new int[] {1, 3, 1000}) {
+                    history(t, sym + "&limit=" + limit, q, new QueryableTrace.HistoryQuery(name, 0, 0, null, null, null, limit, null, false));
+                    history(t, sym + "&limit=" + limit + "&order=desc", q,
+                            new QueryableTrace.HistoryQuery(name, 0, 0, null, null, null, limit, null, true));
+                }
+                history(t, sym + "&limit=2&from=" + mid, q, new QueryableTrace.HistoryQuery(name, 0, 0, null, mid, null, 2, null, false));
+                history(t, sym + "&limit=2&order=desc&to=" + mid, q, new QueryableTrace.HistoryQuery(name, 0, 0, null, null, mid, 2, null, true));
+                for (int pid : q.pids()) {
+                    history(t, sym + "&limit=5&pid=" + pid, q, new QueryableTrace.HistoryQuery(name, 0, 0, pid, null, null, 5, null, false));
+                }
+                long a = Long.decode(v.addr());
+                // a range around the variable: several (addr, size) pairs merged
+                history(t, "addr=" + hex(a - 8) + "&len=32&limit=4", q, new QueryableTrace.HistoryQuery(null, a - 8, 32, null, null, null, 4, null, false));
+                history(t, "addr=" + hex(a - 8) + "&len=32&limit=4&order=desc", q,
+                        new QueryableTrace.HistoryQuery(null, a - 8, 32, null, null, null, 4, null, true));
+            }
+            same(t + "/memory/history?symbol=no_such_variable_here",
+                    () -> q.history(new QueryableTrace.HistoryQuery("no_such_variable_here", 0, 0, null, null, null, 10, null, false)));
+        }
+        assertThat(compared).isGreaterThan(200);
+    }
+
+    /** A page of a listing: the page for a cursor. */
+    @FunctionalInterface
+    private interface Page {
+        Object at(String cursor) throws Exception;
+    }
+
+    /** Every page of a listing, following each side's own cursors, compared page by page. */
+    private void pages(String uri, String field, Page arrow) throws Exception {
+        String cursor = null;
+        int n = 0;
+        do {
+            String c = cursor;
+            String pageUri = uri + (c == null ? "" : "&cursor=" + c);
+            same(pageUri, () -> arrow.at(c));
+            JsonNode page = get(pageUri);
+            assertThat(page.get(field)).isNotNull();
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+            assertThat(++n).isLessThan(10_000);
+        } while (cursor != null);
+    }
+
+    /** Every page of a history (a few at most), both ways. */
+    private void history(String t, String query, QueryableTrace q, QueryableTrace.HistoryQuery first) throws Exception {
+        String cursor = null;
+        for (int n = 0; n < 4; n++) {
+            String c = cursor;
+            QueryableTrace.HistoryQuery page = new QueryableTrace.HistoryQuery(first.symbol(), first.address(), first.length(), first.pid(),
+                    first.from(), first.to(), first.limit(), c, first.descending());
+            String uri = t + "/memory/history?" + query + (c == null ? "" : "&cursor=" + c);
+            same(uri, () -> q.history(page));
+            JsonNode doc = get(uri);
+            cursor = doc.get("next").isNull() ? null : doc.get("next").asString();
+            if (cursor == null) return;
+        }
+    }
+}
