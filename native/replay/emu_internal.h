@@ -4,6 +4,7 @@
 //   emu_regs.c    direct register reads from Unicorn's CPU state
 //   emu_decode.c  instruction decoding: Capstone decode cache, write sets, successor links
 //   emu_trace.c   the trace tables (struct omni_trace): allocation, rows, clear and flush
+//   emu_layout.c  the layouts of struct omni_trace and struct omni_stop, for bindings
 //   emu_run.c     the run loop: hooks, stop conditions, omni_emu_run
 #ifndef OMNI_EMU_INTERNAL_H
 #define OMNI_EMU_INTERNAL_H

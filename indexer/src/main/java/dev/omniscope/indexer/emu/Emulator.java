@@ -197,7 +197,7 @@ public final class Emulator implements AutoCloseable {
 
     /** Runs from rip until a stop; {@code maxSteps} 0 = no limit. */
     public Stop run(long maxSteps) {
-        long[] raw = new long[EmuNative.STOP_LONGS];
+        byte[] raw = new byte[Stop.size()];
         check(LIB.omni_emu_run(handle(), maxSteps, raw), "run");
         return Stop.decode(raw);
     }
