@@ -44,7 +44,7 @@ static bool is_extra(int i) {
            i == OMNI_FS || i == OMNI_GS;
 }
 
-int omni_emu_get_regs(omni_emu *e, uint64_t r[27]) {
+int omni_emu_get_regs(omni_emu *e, uint64_t r[OMNI_NREGS]) {
     for (int i = 0; i < OMNI_NREGS; i++) {
         if (is_extra(i)) {
             r[i] = e->extra[i];
@@ -57,7 +57,7 @@ int omni_emu_get_regs(omni_emu *e, uint64_t r[27]) {
     return 0;
 }
 
-static int write_regs(omni_emu *e, const uint64_t r[27]) {
+static int write_regs(omni_emu *e, const uint64_t r[OMNI_NREGS]) {
     for (int i = 0; i < OMNI_NREGS; i++) {
         if (is_extra(i)) {
             e->extra[i] = r[i];
@@ -70,16 +70,16 @@ static int write_regs(omni_emu *e, const uint64_t r[27]) {
     return 0;
 }
 
-int omni_emu_set_regs(omni_emu *e, const uint64_t r[27]) {
+int omni_emu_set_regs(omni_emu *e, const uint64_t r[OMNI_NREGS]) {
     emu_settle_pending(e);
     emu_end_block(e);
     return write_regs(e, r);
 }
 
 // Register rows at `step` for every traced register that r changes.
-static int diff_rows(omni_emu *e, const uint64_t r[27], uint64_t step) {
+static int diff_rows(omni_emu *e, const uint64_t r[OMNI_NREGS], uint64_t step) {
     if (!(e->trace.flags & OMNI_TRACE_REGS)) return 0;
-    uint64_t cur[27];
+    uint64_t cur[OMNI_NREGS];
     int rc = omni_emu_get_regs(e, cur);
     if (rc) return rc;
     for (int i = 0; i < OMNI_NREGS; i++) {
@@ -88,14 +88,14 @@ static int diff_rows(omni_emu *e, const uint64_t r[27], uint64_t step) {
     return 0;
 }
 
-int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[27], uint64_t step) {
+int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[OMNI_NREGS], uint64_t step) {
     emu_settle_pending(e);
     emu_end_block(e);
     int rc = diff_rows(e, r, step);
     return rc ? rc : write_regs(e, r);
 }
 
-int omni_emu_retire(omni_emu *e, const uint64_t r[27]) {
+int omni_emu_retire(omni_emu *e, const uint64_t r[OMNI_NREGS]) {
     emu_settle_pending(e);
     uint64_t rip = 0;
     uc_reg_read(e->uc, UC_X86_REG_RIP, &rip);

@@ -67,7 +67,8 @@ int omni_emu_mappings(omni_emu *e, uint64_t *out, int max);
 
 // ---- Registers -------------------------------------------------------------------------------
 
-// struct user_regs_struct order (sys/user.h).
+// struct user_regs_struct order (sys/user.h). Java's list is dev.omniscope.trace.Registers
+// (core), which RegisterListTest (indexer) compares with this enum and the OMNI_REG_* ids below.
 enum {
     OMNI_R15, OMNI_R14, OMNI_R13, OMNI_R12, OMNI_RBP, OMNI_RBX, OMNI_R11, OMNI_R10,
     OMNI_R9, OMNI_R8, OMNI_RAX, OMNI_RCX, OMNI_RDX, OMNI_RSI, OMNI_RDI, OMNI_ORIG_RAX,
@@ -75,20 +76,21 @@ enum {
     OMNI_DS, OMNI_ES, OMNI_FS, OMNI_GS, OMNI_NREGS
 };
 
-// r[27] as above. orig_rax and the six segment selectors are stored as given and returned as
-// given (no descriptor is loaded: the CPU runs flat 64-bit code); fs_base/gs_base are the CPU's.
-int omni_emu_get_regs(omni_emu *e, uint64_t r[27]);
+// r[OMNI_NREGS] as above. orig_rax and the six segment selectors are stored as given and
+// returned as given (no descriptor is loaded: the CPU runs flat 64-bit code); fs_base/gs_base are
+// the CPU's.
+int omni_emu_get_regs(omni_emu *e, uint64_t r[OMNI_NREGS]);
 // Also ends the current trace block and, if a rep instruction was interrupted by the previous
 // stop, counts its finished iterations as one step (its resumption is then a new step): this is
 // how the driver switches threads or delivers a signal.
-int omni_emu_set_regs(omni_emu *e, const uint64_t r[27]);
+int omni_emu_set_regs(omni_emu *e, const uint64_t r[OMNI_NREGS]);
 // set_regs that also records, when register tracing is on, one row at `step` for every register
 // whose value changes (e.g. a syscall's result in rax at the syscall's step).
-int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[27], uint64_t step);
+int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[OMNI_NREGS], uint64_t step);
 // The caller emulated the instruction at rip itself (a recorded rdtsc, say): records register rows
 // for what changes at trace->step, sets r, counts one step (and one instruction of the current
 // trace block) without ending the block.
-int omni_emu_retire(omni_emu *e, const uint64_t r[27]);
+int omni_emu_retire(omni_emu *e, const uint64_t r[OMNI_NREGS]);
 
 // fx[512] in fxsave / struct user_fpregs_struct layout: fcw u16 @0, fsw u16 @2, ftw u8 @4
 // (abridged: bit i set = physical register i not empty), fop u16 @6, rip u64 @8, rdp u64 @16,
@@ -145,9 +147,10 @@ struct omni_stop {
 int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out);
 // Stop before executing the instruction at addr; 0 clears.
 int omni_emu_set_stop_address(omni_emu *e, uint64_t addr);
-// r[27] or NULL to clear: stop before the first instruction where rip == r[rip] and r15..rdi
-// (orig_rax excluded), rsp, fs_base and gs_base are equal. rflags is not compared: x86 leaves flags
-// undefined after many instructions and QEMU need not agree with the recording CPU on them.
+// r[OMNI_NREGS] or NULL to clear: stop before the first instruction where rip == r[rip] and
+// r15..rdi (orig_rax excluded), rsp, fs_base and gs_base are equal. rflags is not compared: x86
+// leaves flags undefined after many instructions and QEMU need not agree with the recording CPU on
+// them.
 int omni_emu_set_fingerprint(omni_emu *e, const uint64_t *r);
 // After max_hits executions of the fingerprint's rip without a match, stop with OMNI_STOP_LIMIT
 // (detail 1) instead: the recorded moment is not coming (0: no bound, the default).

@@ -6,8 +6,9 @@ import jnr.ffi.annotations.Out;
 
 /**
  * jnr-ffi binding of native/replay/emu.h (libomnireplay.so); see that file for the contracts.
- * Use {@link Emulator}, which owns the handle and turns error codes into exceptions. The layouts
- * of struct omni_trace and struct omni_stop come from the library ({@link StructLayout}).
+ * Use {@link Emulator}, which owns the handle and turns error codes into exceptions. Register ids
+ * (OMNI_R15..., OMNI_REG_*) are {@link dev.omniscope.trace.Registers}'; the layouts of struct
+ * omni_trace and struct omni_stop come from the library ({@link StructLayout}).
  */
 public interface EmuNative {
     int OMNI_EINVAL = -1;
@@ -21,7 +22,6 @@ public interface EmuNative {
     int OMNI_PROT_EXEC = 4;
     int OMNI_MAP_SHARED = 1;
 
-    int OMNI_NREGS = 27;
     int OMNI_CPUID_SUBLEAF = 1;
 
     int OMNI_STOP_SYSCALL = 1;
@@ -52,8 +52,6 @@ public interface EmuNative {
     int OMNI_TRACE_MARGIN = 256;
     int OMNI_TRACE_MIN_CAPACITY = 4 * OMNI_TRACE_MARGIN;
 
-    int OMNI_REG_XMM0 = 32;
-    int OMNI_REG_MXCSR = 48;
     int OMNI_CTL_CALL = 1;
     int OMNI_CTL_RET = 2;
 
@@ -87,7 +85,7 @@ public interface EmuNative {
     /** @param out struct omni_stop ({@link Stop#decode}) */
     int omni_emu_run(Pointer e, long maxSteps, @Out byte[] out);
     int omni_emu_set_stop_address(Pointer e, long addr);
-    /** @param r 27 registers, or null to clear */
+    /** @param r {@link dev.omniscope.trace.Registers#COUNT} registers, or null to clear */
     int omni_emu_set_fingerprint(Pointer e, @In long[] r);
 
     int omni_emu_set_fingerprint_limit(Pointer e, long maxHits);

@@ -27,7 +27,7 @@ public final class TraceBuffers {
         }
     }
 
-    /** Register changes: step, register id ({@link Reg}), new value (xmm: lo and hi halves). */
+    /** Register changes: step, register id ({@link dev.omniscope.trace.Registers}), new value (xmm: lo and hi halves). */
     public record Regs(long[] step, byte[] id, long[] lo, long[] hi) {
         public int rows() { return step.length; }
     }
