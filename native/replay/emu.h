@@ -67,7 +67,8 @@ int omni_emu_mappings(omni_emu *e, uint64_t *out, int max);
 
 // ---- Registers -------------------------------------------------------------------------------
 
-// struct user_regs_struct order (sys/user.h).
+// struct user_regs_struct order (sys/user.h). Java's list is dev.omniscope.trace.Registers
+// (core), which RegisterListTest (indexer) compares with this enum and the OMNI_REG_* ids below.
 enum {
     OMNI_R15, OMNI_R14, OMNI_R13, OMNI_R12, OMNI_RBP, OMNI_RBX, OMNI_R11, OMNI_R10,
     OMNI_R9, OMNI_R8, OMNI_RAX, OMNI_RCX, OMNI_RDX, OMNI_RSI, OMNI_RDI, OMNI_ORIG_RAX,
@@ -75,20 +76,21 @@ enum {
     OMNI_DS, OMNI_ES, OMNI_FS, OMNI_GS, OMNI_NREGS
 };
 
-// r[27] as above. orig_rax and the six segment selectors are stored as given and returned as
-// given (no descriptor is loaded: the CPU runs flat 64-bit code); fs_base/gs_base are the CPU's.
-int omni_emu_get_regs(omni_emu *e, uint64_t r[27]);
+// r[OMNI_NREGS] as above. orig_rax and the six segment selectors are stored as given and
+// returned as given (no descriptor is loaded: the CPU runs flat 64-bit code); fs_base/gs_base are
+// the CPU's.
+int omni_emu_get_regs(omni_emu *e, uint64_t r[OMNI_NREGS]);
 // Also ends the current trace block and, if a rep instruction was interrupted by the previous
 // stop, counts its finished iterations as one step (its resumption is then a new step): this is
 // how the driver switches threads or delivers a signal.
-int omni_emu_set_regs(omni_emu *e, const uint64_t r[27]);
+int omni_emu_set_regs(omni_emu *e, const uint64_t r[OMNI_NREGS]);
 // set_regs that also records, when register tracing is on, one row at `step` for every register
 // whose value changes (e.g. a syscall's result in rax at the syscall's step).
-int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[27], uint64_t step);
+int omni_emu_set_regs_at(omni_emu *e, const uint64_t r[OMNI_NREGS], uint64_t step);
 // The caller emulated the instruction at rip itself (a recorded rdtsc, say): records register rows
 // for what changes at trace->step, sets r, counts one step (and one instruction of the current
 // trace block) without ending the block.
-int omni_emu_retire(omni_emu *e, const uint64_t r[27]);
+int omni_emu_retire(omni_emu *e, const uint64_t r[OMNI_NREGS]);
 
 // fx[512] in fxsave / struct user_fpregs_struct layout: fcw u16 @0, fsw u16 @2, ftw u8 @4
 // (abridged: bit i set = physical register i not empty), fop u16 @6, rip u64 @8, rdp u64 @16,
@@ -127,16 +129,16 @@ enum { OMNI_FAULT_READ = 1, OMNI_FAULT_WRITE = 2, OMNI_FAULT_FETCH = 3 };
 
 enum { OMNI_NONDET_RDTSC = 1, OMNI_NONDET_RDTSCP = 2, OMNI_NONDET_RDRAND = 3, OMNI_NONDET_RDSEED = 4 };
 
-// 48 bytes, all little-endian.
+// Filled by omni_emu_run; little-endian. Bindings take its size and offsets from omni_emu_layout_*.
 struct omni_stop {
-    int32_t reason;       // @0  OMNI_STOP_*
-    int32_t detail;       // @4  see the reasons
-    uint64_t rip;         // @8  address of the instruction the stop is about
-    uint64_t fault_addr;  // @16 OMNI_STOP_MEM_FAULT: the address accessed
-    uint64_t step;        // @24 trace->step at the stop: step of the next instruction
-    int32_t uc_err;       // @32 Unicorn's error code for the run (0 when it stopped cleanly)
-    int32_t reserved;     // @36
-    uint64_t steps;       // @40 steps executed by this run
+    int32_t reason;       // OMNI_STOP_*
+    int32_t detail;       // see the reasons
+    uint64_t rip;         // address of the instruction the stop is about
+    uint64_t fault_addr;  // OMNI_STOP_MEM_FAULT: the address accessed
+    uint64_t step;        // trace->step at the stop: step of the next instruction
+    int32_t uc_err;       // Unicorn's error code for the run (0 when it stopped cleanly)
+    int32_t reserved;
+    uint64_t steps;       // steps executed by this run
 };
 
 // Runs from the current rip until a stop; max_steps 0 means no limit. Stops are checked before
@@ -145,9 +147,10 @@ struct omni_stop {
 int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out);
 // Stop before executing the instruction at addr; 0 clears.
 int omni_emu_set_stop_address(omni_emu *e, uint64_t addr);
-// r[27] or NULL to clear: stop before the first instruction where rip == r[rip] and r15..rdi
-// (orig_rax excluded), rsp, fs_base and gs_base are equal. rflags is not compared: x86 leaves flags
-// undefined after many instructions and QEMU need not agree with the recording CPU on them.
+// r[OMNI_NREGS] or NULL to clear: stop before the first instruction where rip == r[rip] and
+// r15..rdi (orig_rax excluded), rsp, fs_base and gs_base are equal. rflags is not compared: x86
+// leaves flags undefined after many instructions and QEMU need not agree with the recording CPU on
+// them.
 int omni_emu_set_fingerprint(omni_emu *e, const uint64_t *r);
 // After max_hits executions of the fingerprint's rip without a match, stop with OMNI_STOP_LIMIT
 // (detail 1) instead: the recorded moment is not coming (0: no bound, the default).
@@ -173,42 +176,42 @@ enum { OMNI_CTL_CALL = 1, OMNI_CTL_RET = 2 };
 
 // The trace tables: parallel column arrays of `capacity` rows each, `n*` rows filled. The
 // driver reads them between runs (they are stable then) and calls omni_emu_trace_clear.
-// Every field is 8 bytes, so offsets are 8 * field number.
+// Bindings take the offsets of the fields from omni_emu_layout_field (below), never by counting.
 struct omni_trace {
-    uint64_t step;        // @0   step of the next instruction; the driver may set it between runs
-    uint64_t flags;       // @8   OMNI_TRACE_* enabled
-    uint64_t capacity;    // @16  rows per table
-    uint64_t lost;        // @24  rows dropped because a table was completely full (stays 0 unless an instruction exceeds the margin)
-    uint64_t resyncs;     // @32  register changes the per-instruction tracking missed, found at the end of a run and recorded at the last step
+    uint64_t step;        // step of the next instruction; the driver may set it between runs
+    uint64_t flags;       // OMNI_TRACE_* enabled
+    uint64_t capacity;    // rows per table
+    uint64_t lost;        // rows dropped because a table was completely full (stays 0 unless an instruction exceeds the margin)
+    uint64_t resyncs;     // register changes the per-instruction tracking missed, found at the end of a run and recorded at the last step
     // blocks: a maximal straight-line run of instructions ending at a branch, call, ret,
     // syscall or interrupt; one row per entry, recorded when the block ends
-    uint64_t nblocks;     // @40
-    uint64_t *block_step; // @48  step of the block's first instruction
-    uint64_t *block_rip;  // @56  its address
-    uint32_t *block_insns;// @64  instructions executed in this entry
+    uint64_t nblocks;
+    uint64_t *block_step; // step of the block's first instruction
+    uint64_t *block_rip;  // its address
+    uint32_t *block_insns;// instructions executed in this entry
     // mem: one row per store (contiguous stores of one instruction merged, at most 16 bytes)
-    uint64_t nmem;        // @72
-    uint64_t *mem_step;   // @80
-    uint64_t *mem_rip;    // @88  address of the storing instruction
-    uint64_t *mem_addr;   // @96
-    uint8_t *mem_size;    // @104 1..16
-    uint8_t *mem_old;     // @112 16 bytes per row, first mem_size meaningful
-    uint8_t *mem_new;     // @120 16 bytes per row
+    uint64_t nmem;
+    uint64_t *mem_step;
+    uint64_t *mem_rip;    // address of the storing instruction
+    uint64_t *mem_addr;
+    uint8_t *mem_size;    // 1..16
+    uint8_t *mem_old;     // 16 bytes per row, first mem_size meaningful
+    uint8_t *mem_new;     // 16 bytes per row
     // regs: one row per register an instruction changed
-    uint64_t nregs;       // @128
-    uint64_t *reg_step;   // @136
-    uint8_t *reg_id;      // @144 see OMNI_REG_*
-    uint64_t *reg_lo;     // @152 value (xmm: low half)
-    uint64_t *reg_hi;     // @160 xmm: high half, else 0
+    uint64_t nregs;
+    uint64_t *reg_step;
+    uint8_t *reg_id;      // see OMNI_REG_*
+    uint64_t *reg_lo;     // value (xmm: low half)
+    uint64_t *reg_hi;     // xmm: high half, else 0
     // control: one row per executed call or ret
-    uint64_t nctl;        // @168
-    uint64_t *ctl_step;   // @176
-    uint8_t *ctl_kind;    // @184 OMNI_CTL_*
-    uint64_t *ctl_rip;    // @192 address of the call/ret
-    uint64_t *ctl_target; // @200 callee, or return address
-    uint64_t *ctl_sp;     // @208 rsp after the instruction
-    uint64_t *ctl_args;   // @216 6 per row: rdi rsi rdx rcx r8 r9 at a call (0 at a ret)
-    uint64_t *ctl_ret;    // @224 rax at a ret (0 at a call)
+    uint64_t nctl;
+    uint64_t *ctl_step;
+    uint8_t *ctl_kind;    // OMNI_CTL_*
+    uint64_t *ctl_rip;    // address of the call/ret
+    uint64_t *ctl_target; // callee, or return address
+    uint64_t *ctl_sp;     // rsp after the instruction
+    uint64_t *ctl_args;   // 6 per row: rdi rsi rdx rcx r8 r9 at a call (0 at a ret)
+    uint64_t *ctl_ret;    // rax at a ret (0 at a call)
 };
 
 struct omni_trace *omni_emu_trace(omni_emu *e);
@@ -227,6 +230,20 @@ void omni_emu_set_step(omni_emu *e, uint64_t step);
 // A write by the kernel (a syscall's output) recorded as mem rows of up to 16 bytes at `step`
 // with rip `rip`, when mem tracing is on; otherwise as omni_emu_write.
 int omni_emu_write_at(omni_emu *e, uint64_t addr, const void *buf, uint64_t len, uint64_t step, uint64_t rip);
+
+// ---- Layouts ---------------------------------------------------------------------------------
+
+// The structs a binding reads from memory (struct omni_trace through omni_emu_trace, struct
+// omni_stop from omni_emu_run), described by the library with sizeof and offsetof, so that their
+// layout is written down only in this file: bindings ask once, and never type an offset.
+enum { OMNI_LAYOUT_TRACE = 1, OMNI_LAYOUT_STOP = 2 };
+
+// sizeof the struct; 0 for an unknown `which`.
+uint32_t omni_emu_layout_size(int which);
+// Field i (0, 1, ... in declaration order) of the struct: returns its name as declared above and
+// stores its byte offset in *offset and its size in bytes in *size (a column's pointer: 8).
+// NULL when i is past the last field or `which` is unknown.
+const char *omni_emu_layout_field(int which, int i, uint32_t *offset, uint32_t *size);
 
 // ---- Diagnostics -----------------------------------------------------------------------------
 

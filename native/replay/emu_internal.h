@@ -1,4 +1,11 @@
-// Internals shared by emu.c (lifecycle, memory, registers) and emu_run.c (hooks, tracing).
+// Internals shared by the files of the emulator core, each compiled on its own:
+//   emu.c         lifecycle (new, free, fork), registers, CPUID table, disassembly
+//   emu_mem.c     the memory map (our host memory, registered with Unicorn), reads and writes
+//   emu_regs.c    direct register reads from Unicorn's CPU state
+//   emu_decode.c  instruction decoding: Capstone decode cache, write sets, successor links
+//   emu_trace.c   the trace tables (struct omni_trace): allocation, rows, clear and flush
+//   emu_layout.c  the layouts of struct omni_trace and struct omni_stop, for bindings
+//   emu_run.c     the run loop: hooks, stop conditions, omni_emu_run
 #ifndef OMNI_EMU_INTERNAL_H
 #define OMNI_EMU_INTERNAL_H
 
@@ -16,6 +23,10 @@
 #pragma GCC visibility push(hidden)
 
 #define EMU_PAGE 4096ULL
+
+// omni_regs indexes that are register rows: the GPRs (r15..rdi), rflags, rsp, fs_base, gs_base.
+#define EMU_TRACED_GPRS \
+    (((1u << (OMNI_RDI + 1)) - 1) | 1u << OMNI_EFLAGS | 1u << OMNI_RSP | 1u << OMNI_FS_BASE | 1u << OMNI_GS_BASE)
 
 // Host memory shared between emulators (MAP_SHARED): a memfd, so that a view can be mapped in
 // every emulator that shares it and grown by mremap.
@@ -147,9 +158,15 @@ struct omni_emu {
 };
 
 // emu.c
+extern const int emu_uc_reg[OMNI_NREGS];
+// Records a failed Unicorn call (omni_emu_last_uc_err) and returns OMNI_ENOMEM or OMNI_EUNICORN.
+int emu_uc_fail(omni_emu *e, uc_err err);
+
+// emu_mem.c
 struct emu_region *emu_find_region(omni_emu *e, uint64_t addr);
 int emu_copy_out(omni_emu *e, uint64_t addr, void *buf, uint64_t len);
-extern const int emu_uc_reg[OMNI_NREGS];
+int emu_mem_fork(omni_emu *child, omni_emu *parent);
+void emu_mem_free(omni_emu *e);
 
 // emu_regs.c
 void emu_direct_init(omni_emu *e);
@@ -181,19 +198,63 @@ static inline uint32_t emu_mxcsr(omni_emu *e) {
     return (uint32_t)m;
 }
 
-// emu_run.c
-int emu_hooks_install(omni_emu *e);
+// emu_decode.c
+bool emu_icache_init(omni_emu *e);
+uint32_t emu_icache_lookup(omni_emu *e, uint64_t addr, uint32_t size_hint, struct emu_insn *scratch);
 void emu_icache_invalidate(omni_emu *e, uint64_t addr, uint64_t len);
-void emu_shadow_load(omni_emu *e);
-void emu_end_block(omni_emu *e);
-void emu_settle_pending(omni_emu *e);
-void emu_mrow_finish(omni_emu *e);
-int emu_read_xmm_all(omni_emu *e, uint64_t x[16][2], uint32_t *mxcsr);
+
+// emu_trace.c
 void emu_trace_free(struct omni_trace *t);
 int emu_trace_alloc(struct omni_trace *t, uint64_t capacity);
-void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi);
+void emu_mem_row(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, int size,
+                 const uint8_t *old, const uint8_t *neu);
 void emu_mem_rows(omni_emu *e, uint64_t step, uint64_t rip, uint64_t addr, const uint8_t *old,
                   const uint8_t *neu, uint64_t len);
+void emu_control_row(omni_emu *e, const struct emu_pending *p, uint64_t target);
+
+// The trace rows the hooks append for every instruction, inline here so that a row costs no call
+// (each .c file is compiled on its own).
+
+static inline void emu_end_block(omni_emu *e) {
+    if (!e->blk_open) return;
+    e->blk_open = false;
+    struct omni_trace *t = &e->trace;
+    if (t->nblocks == t->capacity) {
+        t->lost++;
+        return;
+    }
+    uint64_t i = t->nblocks++;
+    t->block_step[i] = e->blk_step;
+    t->block_rip[i] = e->blk_rip;
+    t->block_insns[i] = e->blk_insns;
+}
+
+static inline void emu_reg_row(omni_emu *e, uint64_t step, int id, uint64_t lo, uint64_t hi) {
+    struct omni_trace *t = &e->trace;
+    if (t->nregs == t->capacity) {
+        t->lost++;
+        return;
+    }
+    uint64_t i = t->nregs++;
+    t->reg_step[i] = step;
+    t->reg_id[i] = id;
+    t->reg_lo[i] = lo;
+    t->reg_hi[i] = hi;
+}
+
+// The store being assembled is complete: its new bytes are in memory now.
+static inline void emu_mrow_finish(omni_emu *e) {
+    struct emu_memrow *m = &e->mrow;
+    if (!m->valid) return;
+    m->valid = false;
+    if (m->size > 0) emu_mem_row(e, m->step, m->rip, m->addr, m->size, m->old, m->host);
+}
+
+// emu_run.c
+int emu_hooks_install(omni_emu *e);
+void emu_shadow_load(omni_emu *e);
+void emu_settle_pending(omni_emu *e);
+int emu_read_xmm_all(omni_emu *e, uint64_t x[16][2], uint32_t *mxcsr);
 
 #pragma GCC visibility pop
 

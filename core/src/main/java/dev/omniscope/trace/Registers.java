@@ -2,10 +2,14 @@ package dev.omniscope.trace;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * General-purpose registers as the kernel's {@code struct user_regs_struct} lays them out: 27
- * 64-bit values, the form ptrace reads and the trace stores.
+ * The one list of register ids. General-purpose registers as the kernel's {@code struct
+ * user_regs_struct} lays them out: 27 64-bit values, the form ptrace reads, the trace stores and
+ * the emulator takes (native/replay/emu.h, {@code OMNI_R15...}). Register rows (the emulator's
+ * trace, the index's {@code reg_changes}) use the same ids plus {@link #XMM0}{@code + n} for xmm
+ * n and {@link #MXCSR}. RegisterListTest (indexer) checks all of it against emu.h.
  */
 public final class Registers {
     public static final int COUNT = 27;
@@ -19,11 +23,41 @@ public final class Registers {
             "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base",
             "ds", "es", "fs", "gs");
 
+    /** Register-row ids beyond the 27: xmm n is {@code XMM0 + n} (n below {@link #XMM_COUNT}), and mxcsr. */
+    public static final int XMM0 = 32, XMM_COUNT = 16, MXCSR = 48;
+
+    private static final int[] ROW_IDS = IntStream.rangeClosed(0, MXCSR).filter(Registers::isRow).toArray();
+
     /** The integer argument registers of the System V ABI, in order (the syscall ABI uses r10 for the fourth). */
     public static final int[] CALL_ARGS = {RDI, RSI, RDX, RCX, R8, R9};
     public static final int[] SYSCALL_ARGS = {RDI, RSI, RDX, R10, R8, R9};
 
     private Registers() {}
+
+    /** The name of a register id: "rax", "eflags", "orig_rax" (0..26), "xmm3", "mxcsr". */
+    public static String name(int id) {
+        if (id >= 0 && id < COUNT) return NAMES.get(id);
+        if (id >= XMM0 && id < XMM0 + XMM_COUNT) return "xmm" + (id - XMM0);
+        if (id == MXCSR) return "mxcsr";
+        throw new IllegalArgumentException("no register " + id);
+    }
+
+    /**
+     * Whether a register row can hold this id (docs/index-format.md): a general register but
+     * orig_rax and the segment selectors (rip included: the index records it where the blocks do
+     * not imply it), xmm0..15 or mxcsr.
+     */
+    public static boolean isRow(int id) {
+        return switch (id) {
+            case ORIG_RAX, CS, SS, DS, ES, FS, GS -> false;
+            default -> id >= 0 && id < COUNT || id >= XMM0 && id < XMM0 + XMM_COUNT || id == MXCSR;
+        };
+    }
+
+    /** Every register-row id ({@link #isRow}), ascending; a fresh array. */
+    public static int[] rowIds() {
+        return ROW_IDS.clone();
+    }
 
     public static long[] syscallArgs(long[] regs) {
         long[] args = new long[6];

@@ -6,7 +6,9 @@ import jnr.ffi.annotations.Out;
 
 /**
  * jnr-ffi binding of native/replay/emu.h (libomnireplay.so); see that file for the contracts.
- * Use {@link Emulator}, which owns the handle and turns error codes into exceptions.
+ * Use {@link Emulator}, which owns the handle and turns error codes into exceptions. Register ids
+ * (OMNI_R15..., OMNI_REG_*) are {@link dev.omniscope.trace.Registers}'; the layouts of struct
+ * omni_trace and struct omni_stop come from the library ({@link StructLayout}).
  */
 public interface EmuNative {
     int OMNI_EINVAL = -1;
@@ -20,7 +22,6 @@ public interface EmuNative {
     int OMNI_PROT_EXEC = 4;
     int OMNI_MAP_SHARED = 1;
 
-    int OMNI_NREGS = 27;
     int OMNI_CPUID_SUBLEAF = 1;
 
     int OMNI_STOP_SYSCALL = 1;
@@ -51,23 +52,11 @@ public interface EmuNative {
     int OMNI_TRACE_MARGIN = 256;
     int OMNI_TRACE_MIN_CAPACITY = 4 * OMNI_TRACE_MARGIN;
 
-    int OMNI_REG_XMM0 = 32;
-    int OMNI_REG_MXCSR = 48;
     int OMNI_CTL_CALL = 1;
     int OMNI_CTL_RET = 2;
 
-    /** Size of struct omni_stop in longs (48 bytes). */
-    int STOP_LONGS = 6;
-
-    /** Byte offsets of struct omni_trace's fields (every field is 8 bytes). */
-    interface TraceLayout {
-        int STEP = 0, FLAGS = 8, CAPACITY = 16, LOST = 24, RESYNCS = 32;
-        int NBLOCKS = 40, BLOCK_STEP = 48, BLOCK_RIP = 56, BLOCK_INSNS = 64;
-        int NMEM = 72, MEM_STEP = 80, MEM_RIP = 88, MEM_ADDR = 96, MEM_SIZE = 104, MEM_OLD = 112, MEM_NEW = 120;
-        int NREGS = 128, REG_STEP = 136, REG_ID = 144, REG_LO = 152, REG_HI = 160;
-        int NCTL = 168, CTL_STEP = 176, CTL_KIND = 184, CTL_RIP = 192, CTL_TARGET = 200, CTL_SP = 208,
-                CTL_ARGS = 216, CTL_RET = 224;
-    }
+    int OMNI_LAYOUT_TRACE = 1;
+    int OMNI_LAYOUT_STOP = 2;
 
     String omni_emu_strerror(int err);
 
@@ -93,10 +82,10 @@ public interface EmuNative {
 
     int omni_emu_set_cpuid(Pointer e, @In int[] rows, int n);
 
-    /** @param out struct omni_stop as {@link #STOP_LONGS} longs */
-    int omni_emu_run(Pointer e, long maxSteps, @Out long[] out);
+    /** @param out struct omni_stop ({@link Stop#decode}) */
+    int omni_emu_run(Pointer e, long maxSteps, @Out byte[] out);
     int omni_emu_set_stop_address(Pointer e, long addr);
-    /** @param r 27 registers, or null to clear */
+    /** @param r {@link dev.omniscope.trace.Registers#COUNT} registers, or null to clear */
     int omni_emu_set_fingerprint(Pointer e, @In long[] r);
 
     int omni_emu_set_fingerprint_limit(Pointer e, long maxHits);
@@ -108,6 +97,10 @@ public interface EmuNative {
     long omni_emu_get_step(Pointer e);
     void omni_emu_set_step(Pointer e, long step);
     int omni_emu_write_at(Pointer e, long addr, @In byte[] buf, long len, long step, long rip);
+
+    int omni_emu_layout_size(int which);
+    /** @return the field's name, null past the last field; offset and size: one int each */
+    String omni_emu_layout_field(int which, int i, @Out int[] offset, @Out int[] size);
 
     int omni_emu_direct_regs(Pointer e, int mode);
 

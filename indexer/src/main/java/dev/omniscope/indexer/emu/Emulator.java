@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.omniscope.common.NativeLibraries;
+import dev.omniscope.trace.Registers;
 import jnr.ffi.Pointer;
 
 /**
@@ -130,9 +131,9 @@ public final class Emulator implements AutoCloseable {
 
     // ---- registers ----
 
-    /** The 27 registers in {@link Reg} order. */
+    /** The 27 registers in {@link Registers} order. */
     public long[] regs() {
-        long[] r = new long[Reg.COUNT];
+        long[] r = new long[Registers.COUNT];
         check(LIB.omni_emu_get_regs(handle(), r), "get registers");
         return r;
     }
@@ -175,7 +176,7 @@ public final class Emulator implements AutoCloseable {
     }
 
     private static long[] regArray(long[] r) {
-        if (r.length != Reg.COUNT) throw new IllegalArgumentException("registers are " + Reg.COUNT + " longs, got " + r.length);
+        if (r.length != Registers.COUNT) throw new IllegalArgumentException("registers are " + Registers.COUNT + " longs, got " + r.length);
         return r;
     }
 
@@ -197,7 +198,7 @@ public final class Emulator implements AutoCloseable {
 
     /** Runs from rip until a stop; {@code maxSteps} 0 = no limit. */
     public Stop run(long maxSteps) {
-        long[] raw = new long[EmuNative.STOP_LONGS];
+        byte[] raw = new byte[Stop.size()];
         check(LIB.omni_emu_run(handle(), maxSteps, raw), "run");
         return Stop.decode(raw);
     }

@@ -1,5 +1,8 @@
 package dev.omniscope.indexer.emu;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Why {@link Emulator#run} returned (struct omni_stop).
  *
@@ -28,8 +31,23 @@ public record Stop(Reason reason, int detail, long rip, long faultAddr, long ste
         }
     }
 
-    static Stop decode(long[] raw) {
-        return new Stop(Reason.of((int) raw[0]), (int) (raw[0] >>> 32), raw[1], raw[2], raw[3], (int) raw[4], raw[5]);
+    /** Bytes of struct omni_stop, the buffer {@link Emulator#run} hands to omni_emu_run. */
+    static int size() {
+        return Layout.STOP.size();
+    }
+
+    static Stop decode(byte[] raw) {
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        return new Stop(Reason.of(b.getInt(Layout.REASON)), b.getInt(Layout.DETAIL), b.getLong(Layout.RIP),
+                b.getLong(Layout.FAULT_ADDR), b.getLong(Layout.STEP), b.getInt(Layout.UC_ERR), b.getLong(Layout.STEPS));
+    }
+
+    /** Offsets in struct omni_stop, from the library (read when the first stop is decoded). */
+    private static final class Layout {
+        static final StructLayout STOP = new StructLayout(Emulator.LIB, EmuNative.OMNI_LAYOUT_STOP, "omni_stop");
+        static final int REASON = STOP.offset("reason", 4), DETAIL = STOP.offset("detail", 4), RIP = STOP.offset("rip", 8),
+                FAULT_ADDR = STOP.offset("fault_addr", 8), STEP = STOP.offset("step", 8), UC_ERR = STOP.offset("uc_err", 4),
+                STEPS = STOP.offset("steps", 8);
     }
 
     /** MEM_FAULT: read, write or fetch ({@link #FAULT_READ}...), without the protection bit. */

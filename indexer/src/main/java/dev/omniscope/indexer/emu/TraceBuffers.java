@@ -1,6 +1,5 @@
 package dev.omniscope.indexer.emu;
 
-import dev.omniscope.indexer.emu.EmuNative.TraceLayout;
 import jnr.ffi.Pointer;
 
 /**
@@ -28,7 +27,7 @@ public final class TraceBuffers {
         }
     }
 
-    /** Register changes: step, register id ({@link Reg}), new value (xmm: lo and hi halves). */
+    /** Register changes: step, register id ({@link dev.omniscope.trace.Registers}), new value (xmm: lo and hi halves). */
     public record Regs(long[] step, byte[] id, long[] lo, long[] hi) {
         public int rows() { return step.length; }
     }
@@ -56,6 +55,24 @@ public final class TraceBuffers {
                            int regs, byte[] regStep, byte[] regId, byte[] regLo, byte[] regHi,
                            Control control) {}
 
+    // Offsets in struct omni_trace, from the library: every one used here is 8 bytes (a count or a
+    // column's pointer); the columns' element widths are emu.h's.
+    private static final StructLayout LAYOUT = new StructLayout(Emulator.LIB, EmuNative.OMNI_LAYOUT_TRACE, "omni_trace");
+    private static final int CAPACITY = word("capacity"), LOST = word("lost"), RESYNCS = word("resyncs");
+    private static final int NBLOCKS = word("nblocks"), BLOCK_STEP = word("block_step"), BLOCK_RIP = word("block_rip"),
+            BLOCK_INSNS = word("block_insns");
+    private static final int NMEM = word("nmem"), MEM_STEP = word("mem_step"), MEM_RIP = word("mem_rip"),
+            MEM_ADDR = word("mem_addr"), MEM_SIZE = word("mem_size"), MEM_OLD = word("mem_old"), MEM_NEW = word("mem_new");
+    private static final int NREGS = word("nregs"), REG_STEP = word("reg_step"), REG_ID = word("reg_id"),
+            REG_LO = word("reg_lo"), REG_HI = word("reg_hi");
+    private static final int NCTL = word("nctl"), CTL_STEP = word("ctl_step"), CTL_KIND = word("ctl_kind"),
+            CTL_RIP = word("ctl_rip"), CTL_TARGET = word("ctl_target"), CTL_SP = word("ctl_sp"), CTL_ARGS = word("ctl_args"),
+            CTL_RET = word("ctl_ret");
+
+    private static int word(String field) {
+        return LAYOUT.offset(field, 8);
+    }
+
     private final Emulator emu;
 
     TraceBuffers(Emulator emu) {
@@ -76,19 +93,13 @@ public final class TraceBuffers {
     /** Copies every table's rows out as raw columns and empties the tables. */
     public RawBatch drainRaw() {
         Pointer t = trace();
-        int nb = count(t, TraceLayout.NBLOCKS), nm = count(t, TraceLayout.NMEM);
-        int nr = count(t, TraceLayout.NREGS), nc = count(t, TraceLayout.NCTL);
-        Control control = new Control(longs(t, TraceLayout.CTL_STEP, nc), bytes(t, TraceLayout.CTL_KIND, nc),
-                longs(t, TraceLayout.CTL_RIP, nc), longs(t, TraceLayout.CTL_TARGET, nc),
-                longs(t, TraceLayout.CTL_SP, nc), longs(t, TraceLayout.CTL_ARGS, 6 * nc),
-                longs(t, TraceLayout.CTL_RET, nc));
-        RawBatch raw = new RawBatch(nb, bytes(t, TraceLayout.BLOCK_STEP, 8 * nb), bytes(t, TraceLayout.BLOCK_RIP, 8 * nb),
-                bytes(t, TraceLayout.BLOCK_INSNS, 4 * nb),
-                nm, bytes(t, TraceLayout.MEM_STEP, 8 * nm), bytes(t, TraceLayout.MEM_RIP, 8 * nm),
-                bytes(t, TraceLayout.MEM_ADDR, 8 * nm), bytes(t, TraceLayout.MEM_SIZE, nm),
-                bytes(t, TraceLayout.MEM_OLD, 16 * nm), bytes(t, TraceLayout.MEM_NEW, 16 * nm),
-                nr, bytes(t, TraceLayout.REG_STEP, 8 * nr), bytes(t, TraceLayout.REG_ID, nr),
-                bytes(t, TraceLayout.REG_LO, 8 * nr), bytes(t, TraceLayout.REG_HI, 8 * nr), control);
+        int nb = count(t, NBLOCKS), nm = count(t, NMEM), nr = count(t, NREGS);
+        RawBatch raw = new RawBatch(nb, bytes(t, BLOCK_STEP, 8 * nb), bytes(t, BLOCK_RIP, 8 * nb),
+                bytes(t, BLOCK_INSNS, 4 * nb),
+                nm, bytes(t, MEM_STEP, 8 * nm), bytes(t, MEM_RIP, 8 * nm), bytes(t, MEM_ADDR, 8 * nm),
+                bytes(t, MEM_SIZE, nm), bytes(t, MEM_OLD, 16 * nm), bytes(t, MEM_NEW, 16 * nm),
+                nr, bytes(t, REG_STEP, 8 * nr), bytes(t, REG_ID, nr), bytes(t, REG_LO, 8 * nr), bytes(t, REG_HI, 8 * nr),
+                control(t));
         Emulator.LIB.omni_emu_trace_clear(emu.handle());
         return raw;
     }
@@ -96,20 +107,18 @@ public final class TraceBuffers {
     /** Copies every table's rows out, leaving them in place. */
     public Batch peek() {
         Pointer t = trace();
-        int nb = count(t, TraceLayout.NBLOCKS), nm = count(t, TraceLayout.NMEM);
-        int nr = count(t, TraceLayout.NREGS), nc = count(t, TraceLayout.NCTL);
-        Blocks blocks = new Blocks(longs(t, TraceLayout.BLOCK_STEP, nb), longs(t, TraceLayout.BLOCK_RIP, nb),
-                ints(t, TraceLayout.BLOCK_INSNS, nb));
-        Mem mem = new Mem(longs(t, TraceLayout.MEM_STEP, nm), longs(t, TraceLayout.MEM_RIP, nm),
-                longs(t, TraceLayout.MEM_ADDR, nm), bytes(t, TraceLayout.MEM_SIZE, nm),
-                bytes(t, TraceLayout.MEM_OLD, 16 * nm), bytes(t, TraceLayout.MEM_NEW, 16 * nm));
-        Regs regs = new Regs(longs(t, TraceLayout.REG_STEP, nr), bytes(t, TraceLayout.REG_ID, nr),
-                longs(t, TraceLayout.REG_LO, nr), longs(t, TraceLayout.REG_HI, nr));
-        Control control = new Control(longs(t, TraceLayout.CTL_STEP, nc), bytes(t, TraceLayout.CTL_KIND, nc),
-                longs(t, TraceLayout.CTL_RIP, nc), longs(t, TraceLayout.CTL_TARGET, nc),
-                longs(t, TraceLayout.CTL_SP, nc), longs(t, TraceLayout.CTL_ARGS, 6 * nc),
-                longs(t, TraceLayout.CTL_RET, nc));
-        return new Batch(blocks, mem, regs, control);
+        int nb = count(t, NBLOCKS), nm = count(t, NMEM), nr = count(t, NREGS);
+        Blocks blocks = new Blocks(longs(t, BLOCK_STEP, nb), longs(t, BLOCK_RIP, nb), ints(t, BLOCK_INSNS, nb));
+        Mem mem = new Mem(longs(t, MEM_STEP, nm), longs(t, MEM_RIP, nm), longs(t, MEM_ADDR, nm), bytes(t, MEM_SIZE, nm),
+                bytes(t, MEM_OLD, 16 * nm), bytes(t, MEM_NEW, 16 * nm));
+        Regs regs = new Regs(longs(t, REG_STEP, nr), bytes(t, REG_ID, nr), longs(t, REG_LO, nr), longs(t, REG_HI, nr));
+        return new Batch(blocks, mem, regs, control(t));
+    }
+
+    private static Control control(Pointer t) {
+        int nc = count(t, NCTL);
+        return new Control(longs(t, CTL_STEP, nc), bytes(t, CTL_KIND, nc), longs(t, CTL_RIP, nc), longs(t, CTL_TARGET, nc),
+                longs(t, CTL_SP, nc), longs(t, CTL_ARGS, 6 * nc), longs(t, CTL_RET, nc));
     }
 
     /** Records the block in progress (blocks are otherwise recorded when they end). */
@@ -119,16 +128,16 @@ public final class TraceBuffers {
 
     /** Rows dropped because a table was completely full (0 unless an instruction exceeds the margin). */
     public long lost() {
-        return trace().getLong(TraceLayout.LOST);
+        return trace().getLong(LOST);
     }
 
     /** Register changes the per-instruction tracking missed and the end-of-run check found. */
     public long resyncs() {
-        return trace().getLong(TraceLayout.RESYNCS);
+        return trace().getLong(RESYNCS);
     }
 
     public long capacity() {
-        return trace().getLong(TraceLayout.CAPACITY);
+        return trace().getLong(CAPACITY);
     }
 
     private static int count(Pointer t, int offset) {

@@ -2,6 +2,8 @@ package dev.omniscope.indexer.emu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.omniscope.trace.Registers;
+
 /** A process-like layout for tests: code, data and stack mapped, code loaded, rip and rsp set. */
 final class EmuFixture {
     static final long CODE = 0x10000;
@@ -20,9 +22,9 @@ final class EmuFixture {
         emu.map(STACK, STACK_TOP - STACK, Emulator.PROT_READ | Emulator.PROT_WRITE);
         emu.write(code.base(), code.bytes());
         long[] r = emu.regs();
-        r[Reg.RIP] = code.base();
-        r[Reg.RSP] = STACK_TOP - 0x100;
-        r[Reg.RDI] = DATA;
+        r[Registers.RIP] = code.base();
+        r[Registers.RSP] = STACK_TOP - 0x100;
+        r[Registers.RDI] = DATA;
         emu.setRegs(r);
         return emu;
     }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import dev.omniscope.indexer.emu.Emulator.Mapping;
+import dev.omniscope.trace.Registers;
 
 class EmuMemoryTest {
     private static final int RW = Emulator.PROT_READ | Emulator.PROT_WRITE;
@@ -97,7 +98,7 @@ class EmuMemoryTest {
             assertThat(stop.protectionFault()).isTrue();
             assertThat(stop.faultAddr()).isEqualTo(DATA + PAGE);
             assertThat(stop.rip()).isEqualTo(CODE + 7);
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(CODE + 7);
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(CODE + 7);
             assertThat(emu.readLong(DATA)).isEqualTo(1);
             assertThat(emu.readLong(DATA + PAGE)).isZero();
 
@@ -177,12 +178,12 @@ class EmuMemoryTest {
             parent.map(shared, 4 * PAGE, RW, true);
             parent.writeLong(priv, 11);
             parent.writeLong(shared, 22);
-            parent.setReg(Reg.RBX, 0x1234);
+            parent.setReg(Registers.RBX, 0x1234);
 
             Emulator child = parent.fork();
             try {
                 assertThat(child.mappings()).isEqualTo(parent.mappings());
-                assertThat(child.reg(Reg.RBX)).isEqualTo(0x1234);
+                assertThat(child.reg(Registers.RBX)).isEqualTo(0x1234);
                 assertThat(child.readLong(priv)).isEqualTo(11);
                 assertThat(child.readLong(shared)).isEqualTo(22);
 
@@ -214,10 +215,10 @@ class EmuMemoryTest {
         try (Emulator parent = EmuFixture.load(code)) {
             parent.map(0x200000, PAGE, RW, true);
             try (Emulator child = parent.fork()) {
-                child.setReg(Reg.RBX, 99);
+                child.setReg(Registers.RBX, 99);
                 EmuFixture.runTo(child, Stop.Reason.SYSCALL);
                 assertThat(parent.readLong(0x200000)).isEqualTo(99);
-                assertThat(parent.reg(Reg.RIP)).isEqualTo(CODE);
+                assertThat(parent.reg(Registers.RIP)).isEqualTo(CODE);
             }
         }
     }
@@ -234,11 +235,11 @@ class EmuMemoryTest {
                 """);
         try (Emulator emu = EmuFixture.load(first)) {
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(1);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(1);
             emu.write(CODE, second.bytes());
-            emu.setReg(Reg.RIP, CODE);
+            emu.setReg(Registers.RIP, CODE);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(2);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(2);
         }
     }
 }

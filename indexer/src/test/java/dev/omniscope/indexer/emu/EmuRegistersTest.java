@@ -11,22 +11,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.omniscope.indexer.emu.Emulator.CpuidRow;
+import dev.omniscope.trace.Registers;
 
 class EmuRegistersTest {
 
     @Test
     void registersRoundTripIncludingBasesFlagsSelectorsAndOrigRax() {
         try (Emulator emu = new Emulator()) {
-            long[] r = new long[Reg.COUNT];
-            for (int i = 0; i < Reg.COUNT; i++) r[i] = 0x1111_0000_0000_0000L * (i % 7 + 1) + i;
-            r[Reg.RIP] = 0x401000;
-            r[Reg.EFLAGS] = 0x2 | 0x1 | 0x40 | 0x80 | 0x400 | 0x800;  // CF ZF SF DF OF
-            r[Reg.FS_BASE] = 0x7fff_f7d8_6740L;
-            r[Reg.GS_BASE] = 0x1234_5000L;
-            r[Reg.CS] = 0x33;
-            r[Reg.SS] = 0x2b;
-            r[Reg.DS] = r[Reg.ES] = r[Reg.FS] = r[Reg.GS] = 0;
-            r[Reg.ORIG_RAX] = -1;
+            long[] r = new long[Registers.COUNT];
+            for (int i = 0; i < Registers.COUNT; i++) r[i] = 0x1111_0000_0000_0000L * (i % 7 + 1) + i;
+            r[Registers.RIP] = 0x401000;
+            r[Registers.EFLAGS] = 0x2 | 0x1 | 0x40 | 0x80 | 0x400 | 0x800;  // CF ZF SF DF OF
+            r[Registers.FS_BASE] = 0x7fff_f7d8_6740L;
+            r[Registers.GS_BASE] = 0x1234_5000L;
+            r[Registers.CS] = 0x33;
+            r[Registers.SS] = 0x2b;
+            r[Registers.DS] = r[Registers.ES] = r[Registers.FS] = r[Registers.GS] = 0;
+            r[Registers.ORIG_RAX] = -1;
             emu.setRegs(r);
             assertThat(emu.regs()).containsExactly(r);
         }
@@ -43,12 +44,12 @@ class EmuRegistersTest {
             emu.writeLong(DATA + 0x108, 0xf5f5);
             emu.writeLong(DATA + 0x210, 0x6565);
             long[] r = emu.regs();
-            r[Reg.FS_BASE] = DATA + 0x100;
-            r[Reg.GS_BASE] = DATA + 0x200;
+            r[Registers.FS_BASE] = DATA + 0x100;
+            r[Registers.GS_BASE] = DATA + 0x200;
             emu.setRegs(r);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(0xf5f5);
-            assertThat(emu.reg(Reg.RBX)).isEqualTo(0x6565);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(0xf5f5);
+            assertThat(emu.reg(Registers.RBX)).isEqualTo(0x6565);
         }
     }
 
@@ -77,8 +78,8 @@ class EmuRegistersTest {
             for (int i = 160; i < 416; i++) assertThat(back[i]).as("byte %d", i).isEqualTo(fx.array()[i]);
 
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(0x0101_0101_0000_0000L + 0x0202_0202_0000_0000L + 1);
-            assertThat(emu.reg(Reg.RBX)).isEqualTo(0x0202_0202_0000_0000L * 3 + 1);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(0x0101_0101_0000_0000L + 0x0202_0202_0000_0000L + 1);
+            assertThat(emu.reg(Registers.RBX)).isEqualTo(0x0202_0202_0000_0000L * 3 + 1);
         }
     }
 
@@ -135,7 +136,7 @@ class EmuRegistersTest {
                     new CpuidRow(7, 0, true, 0, 0x29c6fbf, 0x40000000, 0xbc000400),
                     new CpuidRow(7, 1, true, 0x1, 0x2, 0x3, 0x4)));
             long[] r = emu.regs();
-            r[Reg.RBX] = r[Reg.RDX] = -1;
+            r[Registers.RBX] = r[Registers.RDX] = -1;
             emu.setRegs(r);
 
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
@@ -155,6 +156,6 @@ class EmuRegistersTest {
     /** eax, ebx, ecx, edx of the last cpuid: the code saved ecx in rsi, since the syscall sets rcx. */
     private static long[] cpuidResult(Emulator emu) {
         long[] r = emu.regs();
-        return new long[] {r[Reg.RAX], r[Reg.RBX], r[Reg.RSI], r[Reg.RDX]};
+        return new long[] {r[Registers.RAX], r[Registers.RBX], r[Registers.RSI], r[Registers.RDX]};
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.omniscope.trace.Registers;
+
 class EmuStopsTest {
     private static final TestCode COUNT_LOOP = EmuFixture.asm("""
             xor ecx, ecx
@@ -36,12 +38,12 @@ class EmuStopsTest {
             assertThat(stop.step()).isEqualTo(1004);
             assertThat(emu.step()).isEqualTo(1004);
             long[] r = emu.regs();
-            assertThat(r[Reg.RIP]).isEqualTo(after);
-            assertThat(r[Reg.RCX]).isEqualTo(after);
-            assertThat(r[Reg.R11]).isEqualTo(r[Reg.EFLAGS]);
-            assertThat(r[Reg.R11] & 1).as("carry set by stc").isEqualTo(1);
-            assertThat(r[Reg.RAX]).isEqualTo(60);
-            assertThat(r[Reg.RDI]).isEqualTo(7);
+            assertThat(r[Registers.RIP]).isEqualTo(after);
+            assertThat(r[Registers.RCX]).isEqualTo(after);
+            assertThat(r[Registers.R11]).isEqualTo(r[Registers.EFLAGS]);
+            assertThat(r[Registers.R11] & 1).as("carry set by stc").isEqualTo(1);
+            assertThat(r[Registers.RAX]).isEqualTo(60);
+            assertThat(r[Registers.RDI]).isEqualTo(7);
         }
     }
 
@@ -60,20 +62,20 @@ class EmuStopsTest {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.ADDRESS);
             assertThat(stop.rip()).isEqualTo(code.at("tsc"));
             assertThat(stop.steps()).isEqualTo(1);
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(code.at("tsc"));
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(code.at("tsc"));
 
             // Checked before the first instruction of a run too: running again stops at once.
             assertThat(emu.run(0).reason()).isEqualTo(Stop.Reason.ADDRESS);
             assertThat(emu.step()).isEqualTo(1);
 
             long[] r = emu.regs();
-            r[Reg.RAX] = 0x1234;
-            r[Reg.RDX] = 0x5678;
-            r[Reg.RIP] += 2;
+            r[Registers.RAX] = 0x1234;
+            r[Registers.RDX] = 0x5678;
+            r[Registers.RIP] += 2;
             emu.retire(r);
             assertThat(emu.step()).isEqualTo(2);
             stop = EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(0x5678_0000_1234L);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(0x5678_0000_1234L);
             assertThat(stop.step()).isEqualTo(5);
         }
     }
@@ -97,7 +99,7 @@ class EmuStopsTest {
         try (Emulator probe = EmuFixture.load(COUNT_LOOP)) {
             Stop stop = probe.run(1 + 3L * k);
             assertThat(stop.reason()).isEqualTo(Stop.Reason.LIMIT);
-            assertThat(probe.reg(Reg.RCX)).isEqualTo(k);
+            assertThat(probe.reg(Registers.RCX)).isEqualTo(k);
             return probe.regs();
         }
     }
@@ -110,11 +112,11 @@ class EmuStopsTest {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.FINGERPRINT);
             assertThat(stop.rip()).isEqualTo(COUNT_LOOP.at("loop"));
             assertThat(stop.steps()).isEqualTo(1 + 3 * 37);
-            assertThat(emu.reg(Reg.RCX)).isEqualTo(37);
+            assertThat(emu.reg(Registers.RCX)).isEqualTo(37);
 
             emu.setFingerprint(null);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RCX)).isEqualTo(COUNT_LOOP.at("sys") + 2);
+            assertThat(emu.reg(Registers.RCX)).isEqualTo(COUNT_LOOP.at("sys") + 2);
         }
     }
 
@@ -123,13 +125,13 @@ class EmuStopsTest {
         // x86 leaves flags undefined after many instructions; a CPU and QEMU may disagree on them.
         long[] fp = registersAtIteration(5);
         try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
-            fp[Reg.EFLAGS] ^= 0x8D5;   // CF, PF, AF, ZF, SF, OF all flipped
-            fp[Reg.ORIG_RAX] = 12345;
+            fp[Registers.EFLAGS] ^= 0x8D5;   // CF, PF, AF, ZF, SF, OF all flipped
+            fp[Registers.ORIG_RAX] = 12345;
             emu.setFingerprint(fp);
             assertThat(emu.run(0).reason()).isEqualTo(Stop.Reason.FINGERPRINT);
         }
         try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
-            fp[Reg.RAX] ^= 1;          // a general register: no match, the loop runs to its syscall
+            fp[Registers.RAX] ^= 1;          // a general register: no match, the loop runs to its syscall
             emu.setFingerprint(fp);
             assertThat(emu.run(0).reason()).isEqualTo(Stop.Reason.SYSCALL);
         }
@@ -138,14 +140,14 @@ class EmuStopsTest {
     @Test
     void aFingerprintThatNeverMatchesStopsAtItsHitLimit() {
         long[] fp = registersAtIteration(5);
-        fp[Reg.RBX] ^= 0x5A5A;         // never true in this loop
+        fp[Registers.RBX] ^= 0x5A5A;         // never true in this loop
         try (Emulator emu = EmuFixture.load(COUNT_LOOP)) {
             emu.setFingerprint(fp);
             emu.setFingerprintLimit(3);
             Stop stop = emu.run(0);
             assertThat(stop.reason()).isEqualTo(Stop.Reason.LIMIT);
             assertThat(stop.detail()).isEqualTo(1);
-            assertThat(stop.rip()).isEqualTo(fp[Reg.RIP]);
+            assertThat(stop.rip()).isEqualTo(fp[Registers.RIP]);
         }
     }
 
@@ -170,7 +172,7 @@ class EmuStopsTest {
         try (Emulator emu = EmuFixture.load(code)) {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.INVALID_INSN);
             assertThat(stop.rip()).isEqualTo(code.at("avx"));
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(code.at("avx"));
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(code.at("avx"));
             assertThat(stop.steps()).isEqualTo(1);
             Emulator.Disassembly d = Emulator.disasm(emu.read(stop.rip(), 15), stop.rip());
             assertThat(d.text()).isEqualTo("vmovdqu ymm0, ymmword ptr [rdi]");
@@ -188,17 +190,17 @@ class EmuStopsTest {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.INTERRUPT);
             assertThat(stop.detail()).isEqualTo(3);
             assertThat(stop.rip()).isEqualTo(CODE);
-            assertThat(emu.reg(Reg.RIP)).as("int3 is a trap: rip after it").isEqualTo(CODE + 1);
+            assertThat(emu.reg(Registers.RIP)).as("int3 is a trap: rip after it").isEqualTo(CODE + 1);
             assertThat(stop.steps()).isEqualTo(1);
 
             stop = EmuFixture.runTo(emu, Stop.Reason.INTERRUPT);
             assertThat(stop.detail()).isEqualTo(0x80);
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(CODE + 3);
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(CODE + 3);
 
             stop = EmuFixture.runTo(emu, Stop.Reason.INTERRUPT);
             assertThat(stop.detail()).isEqualTo(6);
             assertThat(stop.rip()).isEqualTo(CODE + 3);
-            assertThat(emu.reg(Reg.RIP)).as("ud2 faults: rip at it").isEqualTo(CODE + 3);
+            assertThat(emu.reg(Registers.RIP)).as("ud2 faults: rip at it").isEqualTo(CODE + 3);
             assertThat(stop.steps()).isZero();
             assertThat(emu.step()).isEqualTo(2);
         }
@@ -217,13 +219,13 @@ class EmuStopsTest {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.INTERRUPT);
             assertThat(stop.detail()).isZero();
             assertThat(stop.rip()).isEqualTo(code.at("div"));
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(code.at("div"));
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(code.at("div"));
             assertThat(emu.step()).isEqualTo(1);
 
-            emu.setReg(Reg.RIP, code.at("hlt"));
+            emu.setReg(Registers.RIP, code.at("hlt"));
             stop = EmuFixture.runTo(emu, Stop.Reason.INTERRUPT);
             assertThat(stop.detail()).isEqualTo(13);
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(code.at("hlt"));
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(code.at("hlt"));
         }
     }
 
@@ -251,7 +253,7 @@ class EmuStopsTest {
             assertThat(stop.faultKind()).isEqualTo(Stop.FAULT_WRITE);
             assertThat(stop.faultAddr()).isEqualTo(0x900008);
             assertThat(stop.rip()).isEqualTo(CODE + 7 + 1);
-            assertThat(emu.reg(Reg.RIP)).isEqualTo(CODE + 8);
+            assertThat(emu.reg(Registers.RIP)).isEqualTo(CODE + 8);
             assertThat(stop.steps()).isEqualTo(2);
             // The push is a row; the faulting store is not.
             assertThat(emu.trace().drain().mem().rows()).isEqualTo(1);
@@ -306,8 +308,8 @@ class EmuStopsTest {
             Stop stop = EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
             assertThat(stop.steps()).isEqualTo(5);
             assertThat(emu.read(DATA, 3000)).isEqualTo(src);
-            assertThat(emu.reg(Reg.RSI)).isEqualTo(DATA + 0x1000 + 3000);
-            assertThat(emu.reg(Reg.RDI)).isEqualTo(DATA + 3000);
+            assertThat(emu.reg(Registers.RSI)).isEqualTo(DATA + 0x1000 + 3000);
+            assertThat(emu.reg(Registers.RDI)).isEqualTo(DATA + 3000);
         }
     }
 }

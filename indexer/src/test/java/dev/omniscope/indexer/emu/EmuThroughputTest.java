@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import dev.omniscope.trace.Registers;
+
 /**
  * Instructions per second of the emulator on a realistic loop (loads, stores, arithmetic, calls),
  * with every trace table on (drained into Java arrays as the indexer would) and with tracing off.
@@ -36,8 +38,8 @@ class EmuThroughputTest {
     /** Steps, nanoseconds, rows drained, runs. */
     private static long[] run(TestCode work, int flags, long iterations) {
         try (Emulator emu = EmuFixture.load(work)) {
-            emu.setReg(Reg.RIP, work.at("start"));
-            emu.setReg(Reg.RSI, iterations);
+            emu.setReg(Registers.RIP, work.at("start"));
+            emu.setReg(Registers.RSI, iterations);
             if (flags != 0) emu.traceEnable(flags, 1 << 20);
             long rows = 0, steps = 0, runs = 0;
             long t0 = System.nanoTime();

@@ -19,6 +19,7 @@ import dev.omniscope.indexer.emu.TraceBuffers.Batch;
 import dev.omniscope.indexer.emu.TraceBuffers.Control;
 import dev.omniscope.indexer.emu.TraceBuffers.Mem;
 import dev.omniscope.indexer.emu.TraceBuffers.Regs;
+import dev.omniscope.trace.Registers;
 
 class EmuTraceTest {
     private static final long SP = STACK_TOP - 0x100;
@@ -133,7 +134,7 @@ class EmuTraceTest {
             emu.write(DATA, new byte[] {(byte) 0x80, (byte) 0x9f, 0, 0});
             emu.traceEnable(Emulator.TRACE_REGS, 4096);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            long eflags = emu.reg(Reg.EFLAGS);
+            long eflags = emu.reg(Registers.EFLAGS);
             long after = code.at("sys") + 2;
             assertThat(regRows(emu.trace().drain().regs())).containsExactly(
                     "0 rax=0x5", "1 rbx=0x7", "3 rax=0xc", "3 eflags=0x6", "4 xmm1=0xc:0x0", "5 mxcsr=0x9f80",
@@ -143,7 +144,7 @@ class EmuTraceTest {
 
             // The driver's syscall result and kernel writes, recorded at the syscall's step.
             long[] r = emu.regs();
-            r[Reg.RAX] = -14;
+            r[Registers.RAX] = -14;
             emu.setRegsAt(r, 6);
             emu.traceEnable(Emulator.TRACE_REGS | Emulator.TRACE_MEM, 0);
             emu.writeAt(DATA + 0x200, pattern(20), 6, code.at("sys"));
@@ -198,7 +199,7 @@ class EmuTraceTest {
             emu.protect(EmuFixture.CODE, 0x10000, Emulator.PROT_READ | Emulator.PROT_WRITE | Emulator.PROT_EXEC);
             emu.traceEnable(Emulator.TRACE_REGS, 4096);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(2);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(2);
             assertThat(regRows(emu.trace().drain().regs())).contains("0 rax=0x1", "7 rax=0x2");
             assertThat(emu.trace().resyncs()).isZero();
         }
@@ -212,8 +213,9 @@ class EmuTraceTest {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < r.rows(); i++) {
             int id = r.id()[i] & 0xff;
-            String value = hex(r.lo()[i]) + (id >= Reg.XMM0 && id < Reg.XMM0 + 16 ? ":" + hex(r.hi()[i]) : "");
-            out.add(r.step()[i] + " " + Reg.name(id) + "=" + value);
+            boolean xmm = id >= Registers.XMM0 && id < Registers.XMM0 + Registers.XMM_COUNT;
+            String value = hex(r.lo()[i]) + (xmm ? ":" + hex(r.hi()[i]) : "");
+            out.add(r.step()[i] + " " + Registers.name(id) + "=" + value);
         }
         return out;
     }
@@ -262,10 +264,10 @@ class EmuTraceTest {
                 }
                 """);
         try (Emulator emu = EmuFixture.load(code)) {
-            emu.setReg(Reg.RIP, code.at("start"));
+            emu.setReg(Registers.RIP, code.at("start"));
             emu.traceEnable(Emulator.TRACE_ALL, 1 << 16);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
-            assertThat(emu.reg(Reg.RAX)).isEqualTo(144);
+            assertThat(emu.reg(Registers.RAX)).isEqualTo(144);
             Control c = emu.trace().drain().control();
             Deque<Long> open = new ArrayDeque<>();
             int calls = 0;
@@ -332,15 +334,15 @@ class EmuTraceTest {
         List<Stop> stops = new ArrayList<>();
         long[] endRegs;
         try (Emulator emu = EmuFixture.load(work)) {
-            emu.setReg(Reg.RIP, work.at("start"));
-            emu.setReg(Reg.RSI, 3000);
+            emu.setReg(Registers.RIP, work.at("start"));
+            emu.setReg(Registers.RSI, 3000);
             emu.traceEnable(Emulator.TRACE_ALL, 1 << 20);
             whole = runDraining(emu, new ArrayList<>());
             endRegs = emu.regs();
         }
         try (Emulator emu = EmuFixture.load(work)) {
-            emu.setReg(Reg.RIP, work.at("start"));
-            emu.setReg(Reg.RSI, 3000);
+            emu.setReg(Registers.RIP, work.at("start"));
+            emu.setReg(Registers.RSI, 3000);
             emu.traceEnable(Emulator.TRACE_ALL, EmuNative.OMNI_TRACE_MIN_CAPACITY);
             pieces = runDraining(emu, stops);
             assertThat(emu.regs()).containsExactly(endRegs);
@@ -411,8 +413,8 @@ class EmuTraceTest {
         try (Emulator emu = EmuFixture.load(code)) {
             assertThat(emu.directRegisters()).as("registers read straight from Unicorn's CPU state "
                     + "(fewer: this Unicorn keeps them elsewhere, and reads fall back to uc_reg_read)").isEqualTo(36);
-            emu.setReg(Reg.RIP, code.at("start"));
-            emu.setReg(Reg.RSI, 500);
+            emu.setReg(Registers.RIP, code.at("start"));
+            emu.setReg(Registers.RSI, 500);
             emu.traceEnable(Emulator.TRACE_ALL, EmuNative.OMNI_TRACE_MIN_CAPACITY);
             direct = runDraining(emu, new ArrayList<>());
             endRegs = emu.regs();
@@ -422,8 +424,8 @@ class EmuTraceTest {
         try (Emulator emu = EmuFixture.load(code)) {
             emu.useDirectRegisters(false);
             assertThat(emu.directRegisters()).isZero();
-            emu.setReg(Reg.RIP, code.at("start"));
-            emu.setReg(Reg.RSI, 500);
+            emu.setReg(Registers.RIP, code.at("start"));
+            emu.setReg(Registers.RSI, 500);
             emu.traceEnable(Emulator.TRACE_ALL, EmuNative.OMNI_TRACE_MIN_CAPACITY);
             viaApi = runDraining(emu, new ArrayList<>());
             assertThat(emu.regs()).containsExactly(endRegs);
@@ -431,8 +433,8 @@ class EmuTraceTest {
             assertThat(emu.trace().resyncs()).isZero();
         }
         byte[] ids = direct.regs().id();
-        assertThat(ids).contains((byte) EmuNative.OMNI_REG_MXCSR, (byte) (EmuNative.OMNI_REG_XMM0 + 15),
-                (byte) (EmuNative.OMNI_REG_XMM0 + 12), (byte) Reg.RAX, (byte) Reg.EFLAGS, (byte) Reg.RSP);
+        assertThat(ids).contains((byte) Registers.MXCSR, (byte) (Registers.XMM0 + 15),
+                (byte) (Registers.XMM0 + 12), (byte) Registers.RAX, (byte) Registers.EFLAGS, (byte) Registers.RSP);
         assertSameRows(direct, viaApi);
         same("regs.hi", direct.regs().hi(), viaApi.regs().hi());
         same("control.sp", direct.control().sp(), viaApi.control().sp());
