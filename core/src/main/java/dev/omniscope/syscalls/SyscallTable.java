@@ -14,19 +14,20 @@ import static dev.omniscope.syscalls.Output.times;
 import static dev.omniscope.syscalls.Output.when;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
  * The one table of x86-64 Linux system call semantics (as rr's syscalls.py is for rr): for each
- * call, the memory the kernel writes, whether it may block, what the replay does, and whether the
- * recorder refuses it. Sizes are those of the x86-64 kernel ABI. Calls not declared here are
- * recorded conservatively (result only) and named in the trace's warnings.
+ * call, the memory the kernel writes, whether it may block, what the replay does, and what the
+ * recorder does to it (refuses it, rewrites an argument, notes a clear_child_tid address, reads the
+ * clone arguments of a new task). Sizes are those of the x86-64 kernel ABI. Calls not declared
+ * here are recorded conservatively (result only) and named in the trace's warnings.
  */
 public final class SyscallTable {
     static final int ENOSYS = 38;
     static final int EPERM = 1;
+    static final long MADV_DONTNEED = 4, MADV_FREE = 8, PR_SET_TSC = 26;
 
     // Kernel ABI sizes on x86-64.
     static final long STAT = 144, STATFS = 120, STATX = 256, TIMESPEC = 16, TIMEVAL = 16, TIMEZONE = 8, RUSAGE = 144,
@@ -35,13 +36,10 @@ public final class SyscallTable {
             WINSIZE = 8, INT = 4, LONG = 8, SOCKADDR_MAX = 128;
 
     private static final Syscall[] TABLE = new Syscall[512];
-    private static final String[] NAMES = new String[512];
 
-    private static final Predicate<SyscallCall> NEVER = c -> false;
-    private static final Predicate<SyscallCall> ALWAYS = c -> true;
+    static final Predicate<SyscallCall> NEVER = c -> false;
 
     static {
-        names();
         // Files and descriptors
         add(sys(0, "read", "fd, buf, count").out(buffer(1, result())).blocks());
         add(sys(1, "write", "fd, buf, count").blocks());
@@ -185,7 +183,8 @@ public final class SyscallTable {
         add(sys(25, "mremap", "old_address, old_size, new_size, flags, new_address").replay(ReplayAction.MREMAP));
         add(sys(26, "msync", "addr, length, flags"));
         add(sys(27, "mincore", "addr, length, vec").out(buffer(2, c -> (c.arg(1) + 4095) / 4096)));
-        add(sys(28, "madvise", "addr, length, advice").replay(ReplayAction.MADVISE));
+        // MADV_FREE lets the kernel decide later whether pages read back as zero; DONTNEED decides now.
+        add(sys(28, "madvise", "addr, length, advice").replay(ReplayAction.MADVISE).rewrite(2, MADV_FREE, MADV_DONTNEED));
         add(sys(149, "mlock", "addr, len"));
         add(sys(150, "munlock", "addr, len"));
         add(sys(151, "mlockall", "flags"));
@@ -236,11 +235,9 @@ public final class SyscallTable {
         // Processes and threads
         add(sys(24, "sched_yield", "").blocks()); // a good moment to let another thread run
         add(sys(39, "getpid", ""));
-        add(sys(56, "clone", "flags, stack, parent_tid, child_tid, tls")
-                .out(when(c -> (c.arg(0) & 0x00100000) != 0, buffer(2, fixed(INT))))   // CLONE_PARENT_SETTID
-                .replay(ReplayAction.CLONE));
-        add(sys(57, "fork", "").replay(ReplayAction.CLONE));
-        add(sys(58, "vfork", "").replay(ReplayAction.CLONE).blocks()); // the parent waits for the child's exec or exit
+        add(sys(56, "clone", "flags, stack, parent_tid, child_tid, tls").createsTask(CloneArgs::ofClone));
+        add(sys(57, "fork", "").createsTask(c -> CloneArgs.FORK));
+        add(sys(58, "vfork", "").createsTask(c -> CloneArgs.VFORK).blocks()); // the parent waits for the child's exec or exit
         add(sys(59, "execve", "path, argv, envp").replay(ReplayAction.EXECVE));
         add(sys(60, "exit", "status").replay(ReplayAction.EXIT));
         add(sys(61, "wait4", "pid, wstatus, options, rusage").out(buffer(1, fixed(INT)), buffer(3, fixed(RUSAGE))).blocks());
@@ -257,7 +254,10 @@ public final class SyscallTable {
                 when(argIs(0, 2), buffer(1, fixed(INT))),          // PR_GET_PDEATHSIG
                 when(argIs(0, 25), buffer(1, fixed(INT))),         // PR_GET_TSC
                 when(argIs(0, 37), buffer(1, fixed(INT))),         // PR_GET_CHILD_SUBREAPER
-                when(argIs(0, 40), buffer(1, fixed(LONG)))));      // PR_GET_TID_ADDRESS
+                when(argIs(0, 40), buffer(1, fixed(LONG))))        // PR_GET_TID_ADDRESS
+                // rdtsc must keep trapping: the recorder reads the counter itself
+                .refuse(new Refusal(argIs(0, PR_SET_TSC), EPERM, "tsc-mode",
+                        "the program tried to change its time stamp counter mode; refused (EPERM)", false)));
         add(sys(158, "arch_prctl", "code, addr")
                 .out(when(c -> c.arg(0) == 0x1003 || c.arg(0) == 0x1004, buffer(1, fixed(LONG))))  // ARCH_GET_FS/GS
                 .replay(ReplayAction.ARCH_PRCTL));
@@ -268,7 +268,7 @@ public final class SyscallTable {
                 .blocksWhen(c -> isWaitingFutexOp(c.arg(1))));
         add(sys(203, "sched_setaffinity", "pid, cpusetsize, mask"));
         add(sys(204, "sched_getaffinity", "pid, cpusetsize, mask").out(buffer(2, result())));
-        add(sys(218, "set_tid_address", "tidptr"));
+        add(sys(218, "set_tid_address", "tidptr").setsClearChildTid(0));
         add(sys(219, "restart_syscall", "").blocks());
         add(sys(231, "exit_group", "status").replay(ReplayAction.EXIT_GROUP));
         add(sys(247, "waitid", "idtype, id, infop, options, rusage").out(buffer(2, fixed(SIGINFO)), buffer(4, fixed(RUSAGE))).blocks());
@@ -284,9 +284,7 @@ public final class SyscallTable {
         add(sys(322, "execveat", "dirfd, path, argv, envp, flags").replay(ReplayAction.EXECVE));
         add(sys(334, "rseq", "rseq, rseq_len, flags, sig").refuse(ENOSYS)); // the kernel would write it asynchronously
         add(sys(434, "pidfd_open", "pid, flags"));
-        add(sys(435, "clone3", "cl_args, size")
-                .out(SyscallTable::clone3ParentWrites)
-                .replay(ReplayAction.CLONE));
+        add(sys(435, "clone3", "cl_args, size").createsTask(CloneArgs::ofClone3));
         add(sys(438, "pidfd_getfd", "pidfd, targetfd, flags"));
         add(sys(448, "process_mrelease", "pidfd, flags"));
         add(sys(449, "futex_waitv", "waiters, nr_futexes, flags, timeout, clockid").blocks());
@@ -416,12 +414,12 @@ public final class SyscallTable {
     public static Syscall of(int number) {
         Syscall s = number >= 0 && number < TABLE.length ? TABLE[number] : null;
         if (s != null) return s;
-        return new Syscall(number, name(number), List.of(), List.of(), NEVER, ReplayAction.EMULATE, 0, false);
+        return new Syscall(number, name(number), List.of(), List.of(), NEVER, ReplayAction.EMULATE, null, List.of(), -1, null, false);
     }
 
     /** The kernel's name for a system call number, or syscall_N. */
     public static String name(int number) {
-        String n = number >= 0 && number < NAMES.length ? NAMES[number] : null;
+        String n = SyscallNames.of(number);
         return n != null ? n : "syscall_" + number;
     }
 
@@ -442,128 +440,16 @@ public final class SyscallTable {
         return cmd == 6 || cmd == 7 || cmd == 8 || cmd == 12 || cmd == 13; // LOCK_PI, UNLOCK_PI, TRYLOCK_PI, CMP_REQUEUE_PI, LOCK_PI2
     }
 
-    /** clone3's struct clone_args: pidfd (CLONE_PIDFD) and parent_tid (CLONE_PARENT_SETTID) are written in the parent. */
-    private static void clone3ParentWrites(SyscallCall call, List<Output.Region> regions) {
-        long args = call.arg(0);
-        long flags = call.memory().u64(args);
-        long pidfd = call.memory().u64(args + 8);
-        long parentTid = call.memory().u64(args + 24);
-        if ((flags & 0x00001000) != 0 && pidfd != 0) regions.add(new Output.Region(pidfd, INT));
-        if ((flags & 0x00100000) != 0 && parentTid != 0) regions.add(new Output.Region(parentTid, INT));
+    private static SyscallDeclaration sys(int number, String name, String args) {
+        return new SyscallDeclaration(number, name, args);
     }
 
-    // ---- the little language of the table
-
-    private static final class Builder {
-        final int number;
-        final String name;
-        final List<String> argNames;
-        final List<Output> outputs = new ArrayList<>();
-        Predicate<SyscallCall> blocks = NEVER;
-        ReplayAction replay = ReplayAction.EMULATE;
-        int refuse;
-
-        Builder(int number, String name, String args) {
-            this.number = number;
-            this.name = name;
-            this.argNames = args.isBlank() ? List.of() : Arrays.stream(args.split(",")).map(String::trim).toList();
-        }
-
-        Builder out(Output... o) {
-            outputs.addAll(List.of(o));
-            return this;
-        }
-
-        Builder blocks() {
-            blocks = ALWAYS;
-            return this;
-        }
-
-        Builder blocksWhen(Predicate<SyscallCall> p) {
-            blocks = p;
-            return this;
-        }
-
-        Builder replay(ReplayAction a) {
-            replay = a;
-            return this;
-        }
-
-        Builder refuse(int errno) {
-            refuse = errno;
-            return this;
-        }
-    }
-
-    private static Builder sys(int number, String name, String args) {
-        return new Builder(number, name, args);
-    }
-
-    private static void add(Builder b) {
+    private static void add(SyscallDeclaration b) {
         if (TABLE[b.number] != null) throw new IllegalStateException("syscall " + b.number + " declared twice");
-        if (NAMES[b.number] != null && !NAMES[b.number].equals(b.name)) {
-            throw new IllegalStateException("syscall " + b.number + " is " + NAMES[b.number] + ", not " + b.name);
+        String known = SyscallNames.of(b.number);
+        if (known != null && !known.equals(b.name)) {
+            throw new IllegalStateException("syscall " + b.number + " is " + known + ", not " + b.name);
         }
-        TABLE[b.number] = new Syscall(b.number, b.name, b.argNames, List.copyOf(b.outputs), b.blocks, b.replay, b.refuse, true);
-    }
-
-    /** Every x86-64 system call name (asm/unistd_64.h), declared or not, for messages and counts. */
-    private static void names() {
-        String all = "0 read 1 write 2 open 3 close 4 stat 5 fstat 6 lstat 7 poll 8 lseek 9 mmap 10 mprotect 11 munmap "
-                + "12 brk 13 rt_sigaction 14 rt_sigprocmask 15 rt_sigreturn 16 ioctl 17 pread64 18 pwrite64 19 readv "
-                + "20 writev 21 access 22 pipe 23 select 24 sched_yield 25 mremap 26 msync 27 mincore 28 madvise 29 shmget "
-                + "30 shmat 31 shmctl 32 dup 33 dup2 34 pause 35 nanosleep 36 getitimer 37 alarm 38 setitimer 39 getpid "
-                + "40 sendfile 41 socket 42 connect 43 accept 44 sendto 45 recvfrom 46 sendmsg 47 recvmsg 48 shutdown "
-                + "49 bind 50 listen 51 getsockname 52 getpeername 53 socketpair 54 setsockopt 55 getsockopt 56 clone "
-                + "57 fork 58 vfork 59 execve 60 exit 61 wait4 62 kill 63 uname 64 semget 65 semop 66 semctl 67 shmdt "
-                + "68 msgget 69 msgsnd 70 msgrcv 71 msgctl 72 fcntl 73 flock 74 fsync 75 fdatasync 76 truncate "
-                + "77 ftruncate 78 getdents 79 getcwd 80 chdir 81 fchdir 82 rename 83 mkdir 84 rmdir 85 creat 86 link "
-                + "87 unlink 88 symlink 89 readlink 90 chmod 91 fchmod 92 chown 93 fchown 94 lchown 95 umask "
-                + "96 gettimeofday 97 getrlimit 98 getrusage 99 sysinfo 100 times 101 ptrace 102 getuid 103 syslog "
-                + "104 getgid 105 setuid 106 setgid 107 geteuid 108 getegid 109 setpgid 110 getppid 111 getpgrp "
-                + "112 setsid 113 setreuid 114 setregid 115 getgroups 116 setgroups 117 setresuid 118 getresuid "
-                + "119 setresgid 120 getresgid 121 getpgid 122 setfsuid 123 setfsgid 124 getsid 125 capget 126 capset "
-                + "127 rt_sigpending 128 rt_sigtimedwait 129 rt_sigqueueinfo 130 rt_sigsuspend 131 sigaltstack "
-                + "132 utime 133 mknod 134 uselib 135 personality 136 ustat 137 statfs 138 fstatfs 139 sysfs "
-                + "140 getpriority 141 setpriority 142 sched_setparam 143 sched_getparam 144 sched_setscheduler "
-                + "145 sched_getscheduler 146 sched_get_priority_max 147 sched_get_priority_min "
-                + "148 sched_rr_get_interval 149 mlock 150 munlock 151 mlockall 152 munlockall 153 vhangup "
-                + "154 modify_ldt 155 pivot_root 156 _sysctl 157 prctl 158 arch_prctl 159 adjtimex 160 setrlimit "
-                + "161 chroot 162 sync 163 acct 164 settimeofday 165 mount 166 umount2 167 swapon 168 swapoff "
-                + "169 reboot 170 sethostname 171 setdomainname 172 iopl 173 ioperm 174 create_module 175 init_module "
-                + "176 delete_module 177 get_kernel_syms 178 query_module 179 quotactl 180 nfsservctl 181 getpmsg "
-                + "182 putpmsg 183 afs_syscall 184 tuxcall 185 security 186 gettid 187 readahead 188 setxattr "
-                + "189 lsetxattr 190 fsetxattr 191 getxattr 192 lgetxattr 193 fgetxattr 194 listxattr 195 llistxattr "
-                + "196 flistxattr 197 removexattr 198 lremovexattr 199 fremovexattr 200 tkill 201 time 202 futex "
-                + "203 sched_setaffinity 204 sched_getaffinity 205 set_thread_area 206 io_setup 207 io_destroy "
-                + "208 io_getevents 209 io_submit 210 io_cancel 211 get_thread_area 212 lookup_dcookie 213 epoll_create "
-                + "214 epoll_ctl_old 215 epoll_wait_old 216 remap_file_pages 217 getdents64 218 set_tid_address "
-                + "219 restart_syscall 220 semtimedop 221 fadvise64 222 timer_create 223 timer_settime "
-                + "224 timer_gettime 225 timer_getoverrun 226 timer_delete 227 clock_settime 228 clock_gettime "
-                + "229 clock_getres 230 clock_nanosleep 231 exit_group 232 epoll_wait 233 epoll_ctl 234 tgkill "
-                + "235 utimes 236 vserver 237 mbind 238 set_mempolicy 239 get_mempolicy 240 mq_open 241 mq_unlink "
-                + "242 mq_timedsend 243 mq_timedreceive 244 mq_notify 245 mq_getsetattr 246 kexec_load 247 waitid "
-                + "248 add_key 249 request_key 250 keyctl 251 ioprio_set 252 ioprio_get 253 inotify_init "
-                + "254 inotify_add_watch 255 inotify_rm_watch 256 migrate_pages 257 openat 258 mkdirat 259 mknodat "
-                + "260 fchownat 261 futimesat 262 newfstatat 263 unlinkat 264 renameat 265 linkat 266 symlinkat "
-                + "267 readlinkat 268 fchmodat 269 faccessat 270 pselect6 271 ppoll 272 unshare 273 set_robust_list "
-                + "274 get_robust_list 275 splice 276 tee 277 sync_file_range 278 vmsplice 279 move_pages 280 utimensat "
-                + "281 epoll_pwait 282 signalfd 283 timerfd_create 284 eventfd 285 fallocate 286 timerfd_settime "
-                + "287 timerfd_gettime 288 accept4 289 signalfd4 290 eventfd2 291 epoll_create1 292 dup3 293 pipe2 "
-                + "294 inotify_init1 295 preadv 296 pwritev 297 rt_tgsigqueueinfo 298 perf_event_open 299 recvmmsg "
-                + "300 fanotify_init 301 fanotify_mark 302 prlimit64 303 name_to_handle_at 304 open_by_handle_at "
-                + "305 clock_adjtime 306 syncfs 307 sendmmsg 308 setns 309 getcpu 310 process_vm_readv "
-                + "311 process_vm_writev 312 kcmp 313 finit_module 314 sched_setattr 315 sched_getattr 316 renameat2 "
-                + "317 seccomp 318 getrandom 319 memfd_create 320 kexec_file_load 321 bpf 322 execveat 323 userfaultfd "
-                + "324 membarrier 325 mlock2 326 copy_file_range 327 preadv2 328 pwritev2 329 pkey_mprotect "
-                + "330 pkey_alloc 331 pkey_free 332 statx 333 io_pgetevents 334 rseq 424 pidfd_send_signal "
-                + "425 io_uring_setup 426 io_uring_enter 427 io_uring_register 428 open_tree 429 move_mount 430 fsopen "
-                + "431 fsconfig 432 fsmount 433 fspick 434 pidfd_open 435 clone3 436 close_range 437 openat2 "
-                + "438 pidfd_getfd 439 faccessat2 440 process_madvise 441 epoll_pwait2 442 mount_setattr "
-                + "443 quotactl_fd 444 landlock_create_ruleset 445 landlock_add_rule 446 landlock_restrict_self "
-                + "447 memfd_secret 448 process_mrelease 449 futex_waitv 450 set_mempolicy_home_node 451 cachestat "
-                + "452 fchmodat2 453 map_shadow_stack";
-        String[] parts = all.split(" ");
-        for (int i = 0; i < parts.length; i += 2) NAMES[Integer.parseInt(parts[i])] = parts[i + 1];
+        TABLE[b.number] = b.build();
     }
 }

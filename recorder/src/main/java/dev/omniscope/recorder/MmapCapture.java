@@ -17,7 +17,7 @@ import dev.omniscope.trace.MemoryWrite;
 /** What appears in memory when a program maps something: the contents the replay must put there. */
 final class MmapCapture {
     private static final long PAGE = 4096;
-    private static final long MAP_SHARED = 0x01, MAP_SHARED_VALIDATE = 0x03, MAP_ANONYMOUS = 0x20;
+    private static final long MAP_SHARED = 0x01, MAP_SHARED_VALIDATE = 0x03, MAP_ANONYMOUS = 0x20, MADV_DONTNEED = 4;
 
     private MmapCapture() {}
 
@@ -71,10 +71,11 @@ final class MmapCapture {
     /**
      * After madvise(DONTNEED) private file-backed pages read back from the file, anonymous ones as
      * zero: the replay zeroes the anonymous ones itself, and these are the file-backed bytes.
+     * {@code advice} is the one performed (MADV_FREE is performed as DONTNEED: the syscall table's rewrite).
      */
     static List<MemoryWrite> fileBackedContent(Ptrace ptrace, int pid, long start, long length, long advice) throws IOException {
         List<MemoryWrite> writes = new ArrayList<>();
-        if (advice != 4 && advice != 8) return writes; // MADV_DONTNEED, MADV_FREE (recorded as DONTNEED)
+        if (advice != MADV_DONTNEED) return writes;
         long end = start + length;
         for (ProcMaps.Entry e : ProcMaps.read(pid)) {
             if (e.shared() || !e.fileBacked() || e.end() <= start || e.start() >= end) continue;

@@ -14,13 +14,11 @@ import java.util.Map;
 import dev.omniscope.recorder.ptrace.Ptrace;
 import dev.omniscope.recorder.ptrace.TraceeSpawner;
 import dev.omniscope.common.WaitStatus;
-import dev.omniscope.syscalls.Output;
-import dev.omniscope.syscalls.ReplayAction;
+import dev.omniscope.syscalls.CloneArgs;
 import dev.omniscope.syscalls.Syscall;
 import dev.omniscope.syscalls.SyscallCall;
 import dev.omniscope.syscalls.SyscallTable;
 import dev.omniscope.trace.CpuidEntry;
-import dev.omniscope.trace.Mapping;
 import dev.omniscope.trace.MemoryWrite;
 import dev.omniscope.trace.Registers;
 import dev.omniscope.trace.TraceEvent;
@@ -38,11 +36,6 @@ public final class Recorder {
     private static final int SIGTRAP_SYSCALL = WaitStatus.SIGTRAP | 0x80; // PTRACE_O_TRACESYSGOOD
     private static final int SI_KERNEL = 0x80;
     private static final int ERESTARTSYS = -512, ERESTARTNOINTR = -513, ERESTARTNOHAND = -514, ERESTART_RESTARTBLOCK = -516;
-    private static final long CLONE_VM = 0x100, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000,
-            CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
-    private static final int NR_RT_SIGRETURN = 15, NR_MADVISE = 28, NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58,
-            NR_PRCTL = 157, NR_SET_TID_ADDRESS = 218, NR_CLONE3 = 435;
-    private static final int MADV_DONTNEED = 4, MADV_FREE = 8, PR_SET_TSC = 26;
 
     /** What a finished recording reports. */
     public record Result(int waitStatus, long events, long syscalls, int warnings, Path trace) {
@@ -56,6 +49,8 @@ public final class Recorder {
     private final Ptrace ptrace = new Ptrace();
     private final TraceWriter writer;
     private final Warnings warnings = new Warnings();
+    private final TaskMemory memory;
+    private final SyscallStops syscallStops;
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
     private final ArrayDeque<Task> runQueue = new ArrayDeque<>();
     private final Map<Integer, WaitStatus> earlyStops = new HashMap<>();
@@ -70,6 +65,8 @@ public final class Recorder {
 
     public Recorder(TraceWriter writer) {
         this.writer = writer;
+        this.memory = new TaskMemory(ptrace, writer.blobs());
+        this.syscallStops = new SyscallStops(ptrace, writer, memory, warnings);
     }
 
     /** Asks the loop to end the recording: the recorded processes are killed and the trace finished. */
@@ -206,19 +203,9 @@ public final class Recorder {
         }
         Task.InFlight call = new Task.InFlight(nr, args, spec);
         t.syscall = call;
-        boolean changed = false;
-        if (spec.refused() || (nr == NR_PRCTL && args[0] == PR_SET_TSC)) {
-            regs[Registers.ORIG_RAX] = -1; // the kernel skips an invalid number and returns -ENOSYS
-            changed = true;
-        } else if (nr == NR_MADVISE && args[2] == MADV_FREE) {
-            // MADV_FREE lets the kernel decide later whether pages read back as zero; DONTNEED decides now.
-            regs[Registers.RDX] = MADV_DONTNEED;
-            changed = true;
-        } else if (nr == NR_SET_TID_ADDRESS) {
-            t.clearChildTid = args[0];
-        }
-        if (changed) ptrace.setRegs(t.tid, regs);
-        call.blocking = tasks.size() > 1 && spec.mayBlock(new SyscallCall(nr, args, 0, memoryOf(t)));
+        SyscallCall atEntry = new SyscallCall(nr, args, 0, memory.reader(t));
+        if (syscallStops.enter(t, call, atEntry, regs)) ptrace.setRegs(t.tid, regs);
+        call.blocking = tasks.size() > 1 && spec.mayBlock(atEntry);
         t.state = Task.State.IN_SYSCALL;
         if (call.blocking) release(t);
         ptrace.resumeToSyscall(t.tid, 0);
@@ -244,15 +231,7 @@ public final class Recorder {
             ptrace.resumeToSyscall(t.tid, 0);
             return;
         }
-        Syscall spec = t.syscall.spec;
-        if (spec.refused() && spec.refuseWithErrno() != 38) {
-            regs[Registers.RAX] = -spec.refuseWithErrno();
-            ptrace.setRegs(t.tid, regs);
-        } else if (t.syscall.number == NR_PRCTL && t.syscall.args[0] == PR_SET_TSC) {
-            warnings.add(t.tid, "tsc-mode", "the program tried to change its time stamp counter mode; refused (EPERM)");
-            regs[Registers.RAX] = -1;
-            ptrace.setRegs(t.tid, regs);
-        }
+        if (syscallStops.exit(t, t.syscall, regs)) ptrace.setRegs(t.tid, regs);
         t.pendingExit = new Task.PendingExit(t.syscall, regs[Registers.RAX], regs);
         if (current == t) {
             writeSyscallExit(t);
@@ -269,43 +248,7 @@ public final class Recorder {
         t.pendingExit = null;
         t.syscall = null;
         t.restarting = false;
-        Task.InFlight call = p.call();
-        SyscallCall done = new SyscallCall(call.number, call.args, p.result(), memoryOf(t));
-        List<MemoryWrite> writes = new ArrayList<>();
-        for (Output.Region r : call.spec.writtenRegions(done)) writes.add(capture(t, r.address(), r.length()));
-        List<Mapping> mappings = List.of();
-        if (done.succeeded()) {
-            if (call.spec.replay() == ReplayAction.MMAP) {
-                mappings = List.of(MmapCapture.mapping(ptrace, t.pid, call.args, p.result(), writer.blobs(), warnings, t.tid));
-            } else if (call.spec.replay() == ReplayAction.SHMAT) {
-                mappings = MmapCapture.shmat(ptrace, t.pid, p.result(), writer.blobs(), warnings, t.tid);
-            } else if (call.number == NR_MADVISE) {
-                writes.addAll(MmapCapture.fileBackedContent(ptrace, t.pid, call.args[0], call.args[1], call.args[2]));
-            }
-        }
-        long[] regsAfter = null;
-        byte[] fpAfter = null;
-        if (call.number == NR_RT_SIGRETURN) {
-            regsAfter = p.regs();
-            fpAfter = ptrace.fpregs(t.tid);
-        }
-        writer.append(new TraceEvent.SyscallExit(t.tid, call.number, p.result(),
-                call.spec.refused() ? TraceEvent.SyscallExit.REFUSED : 0, writes, mappings, regsAfter, fpAfter));
-    }
-
-    /** The bytes of a region of task memory, inline or as a blob when large. */
-    private MemoryWrite capture(Task t, long address, long length) throws IOException {
-        if (length <= MemoryWrite.INLINE_LIMIT) return new MemoryWrite(address, ptrace.read(t.pid, address, (int) length));
-        String hash = writer.blobs().put(length, (off, buf, len) -> {
-            byte[] part = ptrace.read(t.pid, address + off, len);
-            System.arraycopy(part, 0, buf, 0, part.length);
-            java.util.Arrays.fill(buf, part.length, len, (byte) 0);
-        });
-        return MemoryWrite.ofBlob(address, hash, length);
-    }
-
-    private SyscallCall.MemoryReader memoryOf(Task t) {
-        return (address, length) -> ptrace.read(t.pid, address, length);
+        writer.append(syscallStops.exitEvent(t, p));
     }
 
     // ---- ptrace events: clone/fork/vfork, exec, exit, group stops
@@ -328,34 +271,20 @@ public final class Recorder {
             ptrace.waitFor(childTid, st);
             first = new WaitStatus(st[0]);
         }
-        long flags;
-        long childTidAddress = 0;
         Task.InFlight call = parent.syscall;
-        if (call != null && call.number == NR_CLONE) {
-            flags = call.args[0];
-            childTidAddress = call.args[3];
-        } else if (call != null && call.number == NR_CLONE3) {
-            flags = memoryOf(parent).u64(call.args[0]);
-            childTidAddress = memoryOf(parent).u64(call.args[0] + 16);
-        } else if (event == WaitStatus.PTRACE_EVENT_VFORK || (call != null && call.number == NR_VFORK)) {
-            flags = CLONE_VM | CLONE_VFORK | 17;
-        } else {
-            flags = 17; // fork: SIGCHLD
-        }
-        TraceEvent.TaskKind kind = (flags & CLONE_THREAD) != 0 ? TraceEvent.TaskKind.THREAD
-                : (flags & CLONE_VFORK) != 0 ? TraceEvent.TaskKind.VFORK : TraceEvent.TaskKind.PROCESS;
+        CloneArgs clone = call != null ? call.spec.cloneArgs(new SyscallCall(call.number, call.args, 0, memory.reader(parent))) : null;
+        if (clone == null) clone = event == WaitStatus.PTRACE_EVENT_VFORK ? CloneArgs.VFORK : CloneArgs.FORK;
+        TraceEvent.TaskKind kind = clone.thread() ? TraceEvent.TaskKind.THREAD
+                : clone.vfork() ? TraceEvent.TaskKind.VFORK : TraceEvent.TaskKind.PROCESS;
         int childPid = kind == TraceEvent.TaskKind.THREAD ? parent.pid : childTid;
         Task child = new Task(childTid, childPid);
         List<MemoryWrite> writes = new ArrayList<>();
-        if ((flags & CLONE_CHILD_SETTID) != 0 && childTidAddress != 0) {
-            writes.add(new MemoryWrite(childTidAddress, ptrace.read(childPid, childTidAddress, 4)));
-        }
-        if ((flags & CLONE_CHILD_CLEARTID) != 0) child.clearChildTid = childTidAddress;
-        else if (kind != TraceEvent.TaskKind.THREAD) child.clearChildTid = 0;
+        if (clone.childSetTid() != 0) writes.add(new MemoryWrite(clone.childSetTid(), ptrace.read(childPid, clone.childSetTid(), 4)));
+        child.clearChildTid = clone.childClearTid();
         if (!first.stopped()) {
             warnings.add(childTid, "lost-task", "new task " + childTid + " " + first + " before it could run");
         }
-        writer.append(new TraceEvent.NewTask(childTid, childPid, parent.tid, kind, flags, ptrace.regs(childTid),
+        writer.append(new TraceEvent.NewTask(childTid, childPid, parent.tid, kind, clone.flags(), ptrace.regs(childTid),
                 ptrace.fpregs(childTid), writes));
         tasks.put(childTid, child);
         makeRunnable(child);
@@ -503,7 +432,7 @@ public final class Recorder {
         long low = handler[Registers.RSP];
         long high = before[Registers.RSP] - 128;
         long length = high > low && high - low < (1 << 16) ? high - low : 16384; // alternate stack: a generous bound
-        return capture(t, low, length);
+        return memory.capture(t, low, length);
     }
 
     private boolean emulateRdtsc(Task t) throws IOException {

@@ -2,6 +2,7 @@ package dev.omniscope.recorder;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.omniscope.syscalls.Refusal;
 import dev.omniscope.syscalls.Syscall;
 
 /** A traced thread, as the record loop sees it. */
@@ -26,6 +27,8 @@ final class Task {
         final Syscall spec;
         /** Other tasks may run while this one waits in the kernel. */
         boolean blocking;
+        /** The table's refusal that applied at the entry (the kernel never saw the call), or null. */
+        Refusal refusal;
 
         InFlight(int number, long[] args, Syscall spec) {
             this.number = number;

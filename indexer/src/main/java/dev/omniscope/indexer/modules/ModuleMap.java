@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import dev.omniscope.indexer.replay.AddressNames;
 import dev.omniscope.indexer.replay.MemoryMap;
 import dev.omniscope.indexer.replay.Region;
 import dev.omniscope.symbols.ElfFile;
@@ -16,9 +17,10 @@ import dev.omniscope.symbols.SymbolLookup;
 /**
  * Which module is mapped where in each process, as the replay goes, to name addresses: a
  * function and offset, a file and line. A module instance is one ELF file at one load bias;
- * processes that map the same file at the same place (a fork) share the instance.
+ * processes that map the same file at the same place (a fork) share the instance. The replay sees
+ * it as its {@link AddressNames}.
  */
-public final class ModuleMap {
+public final class ModuleMap implements AddressNames {
     /** One ELF file loaded at one bias. */
     public record Instance(int id, String path, long bias, ElfFile elf, SymbolLookup symbols, LineLookup lines) {}
 
@@ -37,6 +39,7 @@ public final class ModuleMap {
         this.onNewInstance = onNewInstance;
     }
 
+    @Override
     public void regionsChanged(int pid, MemoryMap.Change change) {
         TreeMap<Long, Placed> placed = byProcess.computeIfAbsent(pid, p -> new TreeMap<>());
         for (Region r : change.removed()) placed.remove(r.start());
@@ -66,10 +69,12 @@ public final class ModuleMap {
     }
 
     /** A forked child starts with its parent's modules. */
+    @Override
     public void fork(int parentPid, int childPid) {
         byProcess.put(childPid, new TreeMap<>(byProcess.getOrDefault(parentPid, new TreeMap<>())));
     }
 
+    @Override
     public void exec(int pid) {
         byProcess.put(pid, new TreeMap<>());
     }
@@ -82,6 +87,7 @@ public final class ModuleMap {
     }
 
     /** "function+0x1f", or the module and offset when no symbol covers it, or null outside any module. */
+    @Override
     public String name(int pid, long address) {
         Optional<Instance> m = moduleAt(pid, address);
         if (m.isEmpty()) return null;
