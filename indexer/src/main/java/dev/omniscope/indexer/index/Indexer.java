@@ -88,10 +88,9 @@ public final class Indexer {
         IndexSummary summary;
         try (BufferAllocator allocator = new RootAllocator();
              ModuleFiles files = modules == null ? new ModuleFiles(trace) : new ModuleFiles(trace, modules, false)) {
-            IndexWriter writer = new IndexWriter(partial, allocator);
+            IndexWriter writer = new IndexWriter(partial, allocator, files);
             Replayer.Result result;
             try (writer) {
-                writer.setModules(new ModuleMap(files, writer::moduleLoaded));
                 TraceFiles.Sources sources = TraceFiles.read(trace, TraceFiles.SOURCES, TraceFiles.Sources.class,
                         new TraceFiles.Sources(List.of()));
                 writer.sources(sources);

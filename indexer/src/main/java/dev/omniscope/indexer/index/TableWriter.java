@@ -1,6 +1,7 @@
 package dev.omniscope.indexer.index;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,22 +30,37 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
 
 /**
  * Streams one table into an Arrow IPC file in record batches of {@link #BATCH_ROWS} rows
- * (zstd-compressed buffers), so that memory holds one batch whatever the trace's length. Rows are
- * written column by column: {@code set...(column, value)} for each column, then {@link #endRow()}.
+ * (zstd-compressed buffers), so that memory holds one batch whatever the trace's length. Columns
+ * are addressed by {@link Tables.Col} handles of this table, never by position. A row is written
+ * column by column, {@code set...(column, value)} for every column (setNull for a null), then
+ * {@link #endRow()}; runs of rows column by column with {@link #appendRuns}. A row or run that
+ * left a column out, or a handle of another table, fails at once, naming the column.
+ * Row-ending methods throw {@link UncheckedIOException} when writing a batch fails (the replay's
+ * listener, which calls them, cannot throw IOException).
  */
 final class TableWriter implements AutoCloseable {
     static final int BATCH_ROWS = 1 << 16;
+
+    /** Fills rows [at, at+n) of the batch column by column, from rows [from, from+n) of a source. */
+    interface Run {
+        void fill(int at, int from, int n);
+    }
 
     private final Tables table;
     private final VectorSchemaRoot root;
     private final FieldVector[] vectors;
     private final ArrowFileWriter writer;
     private final FileChannel channel;
+    /** A bit per column: all of them, and those filled for the row (or run) being written. */
+    private final long allColumns;
+    private long filled;
     private int row;
     private long rows;
 
     TableWriter(Tables table, Path directory, BufferAllocator allocator) throws IOException {
+        if (table.columns().size() > Long.SIZE) throw new IllegalArgumentException(table.tableName() + ": too many columns");
         this.table = table;
+        this.allColumns = -1L >>> (Long.SIZE - table.columns().size());
         this.root = VectorSchemaRoot.create(table.schema(), allocator);
         this.vectors = root.getFieldVectors().toArray(FieldVector[]::new);
         this.channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.CREATE,
@@ -67,70 +83,111 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
+    /** The column's vector, once the handle is known to be this table's; the column counts as filled. */
+    private FieldVector vector(Tables.Col<?> column) {
+        if (column.table() != table) throw new IllegalArgumentException(column + " is not a column of " + table.tableName());
+        filled |= 1L << column.index();
+        return vectors[column.index()];
+    }
+
     // Fixed-width columns hold BATCH_ROWS values (allocateBatch), and row < BATCH_ROWS: no checks needed.
-    void setLong(int column, long value) {
-        ((BigIntVector) vectors[column]).set(row, value);
+    void setLong(Tables.Col<Long> column, long value) {
+        ((BigIntVector) vector(column)).set(row, value);
     }
 
-    void setInt(int column, int value) {
-        ((IntVector) vectors[column]).set(row, value);
+    void setInt(Tables.Col<Integer> column, int value) {
+        ((IntVector) vector(column)).set(row, value);
     }
 
-    void setShort(int column, int value) {
-        ((SmallIntVector) vectors[column]).set(row, (short) value);
+    void setShort(Tables.Col<Short> column, int value) {
+        ((SmallIntVector) vector(column)).set(row, (short) value);
     }
 
-    void setBool(int column, boolean value) {
-        ((BitVector) vectors[column]).set(row, value ? 1 : 0);
+    void setBool(Tables.Col<Boolean> column, boolean value) {
+        ((BitVector) vector(column)).set(row, value ? 1 : 0);
     }
 
-    void setBytes(int column, byte[] value, int offset, int length) {
-        ((VarBinaryVector) vectors[column]).setSafe(row, value, offset, length);
+    void setBytes(Tables.Col<byte[]> column, byte[] value, int offset, int length) {
+        ((VarBinaryVector) vector(column)).setSafe(row, value, offset, length);
     }
 
-    void setString(int column, String value) {
+    void setString(Tables.Col<String> column, String value) {
         if (value == null) {
             setNull(column);
             return;
         }
         byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        ((VarCharVector) vectors[column]).setSafe(row, b, 0, b.length);
+        ((VarCharVector) vector(column)).setSafe(row, b, 0, b.length);
     }
 
-    /** A null in a nullable column (a nullable column left unset is null too). */
-    void setNull(int column) {
-        vectors[column].setNull(row);
+    /** A null in a nullable column. */
+    void setNull(Tables.Col<?> column) {
+        vector(column).setNull(row);
     }
 
-    void setNullableLong(int column, Long value) {
+    void setNullableLong(Tables.Col<Long> column, Long value) {
         if (value == null) setNull(column);
         else setLong(column, value);
     }
 
-    void setNullableInt(int column, Integer value) {
+    void setNullableInt(Tables.Col<Integer> column, Integer value) {
         if (value == null) setNull(column);
         else setInt(column, value);
     }
 
-    /**
-     * Room for {@code n} more rows in the current batch (writing it first if needed, n must be at
-     * most BATCH_ROWS): returns the first row's index for the column fills below, then
-     * {@link #commit(int)}.
-     */
-    int reserve(int n) throws IOException {
-        if (row + n > BATCH_ROWS) flush();
-        return row;
+    void endRow() {
+        checkFilled();
+        row++;
+        rows++;
+        if (row == BATCH_ROWS) flush();
     }
 
-    /** n fixed-width values copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
-    void raw(int column, int at, byte[] values, int width, int from, int n) {
-        BaseFixedWidthVector v = (BaseFixedWidthVector) vectors[column];
+    /**
+     * Appends {@code n} rows in runs that fit the current batch (a batch is written first when a
+     * run would overflow it): for each run, {@code run.fill} fills every column with the fills below.
+     */
+    void appendRuns(int n, Run run) {
+        for (int from = 0; from < n; ) {
+            int count = Math.min(n - from, BATCH_ROWS);
+            if (row + count > BATCH_ROWS) flush();
+            run.fill(row, from, count);
+            checkFilled();
+            row += count;
+            rows += count;
+            if (row == BATCH_ROWS) flush();
+            from += count;
+        }
+    }
+
+    private void checkFilled() {
+        if (filled != allColumns) {
+            StringBuilder missing = new StringBuilder();
+            for (int c = 0; c < vectors.length; c++) {
+                if ((filled & 1L << c) == 0) missing.append(missing.length() == 0 ? "" : ", ").append(table.columns().get(c).name());
+            }
+            throw new IllegalStateException(table.tableName() + ": a row without " + missing);
+        }
+        filled = 0;
+    }
+
+    /** n longs copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
+    void rawLongs(Tables.Col<Long> column, int at, byte[] values, int from, int n) {
+        raw(vector(column), at, values, Long.BYTES, from, n);
+    }
+
+    /** n ints copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
+    void rawInts(Tables.Col<Integer> column, int at, byte[] values, int from, int n) {
+        raw(vector(column), at, values, Integer.BYTES, from, n);
+    }
+
+    private static void raw(FieldVector vector, int at, byte[] values, int width, int from, int n) {
+        BaseFixedWidthVector v = (BaseFixedWidthVector) vector;
         v.getDataBuffer().setBytes((long) at * width, values, from * width, (long) n * width);
         markValid(v, at, n);
     }
 
-    void constantIntFast(int column, int at, int value, int n) {
-        BaseFixedWidthVector v = (BaseFixedWidthVector) vectors[column];
+    void constantInt(Tables.Col<Integer> column, int at, int value, int n) {
+        BaseFixedWidthVector v = (BaseFixedWidthVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 4L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, value);
         markValid(v, at, n);
@@ -160,47 +217,32 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
-    void longs(int column, int at, long[] values, int from, int n) {
-        BigIntVector v = (BigIntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, values[from + i]);
-    }
-
-    void ints(int column, int at, int[] values, int from, int n) {
-        IntVector v = (IntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, values[from + i]);
-    }
-
-    void constantInt(int column, int at, int value, int n) {
-        IntVector v = (IntVector) vectors[column];
-        for (int i = 0; i < n; i++) v.set(at + i, value);
-    }
-
     // The three below write what BitVector/SmallIntVector/IntVector.set would, row by row, but as
     // plain stores and whole bytes of validity bits (the index writer's hot path).
 
-    void constantBool(int column, int at, boolean value, int n) {
-        BitVector v = (BitVector) vectors[column];
+    void constantBool(Tables.Col<Boolean> column, int at, boolean value, int n) {
+        BitVector v = (BitVector) vector(column);
         setBits(v.getDataBuffer(), at, n, value);
         markValid(v, at, n);
     }
 
-    void unsignedBytesAsShorts(int column, int at, byte[] values, int from, int n) {
-        SmallIntVector v = (SmallIntVector) vectors[column];
+    void unsignedBytesAsShorts(Tables.Col<Short> column, int at, byte[] values, int from, int n) {
+        SmallIntVector v = (SmallIntVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 2L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putShort(address + 2L * i, (short) (values[from + i] & 0xFF));
         markValid(v, at, n);
     }
 
-    void unsignedBytesAsInts(int column, int at, byte[] values, int from, int n) {
-        IntVector v = (IntVector) vectors[column];
+    void unsignedBytesAsInts(Tables.Col<Integer> column, int at, byte[] values, int from, int n) {
+        IntVector v = (IntVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 4L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, values[from + i] & 0xFF);
         markValid(v, at, n);
     }
 
     /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
-    void slottedBytes(int column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
-        VarBinaryVector v = (VarBinaryVector) vectors[column];
+    void slottedBytes(Tables.Col<byte[]> column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
+        VarBinaryVector v = (VarBinaryVector) vector(column);
         if (v.getLastSet() != at - 1 || at + n > v.getValueCapacity()) {
             // Rows before `at` left unset, or no room: Arrow's own path (fills holes, grows buffers).
             for (int i = 0; i < n; i++) v.setSafe(at + i, slots, slot * (from + i), lengths[from + i] & 0xFF);
@@ -223,19 +265,15 @@ final class TableWriter implements AutoCloseable {
         v.setLastSet(at + n - 1);
     }
 
-    void commit(int n) throws IOException {
-        row += n;
-        rows += n;
-        if (row == BATCH_ROWS) flush();
+    private void flush() {
+        try {
+            writeBatch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    void endRow() throws IOException {
-        row++;
-        rows++;
-        if (row == BATCH_ROWS) flush();
-    }
-
-    private void flush() throws IOException {
+    private void writeBatch() throws IOException {
         if (row == 0) return;
         root.setRowCount(row);
         writer.writeBatch();
@@ -254,7 +292,7 @@ final class TableWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            flush();
+            writeBatch();
             writer.end();
         } finally {
             writer.close();

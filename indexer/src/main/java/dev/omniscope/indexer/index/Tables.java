@@ -112,10 +112,62 @@ public enum Tables {
         return columns;
     }
 
-    /** The position of a column, for writers and readers. */
+    /** The position of a column, for readers (the writer addresses columns with {@link Col} handles). */
     public int column(String name) {
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
         throw new IllegalArgumentException(fileName + " has no column " + name);
+    }
+
+    /**
+     * A column as the writer addresses it: found by name and checked against the type the writer
+     * puts in it, once (the writers' constants), so that a column moved in this definition is
+     * followed and one retyped or renamed is refused, never written in another's place. {@code T}
+     * is the Java type of its values (Long for I64, Integer for I32, Short for I16, Boolean, String,
+     * byte[] for BYTES): the writer's setters take a handle of the matching type.
+     */
+    record Col<T>(Tables table, int index, Column column) {
+        @Override
+        public String toString() {
+            return table.tableName() + "." + column.name();
+        }
+    }
+
+    Col<Long> i64(String name) {
+        return handle(name, Type.I64);
+    }
+
+    Col<Integer> i32(String name) {
+        return handle(name, Type.I32);
+    }
+
+    Col<Short> i16(String name) {
+        return handle(name, Type.I16);
+    }
+
+    Col<Boolean> bool(String name) {
+        return handle(name, Type.BOOL);
+    }
+
+    Col<String> string(String name) {
+        return handle(name, Type.STRING);
+    }
+
+    Col<byte[]> bytes(String name) {
+        return handle(name, Type.BYTES);
+    }
+
+    /** I64 columns {@code <prefix>0} .. {@code <prefix>(n-1)}: the six arguments of calls and syscalls. */
+    List<Col<Long>> i64s(String prefix, int n) {
+        List<Col<Long>> handles = new ArrayList<>();
+        for (int i = 0; i < n; i++) handles.add(i64(prefix + i));
+        return List.copyOf(handles);
+    }
+
+    private <T> Col<T> handle(String name, Type type) {
+        int index = column(name);
+        Column c = columns.get(index);
+        if (c.type() != type) throw new IllegalArgumentException(fileName + "." + name + " is " + c.type() + ", not " + type);
+        return new Col<>(this, index, c);
     }
 
     public Schema schema() {
