@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.omniscope.indexer.index.IndexSummary;
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.indexer.testing.Indexed;
 import dev.omniscope.recorder.testing.Omni;
 
@@ -27,7 +27,7 @@ class IndexPropertiesTest {
         Path first = work.resolve("first"), second = work.resolve("second");
         assertThat(Indexed.omni("1g", "index", "--quiet", "--out", first.toString(), trace.toString()).exitCode()).isZero();
         assertThat(Indexed.omni("1g", "index", "--quiet", "--out", second.toString(), trace.toString()).exitCode()).isZero();
-        for (Tables t : Tables.values()) {
+        for (IndexTable t : IndexTable.values()) {
             assertThat(Files.mismatch(first.resolve(t.fileName()), second.resolve(t.fileName())))
                     .as(t.fileName() + " differs").isEqualTo(-1L);
         }

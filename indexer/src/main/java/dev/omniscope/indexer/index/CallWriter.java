@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.omniscope.indexer.emu.TraceBuffers;
-import dev.omniscope.indexer.index.Tables.Col;
+import dev.omniscope.indexer.index.IndexTable.Col;
 import dev.omniscope.indexer.modules.ModuleMap;
 
 /**
@@ -13,7 +13,7 @@ import dev.omniscope.indexer.modules.ModuleMap;
  */
 final class CallWriter {
     private static final class Calls {
-        static final Tables T = Tables.CALLS;
+        static final IndexTable T = IndexTable.CALLS;
         static final Col<Long> CALL_STEP = T.i64("call_step"), RETURN_STEP = T.i64("return_step"),
                 CALL_SITE = T.i64("call_site"), TARGET = T.i64("target"), SP = T.i64("sp"),
                 RETURN_VALUE = T.i64("return_value");
@@ -27,7 +27,7 @@ final class CallWriter {
     private final ModuleMap modules;
     private final CallStacks stacks = new CallStacks(this::write);
 
-    CallWriter(Function<Tables, TableWriter> tables, ModuleMap modules) {
+    CallWriter(Function<IndexTable, TableWriter> tables, ModuleMap modules) {
         this.calls = tables.apply(Calls.T);
         this.modules = modules;
     }

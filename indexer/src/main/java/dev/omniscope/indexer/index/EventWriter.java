@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import dev.omniscope.indexer.index.Tables.Col;
+import dev.omniscope.indexer.index.IndexTable.Col;
 import dev.omniscope.syscalls.SyscallTable;
 import dev.omniscope.trace.Registers;
 import dev.omniscope.trace.TraceEvent;
@@ -17,7 +17,7 @@ import dev.omniscope.trace.TraceEvent;
  */
 final class EventWriter {
     private static final class Syscalls {
-        static final Tables T = Tables.SYSCALLS;
+        static final IndexTable T = IndexTable.SYSCALLS;
         static final Col<Long> STEP = T.i64("step"), RESULT = T.i64("result"), RIP = T.i64("rip");
         static final List<Col<Long>> ARGS = T.i64s("arg", 6);
         static final Col<Integer> PID = T.i32("pid"), TID = T.i32("tid"), NUMBER = T.i32("number");
@@ -25,14 +25,14 @@ final class EventWriter {
     }
 
     private static final class Signals {
-        static final Tables T = Tables.SIGNALS;
+        static final IndexTable T = IndexTable.SIGNALS;
         static final Col<Long> STEP = T.i64("step"), RIP = T.i64("rip"), HANDLER = T.i64("handler");
         static final Col<Integer> PID = T.i32("pid"), TID = T.i32("tid"), SIGNO = T.i32("signo");
         static final Col<String> DISPOSITION = T.string("disposition");
     }
 
     private static final class Tasks {
-        static final Tables T = Tables.TASKS;
+        static final IndexTable T = IndexTable.TASKS;
         static final Col<Integer> TID = T.i32("tid"), PID = T.i32("pid"), PARENT_TID = T.i32("parent_tid"),
                 WAIT_STATUS = T.i32("wait_status");
         static final Col<String> KIND = T.string("kind"), PROGRAM = T.string("program");
@@ -45,7 +45,7 @@ final class EventWriter {
     /** Tasks by tid; sorted, so that those still open at the end are written in a stable order. */
     private final Map<Integer, OpenTask> openTasks = new TreeMap<>();
 
-    EventWriter(Function<Tables, TableWriter> tables) {
+    EventWriter(Function<IndexTable, TableWriter> tables) {
         this.syscalls = tables.apply(Syscalls.T);
         this.signals = tables.apply(Signals.T);
         this.tasks = tables.apply(Tasks.T);

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import java.util.function.Function;
 
 import dev.omniscope.indexer.emu.TraceBuffers;
-import dev.omniscope.indexer.index.Tables.Col;
+import dev.omniscope.indexer.index.IndexTable.Col;
 import dev.omniscope.trace.Registers;
 
 /**
@@ -15,11 +15,10 @@ import dev.omniscope.trace.Registers;
  */
 final class ExecutionWriter {
     /** Register ids of the reg_changes table beyond the user_regs_struct indexes. */
-    static final int XMM0 = 32, MXCSR = 48;
 
     /** The columns every execution table starts with: the row's step, and the task that ran. */
     private record Task(Col<Long> step, Col<Integer> pid, Col<Integer> tid) {
-        Task(Tables t) {
+        Task(IndexTable t) {
             this(t.i64("step"), t.i32("pid"), t.i32("tid"));
         }
 
@@ -38,14 +37,14 @@ final class ExecutionWriter {
     }
 
     private static final class Blocks {
-        static final Tables T = Tables.BLOCKS;
+        static final IndexTable T = IndexTable.BLOCKS;
         static final Task TASK = new Task(T);
         static final Col<Long> RIP = T.i64("rip");
         static final Col<Integer> INSTRUCTIONS = T.i32("instructions");
     }
 
     private static final class MemWrites {
-        static final Tables T = Tables.MEM_WRITES;
+        static final IndexTable T = IndexTable.MEM_WRITES;
         static final Task TASK = new Task(T);
         static final Col<Long> RIP = T.i64("rip"), ADDR = T.i64("addr");
         static final Col<Integer> SIZE = T.i32("size");
@@ -54,7 +53,7 @@ final class ExecutionWriter {
     }
 
     private static final class RegChanges {
-        static final Tables T = Tables.REG_CHANGES;
+        static final IndexTable T = IndexTable.REG_CHANGES;
         static final Task TASK = new Task(T);
         static final Col<Long> VALUE = T.i64("value"), VALUE_HI = T.i64("value_hi");
         static final Col<Short> REG = T.i16("reg");
@@ -62,7 +61,7 @@ final class ExecutionWriter {
 
     private final TableWriter blocks, memWrites, regChanges;
 
-    ExecutionWriter(Function<Tables, TableWriter> tables) {
+    ExecutionWriter(Function<IndexTable, TableWriter> tables) {
         this.blocks = tables.apply(Blocks.T);
         this.memWrites = tables.apply(MemWrites.T);
         this.regChanges = tables.apply(RegChanges.T);
@@ -116,8 +115,8 @@ final class ExecutionWriter {
             register(step, pid, tid, r, regs[r], 0);
         }
         ByteBuffer fx = ByteBuffer.wrap(fpregs).order(ByteOrder.LITTLE_ENDIAN);
-        for (int x = 0; x < 16; x++) register(step, pid, tid, XMM0 + x, fx.getLong(160 + 16 * x), fx.getLong(168 + 16 * x));
-        register(step, pid, tid, MXCSR, fx.getInt(24) & 0xFFFFFFFFL, 0);
+        for (int x = 0; x < Registers.XMM_COUNT; x++) register(step, pid, tid, Registers.XMM0 + x, fx.getLong(160 + 16 * x), fx.getLong(168 + 16 * x));
+        register(step, pid, tid, Registers.MXCSR, fx.getInt(24) & 0xFFFFFFFFL, 0);
     }
 
     private void register(long step, int pid, int tid, int reg, long value, long hi) {

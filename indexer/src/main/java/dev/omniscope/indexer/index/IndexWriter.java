@@ -27,7 +27,7 @@ import dev.omniscope.trace.TraceFiles;
  * concerns and keeps the writer's own module map, updated in event order.
  */
 final class IndexWriter implements ReplayListener, AutoCloseable {
-    private final Map<Tables, TableWriter> tables = new EnumMap<>(Tables.class);
+    private final Map<IndexTable, TableWriter> tables = new EnumMap<>(IndexTable.class);
     private final ModuleMap modules;
     private final ExecutionWriter execution;
     private final CallWriter calls;
@@ -38,10 +38,10 @@ final class IndexWriter implements ReplayListener, AutoCloseable {
     /** Modules are opened from {@code files}; the module instances met become the program tables' rows. */
     IndexWriter(Path directory, BufferAllocator allocator, ModuleFiles files) throws IOException {
         try {
-            for (Tables t : Tables.values()) tables.put(t, new TableWriter(t, directory, allocator));
+            for (IndexTable t : IndexTable.values()) tables.put(t, new TableWriter(t, directory, allocator));
             // Each group takes its tables (resolving its column handles): every table exactly once.
-            EnumSet<Tables> taken = EnumSet.noneOf(Tables.class);
-            Function<Tables, TableWriter> take = t -> {
+            EnumSet<IndexTable> taken = EnumSet.noneOf(IndexTable.class);
+            Function<IndexTable, TableWriter> take = t -> {
                 if (!taken.add(t)) throw new IllegalStateException(t.tableName() + " has two writers");
                 return tables.get(t);
             };
@@ -62,7 +62,7 @@ final class IndexWriter implements ReplayListener, AutoCloseable {
         }
     }
 
-    /** Rows written so far, per table, in the order of {@link Tables}. */
+    /** Rows written so far, per table, in the order of {@link IndexTable}. */
     Map<String, Long> rowCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         tables.forEach((t, w) -> counts.put(t.tableName(), w.rows()));

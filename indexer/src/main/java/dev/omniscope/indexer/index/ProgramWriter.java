@@ -2,7 +2,7 @@ package dev.omniscope.indexer.index;
 
 import java.util.function.Function;
 
-import dev.omniscope.indexer.index.Tables.Col;
+import dev.omniscope.indexer.index.IndexTable.Col;
 import dev.omniscope.indexer.modules.ModuleMap;
 import dev.omniscope.symbols.ElfSymbol;
 import dev.omniscope.symbols.GlobalVariable;
@@ -16,7 +16,7 @@ import dev.omniscope.trace.TraceFiles;
  */
 final class ProgramWriter {
     private static final class Modules {
-        static final Tables T = Tables.MODULES;
+        static final IndexTable T = IndexTable.MODULES;
         static final Col<Integer> MODULE_ID = T.i32("module_id");
         static final Col<String> PATH = T.string("path"), BUILD_ID = T.string("build_id");
         static final Col<Long> BIAS = T.i64("bias");
@@ -24,7 +24,7 @@ final class ProgramWriter {
     }
 
     private static final class Symbols {
-        static final Tables T = Tables.SYMBOLS;
+        static final IndexTable T = IndexTable.SYMBOLS;
         static final Col<Integer> MODULE_ID = T.i32("module_id");
         static final Col<String> NAME = T.string("name"), DEMANGLED = T.string("demangled"), KIND = T.string("kind"),
                 BINDING = T.string("binding");
@@ -32,7 +32,7 @@ final class ProgramWriter {
     }
 
     private static final class Lines {
-        static final Tables T = Tables.LINES;
+        static final IndexTable T = IndexTable.LINES;
         static final Col<Integer> MODULE_ID = T.i32("module_id"), LINE = T.i32("line"), COLUMN = T.i32("column");
         static final Col<Long> ADDRESS = T.i64("address");
         static final Col<String> FILE = T.string("file");
@@ -40,7 +40,7 @@ final class ProgramWriter {
     }
 
     private static final class Variables {
-        static final Tables T = Tables.VARIABLES;
+        static final IndexTable T = IndexTable.VARIABLES;
         static final Col<Integer> MODULE_ID = T.i32("module_id"), LINE = T.i32("line");
         static final Col<String> NAME = T.string("name"), QUALIFIED_NAME = T.string("qualified_name"),
                 TYPE = T.string("type"), FILE = T.string("file");
@@ -48,14 +48,14 @@ final class ProgramWriter {
     }
 
     private static final class Sources {
-        static final Tables T = Tables.SOURCES;
+        static final IndexTable T = IndexTable.SOURCES;
         static final Col<String> PATH = T.string("path"), BLOB = T.string("blob");
         static final Col<Long> SIZE = T.i64("size");
     }
 
     private final TableWriter modules, symbols, lines, variables, sources;
 
-    ProgramWriter(Function<Tables, TableWriter> tables) {
+    ProgramWriter(Function<IndexTable, TableWriter> tables) {
         this.modules = tables.apply(Modules.T);
         this.symbols = tables.apply(Symbols.T);
         this.lines = tables.apply(Lines.T);

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import dev.omniscope.indexer.index.Tables.Col;
+import dev.omniscope.indexer.index.IndexTable.Col;
 import dev.omniscope.indexer.modules.ModuleMap;
 import dev.omniscope.indexer.replay.MemoryMap;
 import dev.omniscope.indexer.replay.Region;
@@ -16,7 +16,7 @@ import dev.omniscope.indexer.replay.Region;
  */
 final class RegionWriter {
     private static final class Regions {
-        static final Tables T = Tables.REGIONS;
+        static final IndexTable T = IndexTable.REGIONS;
         static final Col<Integer> PID = T.i32("pid"), PROT = T.i32("prot"), SOURCE_PID = T.i32("source_pid");
         static final Col<Long> START = T.i64("start"), END = T.i64("end"), FILE_OFFSET = T.i64("file_offset"),
                 BLOB_OFFSET = T.i64("blob_offset"), BLOB_LENGTH = T.i64("blob_length"),
@@ -26,7 +26,7 @@ final class RegionWriter {
     }
 
     private static final class ModuleRegions {
-        static final Tables T = Tables.MODULE_REGIONS;
+        static final IndexTable T = IndexTable.MODULE_REGIONS;
         static final Col<Integer> PID = T.i32("pid"), MODULE_ID = T.i32("module_id");
         static final Col<Long> START = T.i64("start"), END = T.i64("end"), FROM_STEP = T.i64("from_step"),
                 TO_STEP = T.i64("to_step");
@@ -42,7 +42,7 @@ final class RegionWriter {
     private final Map<Long, Map<Long, Open<Integer>>> openModules = new TreeMap<>();
 
     /** {@code modules} must have seen each change before this writer does: it names the new regions' modules. */
-    RegionWriter(Function<Tables, TableWriter> tables, ModuleMap modules) {
+    RegionWriter(Function<IndexTable, TableWriter> tables, ModuleMap modules) {
         this.regions = tables.apply(Regions.T);
         this.moduleRegions = tables.apply(ModuleRegions.T);
         this.modules = modules;

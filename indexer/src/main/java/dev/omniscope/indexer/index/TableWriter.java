@@ -31,7 +31,7 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
 /**
  * Streams one table into an Arrow IPC file in record batches of {@link #BATCH_ROWS} rows
  * (zstd-compressed buffers), so that memory holds one batch whatever the trace's length. Columns
- * are addressed by {@link Tables.Col} handles of this table, never by position. A row is written
+ * are addressed by {@link IndexTable.Col} handles of this table, never by position. A row is written
  * column by column, {@code set...(column, value)} for every column (setNull for a null), then
  * {@link #endRow()}; runs of rows column by column with {@link #appendRuns}. A row or run that
  * left a column out, or a handle of another table, fails at once, naming the column.
@@ -46,7 +46,7 @@ final class TableWriter implements AutoCloseable {
         void fill(int at, int from, int n);
     }
 
-    private final Tables table;
+    private final IndexTable table;
     private final VectorSchemaRoot root;
     private final FieldVector[] vectors;
     private final ArrowFileWriter writer;
@@ -57,7 +57,7 @@ final class TableWriter implements AutoCloseable {
     private int row;
     private long rows;
 
-    TableWriter(Tables table, Path directory, BufferAllocator allocator) throws IOException {
+    TableWriter(IndexTable table, Path directory, BufferAllocator allocator) throws IOException {
         if (table.columns().size() > Long.SIZE) throw new IllegalArgumentException(table.tableName() + ": too many columns");
         this.table = table;
         this.allColumns = -1L >>> (Long.SIZE - table.columns().size());
@@ -84,34 +84,34 @@ final class TableWriter implements AutoCloseable {
     }
 
     /** The column's vector, once the handle is known to be this table's; the column counts as filled. */
-    private FieldVector vector(Tables.Col<?> column) {
+    private FieldVector vector(IndexTable.Col<?> column) {
         if (column.table() != table) throw new IllegalArgumentException(column + " is not a column of " + table.tableName());
         filled |= 1L << column.index();
         return vectors[column.index()];
     }
 
     // Fixed-width columns hold BATCH_ROWS values (allocateBatch), and row < BATCH_ROWS: no checks needed.
-    void setLong(Tables.Col<Long> column, long value) {
+    void setLong(IndexTable.Col<Long> column, long value) {
         ((BigIntVector) vector(column)).set(row, value);
     }
 
-    void setInt(Tables.Col<Integer> column, int value) {
+    void setInt(IndexTable.Col<Integer> column, int value) {
         ((IntVector) vector(column)).set(row, value);
     }
 
-    void setShort(Tables.Col<Short> column, int value) {
+    void setShort(IndexTable.Col<Short> column, int value) {
         ((SmallIntVector) vector(column)).set(row, (short) value);
     }
 
-    void setBool(Tables.Col<Boolean> column, boolean value) {
+    void setBool(IndexTable.Col<Boolean> column, boolean value) {
         ((BitVector) vector(column)).set(row, value ? 1 : 0);
     }
 
-    void setBytes(Tables.Col<byte[]> column, byte[] value, int offset, int length) {
+    void setBytes(IndexTable.Col<byte[]> column, byte[] value, int offset, int length) {
         ((VarBinaryVector) vector(column)).setSafe(row, value, offset, length);
     }
 
-    void setString(Tables.Col<String> column, String value) {
+    void setString(IndexTable.Col<String> column, String value) {
         if (value == null) {
             setNull(column);
             return;
@@ -121,16 +121,16 @@ final class TableWriter implements AutoCloseable {
     }
 
     /** A null in a nullable column. */
-    void setNull(Tables.Col<?> column) {
+    void setNull(IndexTable.Col<?> column) {
         vector(column).setNull(row);
     }
 
-    void setNullableLong(Tables.Col<Long> column, Long value) {
+    void setNullableLong(IndexTable.Col<Long> column, Long value) {
         if (value == null) setNull(column);
         else setLong(column, value);
     }
 
-    void setNullableInt(Tables.Col<Integer> column, Integer value) {
+    void setNullableInt(IndexTable.Col<Integer> column, Integer value) {
         if (value == null) setNull(column);
         else setInt(column, value);
     }
@@ -171,12 +171,12 @@ final class TableWriter implements AutoCloseable {
     }
 
     /** n longs copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
-    void rawLongs(Tables.Col<Long> column, int at, byte[] values, int from, int n) {
+    void rawLongs(IndexTable.Col<Long> column, int at, byte[] values, int from, int n) {
         raw(vector(column), at, values, Long.BYTES, from, n);
     }
 
     /** n ints copied as bytes (little-endian, as the vector stores them) into rows [at, at+n). */
-    void rawInts(Tables.Col<Integer> column, int at, byte[] values, int from, int n) {
+    void rawInts(IndexTable.Col<Integer> column, int at, byte[] values, int from, int n) {
         raw(vector(column), at, values, Integer.BYTES, from, n);
     }
 
@@ -186,7 +186,7 @@ final class TableWriter implements AutoCloseable {
         markValid(v, at, n);
     }
 
-    void constantInt(Tables.Col<Integer> column, int at, int value, int n) {
+    void constantInt(IndexTable.Col<Integer> column, int at, int value, int n) {
         BaseFixedWidthVector v = (BaseFixedWidthVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 4L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, value);
@@ -220,20 +220,20 @@ final class TableWriter implements AutoCloseable {
     // The three below write what BitVector/SmallIntVector/IntVector.set would, row by row, but as
     // plain stores and whole bytes of validity bits (the index writer's hot path).
 
-    void constantBool(Tables.Col<Boolean> column, int at, boolean value, int n) {
+    void constantBool(IndexTable.Col<Boolean> column, int at, boolean value, int n) {
         BitVector v = (BitVector) vector(column);
         setBits(v.getDataBuffer(), at, n, value);
         markValid(v, at, n);
     }
 
-    void unsignedBytesAsShorts(Tables.Col<Short> column, int at, byte[] values, int from, int n) {
+    void unsignedBytesAsShorts(IndexTable.Col<Short> column, int at, byte[] values, int from, int n) {
         SmallIntVector v = (SmallIntVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 2L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putShort(address + 2L * i, (short) (values[from + i] & 0xFF));
         markValid(v, at, n);
     }
 
-    void unsignedBytesAsInts(Tables.Col<Integer> column, int at, byte[] values, int from, int n) {
+    void unsignedBytesAsInts(IndexTable.Col<Integer> column, int at, byte[] values, int from, int n) {
         IntVector v = (IntVector) vector(column);
         long address = v.getDataBuffer().memoryAddress() + 4L * at;
         for (int i = 0; i < n; i++) MemoryUtil.putInt(address + 4L * i, values[from + i] & 0xFF);
@@ -241,7 +241,7 @@ final class TableWriter implements AutoCloseable {
     }
 
     /** Variable-length values cut from fixed slots: value i is slots[slot*(from+i), +lengths[from+i]). */
-    void slottedBytes(Tables.Col<byte[]> column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
+    void slottedBytes(IndexTable.Col<byte[]> column, int at, byte[] slots, int slot, byte[] lengths, int from, int n) {
         VarBinaryVector v = (VarBinaryVector) vector(column);
         if (v.getLastSet() != at - 1 || at + n > v.getValueCapacity()) {
             // Rows before `at` left unset, or no room: Arrow's own path (fills holes, grows buffers).
@@ -285,7 +285,7 @@ final class TableWriter implements AutoCloseable {
         return rows;
     }
 
-    Tables table() {
+    IndexTable table() {
         return table;
     }
 

@@ -26,7 +26,7 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 import dev.omniscope.indexer.index.IndexSummary;
 import dev.omniscope.indexer.index.Indexer;
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceFormatException;
 
@@ -39,12 +39,12 @@ import dev.omniscope.trace.TraceFormatException;
 public final class ArrowIndex implements IndexStore, AutoCloseable {
     /** One row of a batch being scanned, with typed column access by name. */
     public static final class Row implements TableRow {
-        private final Tables table;
+        private final IndexTable table;
         private VectorSchemaRoot root;
         private final FieldVector[] byColumn;
         int index;
 
-        Row(Tables table) {
+        Row(IndexTable table) {
             this.table = table;
             this.byColumn = new FieldVector[table.columns().size()];
         }
@@ -152,7 +152,7 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
 
     /** Visits every row of a table in file order. */
     @Override
-    public void scan(Tables table, TableSource.Visitor visitor) throws IOException {
+    public void scan(IndexTable table, TableSource.Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             Row row = new Row(table);
@@ -169,7 +169,7 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     /** Like scan, a batch at a time: {@code visitor} is called with row.index = -1 and must loop over batchRows itself. */
-    public void scanBatches(Tables table, Visitor visitor) throws IOException {
+    public void scanBatches(IndexTable table, Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             Row row = new Row(table);
@@ -240,7 +240,7 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     @Override
     public Timeline timeline() throws IOException {
         Timeline.Builder timeline = new Timeline.Builder(instructions());
-        for (Tables t : Timeline.SOURCES) scan(t, row -> {
+        for (IndexTable t : Timeline.SOURCES) scan(t, row -> {
             timeline.row(t, row);
             return true;
         });

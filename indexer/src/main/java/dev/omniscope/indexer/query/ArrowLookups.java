@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * {@link ArrowIndex}'s lookups, each a scan of one Arrow file. The files are in step order but
@@ -65,7 +65,7 @@ final class ArrowLookups {
                 .thenComparingLong(IndexStore.SeqWrite::seq);
         First<IndexStore.SeqWrite> found = new First<>(q.descending() ? ascending.reversed() : ascending, q.limit());
         long[] seq = {0};
-        index.scanBatches(Tables.MEM_WRITES, row -> {
+        index.scanBatches(IndexTable.MEM_WRITES, row -> {
             int cStep = row.column("step"), cPid = row.column("pid"), cTid = row.column("tid"), cRip = row.column("rip"),
                     cAddr = row.column("addr"), cSize = row.column("size"), cOld = row.column("old"), cNew = row.column("new"),
                     cKernel = row.column("kernel");
@@ -105,7 +105,7 @@ final class ArrowLookups {
     void lastWrites(int pid, long address, int length, long since, long before, MemoryView.WriteVisitor visitor) throws IOException {
         long end = address + length;
         List<Object[]> found = new ArrayList<>();
-        index.scanBatches(Tables.MEM_WRITES, row -> {
+        index.scanBatches(IndexTable.MEM_WRITES, row -> {
             int cStep = row.column("step"), cPid = row.column("pid"), cAddr = row.column("addr"), cNew = row.column("new");
             var steps = row.longVector(cStep);
             var addrs = row.longVector(cAddr);
@@ -129,7 +129,7 @@ final class ArrowLookups {
     /** The block whose instructions include {@code step} (blocks are in step order). */
     Locator.Block blockAt(long step) throws IOException {
         Locator.Block[] found = {null};
-        index.scanBatches(Tables.BLOCKS, row -> {
+        index.scanBatches(IndexTable.BLOCKS, row -> {
             var steps = row.longVector(row.column("step"));
             int n = row.batchRows();
             if (n == 0 || steps.get(0) > step) return false;
@@ -151,7 +151,7 @@ final class ArrowLookups {
 
     List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
         ArrayDeque<Locator.Block> found = new ArrayDeque<>();
-        index.scan(Tables.BLOCKS, r -> {
+        index.scan(IndexTable.BLOCKS, r -> {
             if (r.i32(r.column("tid")) != tid) return true;
             long s = r.i64(r.column("step"));
             if (forward && s < step) return true;
@@ -172,7 +172,7 @@ final class ArrowLookups {
      */
     Map<Integer, long[]> registers(int tid, long step) throws IOException {
         Map<Integer, long[]> regs = new TreeMap<>();
-        index.scanBatches(Tables.REG_CHANGES, row -> {
+        index.scanBatches(IndexTable.REG_CHANGES, row -> {
             var steps = row.longVector(row.column("step"));
             int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
             int n = row.batchRows();
@@ -191,7 +191,7 @@ final class ArrowLookups {
         Set<String> functions = q.functions() == null ? null : new HashSet<>(q.functions());
         Comparator<CallEntry> ascending = Comparator.comparingLong(CallEntry::callStep).thenComparingInt(CallEntry::tid);
         First<CallEntry> found = new First<>(q.descending() ? ascending.reversed() : ascending, q.limit());
-        index.scan(Tables.CALLS, r -> {
+        index.scan(IndexTable.CALLS, r -> {
             if (functions != null && !functions.contains(r.string(r.column("function")))) return true;
             int tid = r.i32(r.column("tid"));
             if (q.tid() != null && tid != q.tid()) return true;
@@ -207,7 +207,7 @@ final class ArrowLookups {
 
     List<Locator.OpenCall> openCalls(int tid, long step) throws IOException {
         List<Locator.OpenCall> open = new ArrayList<>();
-        index.scan(Tables.CALLS, r -> {
+        index.scan(IndexTable.CALLS, r -> {
             if (r.i32(r.column("tid")) != tid) return true;
             long call = r.i64(r.column("call_step"));
             Long ret = r.nullableI64(r.column("return_step"));
@@ -220,7 +220,7 @@ final class ArrowLookups {
 
     List<String> functionNames() throws IOException {
         TreeSet<String> names = new TreeSet<>();
-        index.scan(Tables.CALLS, r -> {
+        index.scan(IndexTable.CALLS, r -> {
             String name = r.string(r.column("function"));
             if (name != null) names.add(name);
             return true;
@@ -231,7 +231,7 @@ final class ArrowLookups {
     List<QueryDocuments.Syscall> syscalls(Long from, Long to, long[] after, int limit) throws IOException {
         First<QueryDocuments.Syscall> found = new First<>(
                 Comparator.comparingLong(QueryDocuments.Syscall::step).thenComparingInt(QueryDocuments.Syscall::tid), limit);
-        index.scan(Tables.SYSCALLS, r -> {
+        index.scan(IndexTable.SYSCALLS, r -> {
             long step = r.i64(r.column("step"));
             if (from != null && step < from || to != null && step > to) return true;
             if (after != null && !follows(step, r.i32(r.column("tid")), after, false)) return true;

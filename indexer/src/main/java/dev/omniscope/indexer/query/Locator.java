@@ -8,12 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.omniscope.indexer.emu.Emulator;
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.trace.Registers;
 
 /** Builds a {@link Location}: which task runs at a step, where, with what registers and call stack. */
 public final class Locator {
-    private static final int XMM0 = 32, MXCSR = 48;
     private static final int CONTEXT_AFTER = 6;
 
     /** Thrown for a step or task the index does not have; the message is for people. */
@@ -70,7 +69,7 @@ public final class Locator {
     /** The tasks table's rows, for {@link #pidOf(List, int, long)}. */
     public static List<Task> tasks(TableSource tables) throws IOException {
         List<Task> tasks = new ArrayList<>();
-        tables.scan(Tables.TASKS, r -> {
+        tables.scan(IndexTable.TASKS, r -> {
             tasks.add(new Task(r.i32(r.column("tid")), r.i32(r.column("pid")), r.i64(r.column("start_step")),
                     r.nullableI64(r.column("end_step"))));
             return true;
@@ -130,11 +129,11 @@ public final class Locator {
             long value = r == Registers.RIP ? rip : regs.containsKey(r) ? regs.get(r)[0] : 0;
             named.put(Registers.NAMES.get(r), History.hex(value));
         }
-        for (int x = 0; x < 16; x++) {
-            long[] v = regs.get(XMM0 + x);
+        for (int x = 0; x < Registers.XMM_COUNT; x++) {
+            long[] v = regs.get(Registers.XMM0 + x);
             if (v != null) named.put("xmm" + x, String.format("0x%016x%016x", v[1], v[0]));
         }
-        if (regs.containsKey(MXCSR)) named.put("mxcsr", History.hex(regs.get(MXCSR)[0]));
+        if (regs.containsKey(Registers.MXCSR)) named.put(Registers.name(Registers.MXCSR), History.hex(regs.get(Registers.MXCSR)[0]));
         Symbolizer.Place place = symbols.place(pid, rip, step);
         List<Location.Frame> frames = new ArrayList<>();
         for (OpenCall c : index.openCalls(task, step)) {

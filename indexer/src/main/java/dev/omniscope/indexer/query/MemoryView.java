@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * A process's memory at any step, from the index: for each byte, the region live at that step
@@ -72,7 +72,7 @@ public final class MemoryView {
     public MemoryView(TableSource tables, Blobs blobs, WriteLog writes) throws IOException {
         this.writes = writes;
         this.blobs = blobs;
-        tables.scan(Tables.REGIONS, r -> {
+        tables.scan(IndexTable.REGIONS, r -> {
             Long to = r.nullableI64(r.column("to_step"));
             regions.add(new Region(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")), r.i32(r.column("prot")),
                     r.string(r.column("path")), r.string(r.column("origin")), r.string(r.column("blob")), r.i64(r.column("blob_offset")),

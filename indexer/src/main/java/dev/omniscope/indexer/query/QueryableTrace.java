@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.trace.Trace;
 
 /**
@@ -60,7 +60,7 @@ public final class QueryableTrace {
         }
         this.moments = new StoreMoments();
         this.stepper = new Stepper(moments, memory, symbols);
-        store.scan(Tables.SOURCES, r -> {
+        store.scan(IndexTable.SOURCES, r -> {
             String path = r.string(r.column("path"));
             sources.put(path, new Source(path, r.string(r.column("blob")), r.i64(r.column("size"))));
             return true;

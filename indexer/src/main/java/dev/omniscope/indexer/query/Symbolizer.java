@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * Names addresses from an index's own tables (modules, module_regions, symbols, lines,
@@ -63,17 +63,17 @@ public final class Symbolizer {
 
     public static Symbolizer load(TableSource index) throws IOException {
         Symbolizer s = new Symbolizer();
-        index.scan(Tables.TASKS, r -> {
+        index.scan(IndexTable.TASKS, r -> {
             s.programs.add(r.string(r.column("program")));
             return true;
         });
-        index.scan(Tables.MODULES, r -> {
+        index.scan(IndexTable.MODULES, r -> {
             Module m = new Module();
             m.path = r.string(r.column("path"));
             s.modules.put(r.i32(r.column("module_id")), m);
             return true;
         });
-        index.scan(Tables.MODULE_REGIONS, r -> {
+        index.scan(IndexTable.MODULE_REGIONS, r -> {
             Long to = r.nullableI64(r.column("to_step"));
             s.placements.add(new Placement(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")),
                     r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to, r.i32(r.column("module_id"))));
@@ -81,11 +81,11 @@ public final class Symbolizer {
         });
         loadSymbols(index, s);
         loadLines(index, s);
-        index.scan(Tables.SOURCES, r -> {
+        index.scan(IndexTable.SOURCES, r -> {
             s.carried.add(r.string(r.column("path")));
             return true;
         });
-        index.scan(Tables.VARIABLES, r -> {
+        index.scan(IndexTable.VARIABLES, r -> {
             Module m = s.modules.get(r.i32(r.column("module_id")));
             String name = r.string(r.column("qualified_name"));
             s.variables.add(new Variable(name, r.i64(r.column("address")), r.i64(r.column("size")), r.string(r.column("type")),
@@ -93,7 +93,7 @@ public final class Symbolizer {
             return true;
         });
         // Symbols of data objects with a size stand in for variables of modules without DWARF.
-        index.scan(Tables.SYMBOLS, r -> {
+        index.scan(IndexTable.SYMBOLS, r -> {
             if ("object".equals(r.string(r.column("kind"))) && r.i64(r.column("size")) > 0) {
                 Module m = s.modules.get(r.i32(r.column("module_id")));
                 s.variables.add(new Variable(r.string(r.column("name")), r.i64(r.column("start")), r.i64(r.column("size")),
@@ -110,7 +110,7 @@ public final class Symbolizer {
 
     private static void loadSymbols(TableSource index, Symbolizer s) throws IOException {
         Map<Integer, List<Object[]>> byModule = new HashMap<>();
-        index.scan(Tables.SYMBOLS, r -> {
+        index.scan(IndexTable.SYMBOLS, r -> {
             String kind = r.string(r.column("kind"));
             long size = r.i64(r.column("size"));
             if (!kind.equals("func") && !kind.equals("ifunc") || size <= 0) return true;
@@ -147,7 +147,7 @@ public final class Symbolizer {
 
     private static void loadLines(TableSource index, Symbolizer s) throws IOException {
         Map<Integer, List<Object[]>> byModule = new HashMap<>();
-        index.scan(Tables.LINES, r -> {
+        index.scan(IndexTable.LINES, r -> {
             byModule.computeIfAbsent(r.i32(r.column("module_id")), k -> new ArrayList<>()).add(new Object[] {
                     r.i64(r.column("address")), r.i32(r.column("line")), r.string(r.column("file")), r.bool(r.column("end_sequence")),
                     r.bool(r.column("is_stmt"))});

@@ -4,7 +4,7 @@ package dev.omniscope.indexer.query;
  * One row of an index table, read by column position ({@link #column} looks a name up once): the
  * storage-independent view the queries use, whether the row comes from an Arrow file
  * ({@link ArrowIndex}) or from PostgreSQL (the server). Positions are those of
- * {@link dev.omniscope.indexer.index.Tables#columns()}.
+ * {@link dev.omniscope.indexer.index.IndexTable#columns()}.
  */
 public interface TableRow {
     /** The position of a column of this row's table. */

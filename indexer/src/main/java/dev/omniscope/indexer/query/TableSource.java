@@ -2,7 +2,7 @@ package dev.omniscope.indexer.query;
 
 import java.io.IOException;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * Where the small tables come from: an index directory's Arrow files ({@link ArrowIndex}) or a
@@ -17,5 +17,5 @@ public interface TableSource {
     }
 
     /** Visits every row of a table, in the order it was written. */
-    void scan(Tables table, Visitor visitor) throws IOException;
+    void scan(IndexTable table, Visitor visitor) throws IOException;
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * What happened along the step axis, in {@link #SLICES} equal slices: which tasks ran how many
@@ -55,12 +55,12 @@ public record Timeline(long instructions, long width, int slices, long[] syscall
     public record Task(int tid, int pid, int[] slice, long[] instructions) {}
 
     /** The tables a timeline is computed from. */
-    public static final List<Tables> SOURCES = List.of(Tables.BLOCKS, Tables.SYSCALLS, Tables.SIGNALS, Tables.CALLS);
+    public static final List<IndexTable> SOURCES = List.of(IndexTable.BLOCKS, IndexTable.SYSCALLS, IndexTable.SIGNALS, IndexTable.CALLS);
 
-    private static final int BLOCK_STEP = Tables.BLOCKS.column("step"), BLOCK_PID = Tables.BLOCKS.column("pid"),
-            BLOCK_TID = Tables.BLOCKS.column("tid"), BLOCK_COUNT = Tables.BLOCKS.column("instructions"),
-            SYSCALL_STEP = Tables.SYSCALLS.column("step"), SIGNAL_STEP = Tables.SIGNALS.column("step"),
-            CALL_STEP = Tables.CALLS.column("call_step");
+    private static final int BLOCK_STEP = IndexTable.BLOCKS.column("step"), BLOCK_PID = IndexTable.BLOCKS.column("pid"),
+            BLOCK_TID = IndexTable.BLOCKS.column("tid"), BLOCK_COUNT = IndexTable.BLOCKS.column("instructions"),
+            SYSCALL_STEP = IndexTable.SYSCALLS.column("step"), SIGNAL_STEP = IndexTable.SIGNALS.column("step"),
+            CALL_STEP = IndexTable.CALLS.column("call_step");
 
     /** Accumulates a timeline while rows stream past. */
     public static final class Builder {
@@ -98,7 +98,7 @@ public record Timeline(long instructions, long width, int slices, long[] syscall
         }
 
         /** A row of table {@code t}: counted if {@code t} is one of {@link #SOURCES}. */
-        public void row(Tables t, TableRow row) {
+        public void row(IndexTable t, TableRow row) {
             switch (t) {
                 case BLOCKS -> block(row.i64(BLOCK_STEP), row.i32(BLOCK_PID), row.i32(BLOCK_TID), row.i32(BLOCK_COUNT));
                 case SYSCALLS -> syscall(row.i64(SYSCALL_STEP));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Columns are addressed through {@link Tables}' definitions, and a handle that does not fit fails loudly. */
+/** Columns are addressed through {@link IndexTable}'s definitions, and a handle that does not fit fails loudly. */
 class TableWriterTest {
     @TempDir
     Path dir;
@@ -36,38 +36,38 @@ class TableWriterTest {
 
     @Test
     void aHandleOfTheWrongTypeIsRefused() {
-        assertThatThrownBy(() -> Tables.BLOCKS.i32("step"))
+        assertThatThrownBy(() -> IndexTable.BLOCKS.i32("step"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("blocks.step is I64, not I32");
-        assertThatThrownBy(() -> Tables.CALLS.i64("function"))
+        assertThatThrownBy(() -> IndexTable.CALLS.i64("function"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("calls.function is STRING, not I64");
-        assertThatThrownBy(() -> Tables.BLOCKS.i64("steps"))
+        assertThatThrownBy(() -> IndexTable.BLOCKS.i64("steps"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("blocks has no column steps");
     }
 
     @Test
     void aHandleOfAnotherTableIsRefusedThoughItsPositionAndTypeMatch() throws Exception {
         // mem_writes.step is column 0 and I64, like blocks.step: by position it would land in blocks.
-        Tables.Col<Long> otherStep = Tables.MEM_WRITES.i64("step");
-        assertThat(otherStep.index()).isEqualTo(Tables.BLOCKS.i64("step").index());
-        try (TableWriter blocks = new TableWriter(Tables.BLOCKS, dir, allocator)) {
+        IndexTable.Col<Long> otherStep = IndexTable.MEM_WRITES.i64("step");
+        assertThat(otherStep.index()).isEqualTo(IndexTable.BLOCKS.i64("step").index());
+        try (TableWriter blocks = new TableWriter(IndexTable.BLOCKS, dir, allocator)) {
             assertThatThrownBy(() -> blocks.setLong(otherStep, 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("mem_writes.step is not a column of blocks");
-            assertThatThrownBy(() -> blocks.appendRuns(1, (at, from, n) -> blocks.constantInt(Tables.MEM_WRITES.i32("pid"), at, 7, n)))
+            assertThatThrownBy(() -> blocks.appendRuns(1, (at, from, n) -> blocks.constantInt(IndexTable.MEM_WRITES.i32("pid"), at, 7, n)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("mem_writes.pid is not a column of blocks");
         }
     }
 
     @Test
     void aRowThatLeavesAColumnOutIsRefused() throws Exception {
-        try (TableWriter blocks = new TableWriter(Tables.BLOCKS, dir, allocator)) {
-            blocks.setLong(Tables.BLOCKS.i64("step"), 1);
-            blocks.setInt(Tables.BLOCKS.i32("pid"), 2);
-            blocks.setInt(Tables.BLOCKS.i32("tid"), 2);
+        try (TableWriter blocks = new TableWriter(IndexTable.BLOCKS, dir, allocator)) {
+            blocks.setLong(IndexTable.BLOCKS.i64("step"), 1);
+            blocks.setInt(IndexTable.BLOCKS.i32("pid"), 2);
+            blocks.setInt(IndexTable.BLOCKS.i32("tid"), 2);
             assertThatThrownBy(blocks::endRow)
                     .isInstanceOf(IllegalStateException.class).hasMessage("blocks: a row without rip, instructions");
             assertThat(blocks.rows()).isZero();
         }
-        try (TableWriter sources = new TableWriter(Tables.SOURCES, dir, allocator)) {
+        try (TableWriter sources = new TableWriter(IndexTable.SOURCES, dir, allocator)) {
             assertThatThrownBy(() -> sources.appendRuns(3, (at, from, n) -> { }))
                     .isInstanceOf(IllegalStateException.class).hasMessage("sources: a row without path, blob, size");
         }
@@ -75,12 +75,12 @@ class TableWriterTest {
 
     @Test
     void columnsLandWhereTheSchemaNamesThem() throws Exception {
-        Tables.Col<Long> step = Tables.BLOCKS.i64("step"), rip = Tables.BLOCKS.i64("rip");
-        Tables.Col<Integer> pid = Tables.BLOCKS.i32("pid"), tid = Tables.BLOCKS.i32("tid"), insns = Tables.BLOCKS.i32("instructions");
+        IndexTable.Col<Long> step = IndexTable.BLOCKS.i64("step"), rip = IndexTable.BLOCKS.i64("rip");
+        IndexTable.Col<Integer> pid = IndexTable.BLOCKS.i32("pid"), tid = IndexTable.BLOCKS.i32("tid"), insns = IndexTable.BLOCKS.i32("instructions");
         int bulk = TableWriter.BATCH_ROWS + 5; // one row, then a run that spans into a second batch
         byte[] steps = littleEndianLongs(bulk, i -> 100 + i), rips = littleEndianLongs(bulk, i -> 0x400000 + 4 * i);
         byte[] counts = ByteBuffer.allocate(4 * bulk).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 3).array();
-        try (TableWriter blocks = new TableWriter(Tables.BLOCKS, dir, allocator)) {
+        try (TableWriter blocks = new TableWriter(IndexTable.BLOCKS, dir, allocator)) {
             // Set in another order than the table's: positions come from the handles.
             blocks.setInt(insns, 9);
             blocks.setLong(rip, 0x1234);
@@ -99,7 +99,7 @@ class TableWriterTest {
         }
         List<long[]> rows = new ArrayList<>(); // step, pid, tid, rip, instructions
         List<Integer> batches = new ArrayList<>();
-        try (FileChannel in = FileChannel.open(dir.resolve(Tables.BLOCKS.fileName()));
+        try (FileChannel in = FileChannel.open(dir.resolve(IndexTable.BLOCKS.fileName()));
              ArrowFileReader reader = new ArrowFileReader(in, allocator, CommonsCompressionFactory.INSTANCE)) {
             for (ArrowBlock block : reader.getRecordBlocks()) {
                 reader.loadRecordBatch(block);

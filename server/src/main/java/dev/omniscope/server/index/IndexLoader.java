@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.omniscope.indexer.index.IndexSummary;
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.indexer.query.ArrowIndex;
 import dev.omniscope.indexer.query.TableRow;
 import dev.omniscope.indexer.query.Timeline;
@@ -68,7 +68,7 @@ public class IndexLoader {
         long started = System.nanoTime();
         long load = partitions.newLoad();
         long rowsInIndex = 0;
-        for (Tables t : Tables.values()) rowsInIndex += summary.rows().getOrDefault(t.tableName(), 0L);
+        for (IndexTable t : IndexTable.values()) rowsInIndex += summary.rows().getOrDefault(t.tableName(), 0L);
         long total = rowsInIndex;
         long[] done = {0};
         Timeline.Builder timeline = new Timeline.Builder(summary.instructions());
@@ -76,7 +76,7 @@ public class IndexLoader {
         try (ArrowIndex index = ArrowIndex.open(directory)) {
             long rows = 0;
             StringBuilder tables = new StringBuilder();
-            for (Tables t : Tables.values()) {
+            for (IndexTable t : IndexTable.values()) {
                 if (!Files.isRegularFile(directory.resolve(t.fileName()))) throw new IOException("the index has no " + t.fileName());
                 long tableStarted = System.nanoTime();
                 long taken = loadTable(index, t, load, traceKey, timeline, n -> {
@@ -102,7 +102,7 @@ public class IndexLoader {
     }
 
     /** Creates, fills, indexes and analyzes one fresh table; the rows it took. */
-    private long loadTable(ArrowIndex index, Tables t, long load, long key, Timeline.Builder timeline, java.util.function.LongConsumer loaded)
+    private long loadTable(ArrowIndex index, IndexTable t, long load, long key, Timeline.Builder timeline, java.util.function.LongConsumer loaded)
             throws Exception {
         String table = PgSchema.loadTable(t, load);
         try (Connection c = dataSource.getConnection()) {
@@ -134,9 +134,9 @@ public class IndexLoader {
     }
 
     /** Copies rows as they are (plus mem_writes' seq), one record batch at a time; feeds the timeline. */
-    private static void copyRows(ArrowIndex index, Tables t, BinaryCopy copy, Timeline.Builder timeline,
+    private static void copyRows(ArrowIndex index, IndexTable t, BinaryCopy copy, Timeline.Builder timeline,
                                  java.util.function.LongConsumer loaded) throws IOException, SQLException {
-        List<Tables.Column> columns = t.columns();
+        List<IndexTable.Column> columns = t.columns();
         int fields = PgSchema.copyColumns(t).size();
         boolean seq = PgSchema.hasSeq(t);
         long[] n = {0};
@@ -159,7 +159,7 @@ public class IndexLoader {
         });
     }
 
-    private static void field(BinaryCopy copy, TableRow row, int c, Tables.Column column) throws SQLException {
+    private static void field(BinaryCopy copy, TableRow row, int c, IndexTable.Column column) throws SQLException {
         if (column.nullable() && row.isNull(c)) {
             copy.nul();
             return;
@@ -175,7 +175,7 @@ public class IndexLoader {
     }
 
     /** reg_changes as runs of one register of one thread ({@link PackedRegisters}). */
-    private static void copyPacked(ArrowIndex index, Tables t, BinaryCopy copy, java.util.function.LongConsumer loaded)
+    private static void copyPacked(ArrowIndex index, IndexTable t, BinaryCopy copy, java.util.function.LongConsumer loaded)
             throws IOException, SQLException {
         int cStep = t.column("step"), cPid = t.column("pid"), cTid = t.column("tid"), cReg = t.column("reg"),
                 cValue = t.column("value"), cHi = t.column("value_hi");

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.server.traces.TraceDataStore;
 import dev.omniscope.server.traces.TraceDirectories;
 import dev.omniscope.server.traces.TraceRepository;
@@ -23,7 +23,7 @@ import jakarta.annotation.PostConstruct;
 /**
  * The one owner of a trace's partitions of the index tables: every table a load creates, the
  * attach that makes a load visible, and every drop. Each load has a number ({@code index_loads});
- * its tables are {@code <table>_l<load>}. Tables that are no partition belong to a load not yet
+ * its tables are {@code <table>_l<load>}. IndexTable that are no partition belong to a load not yet
  * attached (being filled, or left by a server that died mid-load: {@link #dropAbandonedLoads} at
  * the next start).
  *
@@ -50,7 +50,7 @@ public class IndexPartitions implements TraceDataStore {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             List<String> abandoned = new ArrayList<>();
             StringBuilder names = new StringBuilder();
-            for (Tables t : Tables.values()) names.append(names.length() == 0 ? "" : "|").append(t.tableName());
+            for (IndexTable t : IndexTable.values()) names.append(names.length() == 0 ? "" : "|").append(t.tableName());
             try (ResultSet rs = s.executeQuery("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
                     + "where n.nspname = current_schema() and c.relkind = 'r' and not c.relispartition "
                     + "and c.relname ~ '^(" + names + ")_l[0-9]+$'")) {
@@ -75,7 +75,7 @@ public class IndexPartitions implements TraceDataStore {
      * the partitioned parent (defaults and constraints), with trace {@code key} as the key's default
      * and a check constraint (which spares the attach a scan). Returns its quoted name.
      */
-    static String create(Statement s, Tables t, long load, long key) throws SQLException {
+    static String create(Statement s, IndexTable t, long load, long key) throws SQLException {
         String table = PgSchema.loadTable(t, load);
         String quoted = PgSchema.q(table);
         s.execute("create table " + quoted + " (like " + PgSchema.q(t.tableName()) + " including defaults including constraints)");
@@ -96,7 +96,7 @@ public class IndexPartitions implements TraceDataStore {
                 s.execute("set local lock_timeout = '60s'");
                 TraceRepository.Locked row = TraceRepository.lock(c, traceId);
                 if (!row.exists()) throw new IllegalStateException("the trace was deleted while its index was loaded");
-                for (Tables t : Tables.values()) {
+                for (IndexTable t : IndexTable.values()) {
                     if (row.load() != null) s.execute("drop table if exists " + PgSchema.q(PgSchema.loadTable(t, row.load())));
                     s.execute("alter table " + PgSchema.q(t.tableName()) + " attach partition "
                             + PgSchema.q(PgSchema.loadTable(t, load.load())) + " for values in (" + key + ")");
@@ -122,7 +122,7 @@ public class IndexPartitions implements TraceDataStore {
 
     private static String tables(long load) {
         StringBuilder tables = new StringBuilder();
-        for (Tables t : Tables.values()) tables.append(tables.length() == 0 ? "" : ", ").append(PgSchema.q(PgSchema.loadTable(t, load)));
+        for (IndexTable t : IndexTable.values()) tables.append(tables.length() == 0 ? "" : ", ").append(PgSchema.q(PgSchema.loadTable(t, load)));
         return tables.toString();
     }
 

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
- * The index tables in PostgreSQL, derived from {@link Tables} (the one definition of their
+ * The index tables in PostgreSQL, derived from {@link IndexTable} (the one definition of their
  * columns): one table per index table, partitioned by LIST on {@code trace_key} (first column of
  * every table and the partition key, as Citus would distribute them), with the indexes the query
  * API needs. Each trace's rows live in one partition per table, named {@code <table>_l<load>}.
@@ -19,7 +19,7 @@ import dev.omniscope.indexer.index.Tables;
  * 100-million-instruction trace makes over 100 million register changes: as rows they would cost
  * about 8 GB and minutes to load; packed, a few hundred thousand rows.
  *
- * <p>Tables whose order matters and is not their step order get one more column, {@code seq}: the
+ * <p>IndexTable whose order matters and is not their step order get one more column, {@code seq}: the
  * row's position in its Arrow file. In {@code mem_writes} it orders the writes of one step as the
  * indexer wrote them (the CLI's order); in the small tables it keeps the order that lookups
  * depend on (the last tasks row of a thread, line rows at one address).
@@ -34,7 +34,7 @@ public final class PgSchema {
 
     private PgSchema() {}
 
-    public static String sqlType(Tables.Type type) {
+    public static String sqlType(IndexTable.Type type) {
         return switch (type) {
             case I16 -> "smallint";
             case I32 -> "integer";
@@ -50,8 +50,8 @@ public final class PgSchema {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    public static boolean packed(Tables t) {
-        return t == Tables.REG_CHANGES;
+    public static boolean packed(IndexTable t) {
+        return t == IndexTable.REG_CHANGES;
     }
 
     /** Columns of the PostgreSQL table in order, as (name, SQL type, nullable). */
@@ -61,30 +61,30 @@ public final class PgSchema {
         }
     }
 
-    public static List<Column> columns(Tables t) {
+    public static List<Column> columns(IndexTable t) {
         List<Column> out = new ArrayList<>();
         out.add(new Column(KEY, "bigint", false));
         if (packed(t)) {
             for (String group : PackedRegisters.GROUP) {
-                Tables.Column c = t.columns().get(t.column(group));
+                IndexTable.Column c = t.columns().get(t.column(group));
                 out.add(new Column(c.name(), sqlType(c.type()), c.nullable()));
             }
             out.add(new Column("first_step", "bigint", false));
             out.add(new Column("last_step", "bigint", false));
             out.add(new Column("changes", "integer", false));
-            for (Tables.Column c : t.columns()) {
+            for (IndexTable.Column c : t.columns()) {
                 if (PackedRegisters.GROUP.contains(c.name())) continue;
                 out.add(new Column(c.name(), "bytea", c.name().equals("value_hi")));
             }
             return out;
         }
-        for (Tables.Column c : t.columns()) out.add(new Column(c.name(), sqlType(c.type()), c.nullable()));
+        for (IndexTable.Column c : t.columns()) out.add(new Column(c.name(), sqlType(c.type()), c.nullable()));
         if (hasSeq(t)) out.add(new Column(SEQ, "bigint", false));
         return out;
     }
 
     /** Whether the table has {@code seq}: all but those in step order (blocks, syscalls, signals), calls and reg_changes. */
-    public static boolean hasSeq(Tables t) {
+    public static boolean hasSeq(IndexTable t) {
         return switch (t) {
             case BLOCKS, SYSCALLS, SIGNALS, CALLS, REG_CHANGES -> false;
             default -> true;
@@ -92,7 +92,7 @@ public final class PgSchema {
     }
 
     /** How to read a table's rows in the order of its Arrow file (calls: by call step, the order queries want). */
-    public static String fileOrder(Tables t) {
+    public static String fileOrder(IndexTable t) {
         if (hasSeq(t)) return SEQ;
         return switch (t) {
             case CALLS -> "call_step, tid";
@@ -102,16 +102,16 @@ public final class PgSchema {
     }
 
     /** The columns a COPY of a loaded table names (all but the key, which the fresh table's default fills). */
-    public static List<Column> copyColumns(Tables t) {
+    public static List<Column> copyColumns(IndexTable t) {
         return columns(t).subList(1, columns(t).size());
     }
 
-    public static String copyColumnList(Tables t) {
+    public static String copyColumnList(IndexTable t) {
         return copyColumns(t).stream().map(c -> q(c.name())).collect(Collectors.joining(", "));
     }
 
     /** The parent table, partitioned by trace. */
-    public static String createParent(Tables t) {
+    public static String createParent(IndexTable t) {
         return "create table " + q(t.tableName()) + " ("
                 + columns(t).stream().map(Column::ddl).collect(Collectors.joining(", "))
                 + ") partition by list (" + KEY + ")";
@@ -122,7 +122,7 @@ public final class PgSchema {
      * Small tables (per program, not per instruction) have none: the server reads them whole
      * into memory, once per trace.
      */
-    public static List<Index> indexes(Tables t) {
+    public static List<Index> indexes(IndexTable t) {
         return switch (t) {
             // the block containing a step: the last block starting at or before it; a thread's blocks in order (moves)
             case BLOCKS -> List.of(new Index("step", List.of("step"), null), new Index("tid", List.of("tid", "step"), null));
@@ -141,7 +141,7 @@ public final class PgSchema {
     }
 
     /** The name of a load's table of {@code t}: it becomes the trace's partition when attached. */
-    public static String loadTable(Tables t, long load) {
+    public static String loadTable(IndexTable t, long load) {
         return t.tableName() + "_l" + load;
     }
 

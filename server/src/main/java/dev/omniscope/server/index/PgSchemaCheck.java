@@ -7,12 +7,12 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import jakarta.annotation.PostConstruct;
 
 /**
  * At start, after the migrations: the index tables in the database have the columns this build's
- * {@link PgSchema} derives from {@link Tables}, in order and with their types. A build whose
+ * {@link PgSchema} derives from {@link IndexTable}, in order and with their types. A build whose
  * index format changed without a migration refuses to start, naming the table, rather than
  * failing its first load with a COPY error.
  */
@@ -27,7 +27,7 @@ class PgSchemaCheck {
 
     @PostConstruct
     void check() {
-        for (Tables t : Tables.values()) {
+        for (IndexTable t : IndexTable.values()) {
             List<String> actual = jdbc.query("select column_name, data_type, is_nullable from information_schema.columns "
                             + "where table_schema = current_schema() and table_name = ? order by ordinal_position",
                     (rs, n) -> rs.getString(1) + " " + rs.getString(2) + ("YES".equals(rs.getString(3)) ? "" : " not null"),

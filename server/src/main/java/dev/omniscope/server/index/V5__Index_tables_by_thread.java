@@ -6,7 +6,7 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.springframework.stereotype.Component;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 
 /**
  * Flyway migration 5: every index {@link PgSchema} asks for, on databases whose index tables
@@ -20,7 +20,7 @@ public class V5__Index_tables_by_thread extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         try (Statement s = context.getConnection().createStatement()) {
-            for (Tables t : Tables.values()) {
+            for (IndexTable t : IndexTable.values()) {
                 for (PgSchema.Index index : PgSchema.indexes(t)) {
                     s.execute(PgSchema.createIndex(t.tableName(), index).replaceFirst("^create index ", "create index if not exists "));
                 }

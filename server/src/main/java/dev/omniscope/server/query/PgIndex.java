@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.indexer.query.CallEntry;
 import dev.omniscope.indexer.query.Calls;
 import dev.omniscope.indexer.query.IndexStore;
@@ -21,6 +21,7 @@ import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.Timeline;
 import dev.omniscope.server.index.PgSchema;
 import dev.omniscope.server.index.PackedRegisters;
+import dev.omniscope.trace.Registers;
 
 /**
  * A trace's index in PostgreSQL, as an {@link IndexStore}: lookups by index in the trace's
@@ -37,11 +38,11 @@ final class PgIndex implements IndexStore {
 
     static {
         StringJoiner ids = new StringJoiner(",", "{", "}");
-        for (int r = 0; r < 64; r++) ids.add(Integer.toString(r));
+        for (int r : Registers.rowIds()) ids.add(Integer.toString(r));
         REGISTER_IDS = ids.toString();
     }
 
-    private static final String CALL_COLUMNS = PgRow.select(Tables.CALLS, "c");
+    private static final String CALL_COLUMNS = PgRow.select(IndexTable.CALLS, "c");
 
     private final JdbcTemplate jdbc;
     private final long load;
@@ -58,11 +59,11 @@ final class PgIndex implements IndexStore {
         this.load = load;
         this.instructions = instructions;
         this.timeline = timeline;
-        this.writes = new PgWrites(jdbc, table(Tables.MEM_WRITES));
+        this.writes = new PgWrites(jdbc, table(IndexTable.MEM_WRITES));
     }
 
     /** The quoted name of this load's partition of {@code t}. */
-    private String table(Tables t) {
+    private String table(IndexTable t) {
         return PgSchema.q(PgSchema.loadTable(t, load));
     }
 
@@ -72,7 +73,7 @@ final class PgIndex implements IndexStore {
     }
 
     @Override
-    public void scan(Tables t, Visitor visitor) {
+    public void scan(IndexTable t, Visitor visitor) {
         jdbc.query("select " + PgRow.select(t, null) + " from " + table(t) + " order by " + PgSchema.fileOrder(t), rs -> {
             try {
                 visitor.visit(new PgRow(t, rs));
@@ -98,7 +99,7 @@ final class PgIndex implements IndexStore {
 
     @Override
     public Locator.Block blockAt(long step) {
-        List<Locator.Block> found = jdbc.query("select step, pid, tid, rip, instructions from " + table(Tables.BLOCKS)
+        List<Locator.Block> found = jdbc.query("select step, pid, tid, rip, instructions from " + table(IndexTable.BLOCKS)
                         + " where step <= ? order by step desc limit 1",
                 (rs, n) -> new Locator.Block(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getInt(5)), step);
         if (found.isEmpty()) return null;
@@ -108,7 +109,7 @@ final class PgIndex implements IndexStore {
 
     @Override
     public List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) {
-        return jdbc.query("select step, pid, tid, rip, instructions from " + table(Tables.BLOCKS) + " where tid = ? and step "
+        return jdbc.query("select step, pid, tid, rip, instructions from " + table(IndexTable.BLOCKS) + " where tid = ? and step "
                         + (forward ? ">= ? order by step" : "<= ? order by step desc") + " limit ?",
                 (rs, n) -> new Locator.Block(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getInt(5)), tid, step, limit);
     }
@@ -117,7 +118,7 @@ final class PgIndex implements IndexStore {
     public Map<Integer, long[]> registers(int tid, long step) {
         Map<Integer, long[]> regs = new TreeMap<>();
         jdbc.query("select r.reg, x.first_step, x.changes, x.step, x.value, x.value_hi from unnest(?::smallint[]) r(reg) "
-                        + "cross join lateral (select first_step, changes, step, value, value_hi from " + table(Tables.REG_CHANGES)
+                        + "cross join lateral (select first_step, changes, step, value, value_hi from " + table(IndexTable.REG_CHANGES)
                         + " c where c.tid = ? and c.reg = r.reg and c.first_step < ? order by c.first_step desc limit 1) x",
                 rs -> {
                     long[] v = PackedRegisters.lastBefore(rs.getLong(2), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getInt(3), step);
@@ -187,30 +188,30 @@ final class PgIndex implements IndexStore {
         for (int i = 0; i < conditions.size(); i++) {
             args.addAll(conditionArgs.get(i));
             args.addAll(shared);
-            union.add("(select " + CALL_COLUMNS + " from " + table(Tables.CALLS) + " c where " + conditions.get(i) + where
+            union.add("(select " + CALL_COLUMNS + " from " + table(IndexTable.CALLS) + " c where " + conditions.get(i) + where
                     + " order by c." + order.replace(", ", ", c.") + " limit ?)");
             args.add(q.limit());
         }
         args.add(q.limit());
-        return jdbc.query(union.toString(), (rs, n) -> Calls.entry(new PgRow(Tables.CALLS, rs)), args.toArray());
+        return jdbc.query(union.toString(), (rs, n) -> Calls.entry(new PgRow(IndexTable.CALLS, rs)), args.toArray());
     }
 
     @Override
     public List<Locator.OpenCall> openCalls(int tid, long step) {
-        String calls = table(Tables.CALLS);
+        String calls = table(IndexTable.CALLS);
         List<Locator.OpenCall> open = new ArrayList<>();
         jdbc.query("with recursive chain as ("
                         + "(select " + CALL_COLUMNS + " from " + calls + " c where c.tid = ? and c.depth = 0 and c.call_step < ? "
                         + "order by c.call_step desc limit 1) "
                         + "union all "
-                        + "select " + PgRow.select(Tables.CALLS, "n") + " from chain p cross join lateral (select " + CALL_COLUMNS + " from "
+                        + "select " + PgRow.select(IndexTable.CALLS, "n") + " from chain p cross join lateral (select " + CALL_COLUMNS + " from "
                         + calls + " c where c.tid = ? and c.depth = p.depth + 1 and c.call_step < ? order by c.call_step desc limit 1) n "
                         + "where p.return_step is null or p.return_step >= ?) "
                         + "select * from chain where return_step is null or return_step >= ? "
                         + "union "
                         + "select " + CALL_COLUMNS + " from " + calls + " c where c.tid = ? and c.return_step is null and c.call_step < ?",
                 rs -> {
-                    open.add(Locator.openCall(new PgRow(Tables.CALLS, rs)));
+                    open.add(Locator.openCall(new PgRow(IndexTable.CALLS, rs)));
                 }, tid, step, tid, step, step, step, tid, step);
         return open;
     }
@@ -220,7 +221,7 @@ final class PgIndex implements IndexStore {
     public List<String> functionNames() {
         List<String> names = functionNames;
         if (names == null) {
-            String calls = table(Tables.CALLS);
+            String calls = table(IndexTable.CALLS);
             names = jdbc.queryForList("with recursive f(name) as ("
                     + "(select function from " + calls + " where function is not null order by function limit 1) "
                     + "union all select (select c.function from " + calls + " c where c.function > f.name order by c.function limit 1) "
@@ -234,7 +235,7 @@ final class PgIndex implements IndexStore {
     private List<Integer> tids() {
         List<Integer> found = tids;
         if (found == null) {
-            found = jdbc.queryForList("select distinct tid from " + table(Tables.TASKS) + " order by tid", Integer.class);
+            found = jdbc.queryForList("select distinct tid from " + table(IndexTable.TASKS) + " order by tid", Integer.class);
             tids = found;
         }
         return found;
@@ -244,7 +245,7 @@ final class PgIndex implements IndexStore {
 
     @Override
     public List<QueryDocuments.Syscall> syscalls(Long from, Long to, long[] after, int limit) {
-        StringBuilder sql = new StringBuilder("select " + PgRow.select(Tables.SYSCALLS, null) + " from " + table(Tables.SYSCALLS) + " where true");
+        StringBuilder sql = new StringBuilder("select " + PgRow.select(IndexTable.SYSCALLS, null) + " from " + table(IndexTable.SYSCALLS) + " where true");
         List<Object> args = new ArrayList<>();
         if (from != null) {
             sql.append(" and step >= ?");
@@ -262,7 +263,7 @@ final class PgIndex implements IndexStore {
         }
         sql.append(" order by step, tid limit ?");
         args.add(limit);
-        return jdbc.query(sql.toString(), (rs, i) -> QueryDocuments.Syscall.of(new PgRow(Tables.SYSCALLS, rs)), args.toArray());
+        return jdbc.query(sql.toString(), (rs, i) -> QueryDocuments.Syscall.of(new PgRow(IndexTable.SYSCALLS, rs)), args.toArray());
     }
 
     /** The timeline the loader computed and stored with the trace, read once. */

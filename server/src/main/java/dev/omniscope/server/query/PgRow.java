@@ -3,27 +3,27 @@ package dev.omniscope.server.query;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.indexer.query.TableRow;
 
 /**
- * A result row whose first columns are an index table's columns in {@link Tables} order
+ * A result row whose first columns are an index table's columns in {@link IndexTable} order
  * ({@link #select}): the server's {@link TableRow}, so that the indexer's row-to-document code
  * ({@code Calls.entry}, {@code Locator.openCall}, {@code Symbolizer.load}) serves both.
  */
 final class PgRow implements TableRow {
-    private final Tables table;
+    private final IndexTable table;
     private final ResultSet rs;
 
-    PgRow(Tables table, ResultSet rs) {
+    PgRow(IndexTable table, ResultSet rs) {
         this.table = table;
         this.rs = rs;
     }
 
     /** The select list of a table's columns, in order, qualified by {@code alias} (or not, if null). */
-    static String select(Tables t, String alias) {
+    static String select(IndexTable t, String alias) {
         StringBuilder sb = new StringBuilder();
-        for (Tables.Column c : t.columns()) {
+        for (IndexTable.Column c : t.columns()) {
             if (sb.length() > 0) sb.append(", ");
             if (alias != null) sb.append(alias).append('.');
             sb.append('"').append(c.name()).append('"');

@@ -9,7 +9,7 @@ import java.util.StringJoiner;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.indexer.query.History;
 import dev.omniscope.indexer.query.IndexStore;
 import dev.omniscope.indexer.query.MemoryView;
@@ -34,8 +34,8 @@ import dev.omniscope.indexer.query.MemoryView;
  */
 final class PgWrites {
     static final int MERGE_BRANCHES = 64;
-    private static final String COLUMNS = PgRow.select(Tables.MEM_WRITES, "m") + ", m.seq";
-    private static final Tables W = Tables.MEM_WRITES;
+    private static final String COLUMNS = PgRow.select(IndexTable.MEM_WRITES, "m") + ", m.seq";
+    private static final IndexTable W = IndexTable.MEM_WRITES;
     private static final int STEP = W.column("step"), PID = W.column("pid"), TID = W.column("tid"), RIP = W.column("rip"),
             ADDR = W.column("addr"), SIZE = W.column("size"), OLD = W.column("old"), NEW = W.column("new"), KERNEL = W.column("kernel");
 
@@ -156,10 +156,10 @@ final class PgWrites {
     }
 
     private static IndexStore.SeqWrite row(java.sql.ResultSet rs) throws java.sql.SQLException {
-        PgRow r = new PgRow(Tables.MEM_WRITES, rs);
+        PgRow r = new PgRow(IndexTable.MEM_WRITES, rs);
         History.Write w = new History.Write(r.i64(STEP), r.i32(PID), r.i32(TID), r.i64(RIP), r.i64(ADDR), r.i32(SIZE), r.bytes(OLD),
                 r.bytes(NEW), r.bool(KERNEL));
-        return new IndexStore.SeqWrite(w, rs.getLong(Tables.MEM_WRITES.columns().size() + 1));
+        return new IndexStore.SeqWrite(w, rs.getLong(IndexTable.MEM_WRITES.columns().size() + 1));
     }
 
     private record Found(long step, long seq, long addr, byte[] bytes) {}

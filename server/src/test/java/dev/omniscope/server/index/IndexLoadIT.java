@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.omniscope.indexer.index.Tables;
+import dev.omniscope.indexer.index.IndexTable;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.server.jobs.IndexingJobs;
 import dev.omniscope.server.traces.TraceState;
@@ -41,7 +41,7 @@ class IndexLoadIT {
     static final TestPostgres.Database DB = TestPostgres.freshDatabase();
     static final Path DATA = ServerTestSupport.dataDirectory();
     static final Consumer<HttpHeaders> NONE = h -> { };
-    static final int TABLES = Tables.values().length;
+    static final int TABLES = IndexTable.values().length;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -72,10 +72,10 @@ class IndexLoadIT {
                 + "where pg_get_expr(c.relpartbound, c.oid) in ('FOR VALUES IN (" + key + ")', 'FOR VALUES IN (''" + key + "'')')");
     }
 
-    /** Tables of index loads (attached or not). */
+    /** IndexTable of index loads (attached or not). */
     private static long loadTables() throws Exception {
         StringBuilder names = new StringBuilder();
-        for (Tables t : Tables.values()) names.append(names.length() == 0 ? "" : "|").append(t.tableName());
+        for (IndexTable t : IndexTable.values()) names.append(names.length() == 0 ? "" : "|").append(t.tableName());
         return count(DB, "select count(*) from pg_class where relkind = 'r' and relname ~ '^(" + names + ")_l[0-9]+$'");
     }
 
@@ -93,9 +93,9 @@ class IndexLoadIT {
         assertThat(partitions(key)).isEqualTo(TABLES);
         JsonNode index = get("/api/traces/" + id).get("index");
         assertThat(index.get("complete").asBoolean()).isTrue();
-        for (Tables t : Tables.values()) {
+        for (IndexTable t : IndexTable.values()) {
             long rows = index.get("rows").get(t.tableName()).asLong();
-            String sum = t == Tables.REG_CHANGES ? "coalesce(sum(changes), 0)" : "count(*)";
+            String sum = t == IndexTable.REG_CHANGES ? "coalesce(sum(changes), 0)" : "count(*)";
             assertThat(count(DB, "select " + sum + " from " + t.tableName() + " where trace_key = " + key)).as(t.tableName()).isEqualTo(rows);
         }
         assertThat(index.get("rows").get("mem_writes").asLong()).isPositive();
@@ -122,7 +122,7 @@ class IndexLoadIT {
             assertThat(doc.get("index")).isNull();
             assertThat(partitions(key(id))).isZero();
             assertThat(loadTables()).isEqualTo(before);
-            for (Tables t : Tables.values()) {
+            for (IndexTable t : IndexTable.values()) {
                 assertThat(count(DB, "select count(*) from " + t.tableName() + " where trace_key = " + key(id))).isZero();
             }
             web.get().uri("/api/traces/" + id + "/memory/history?symbol=counter").exchange().expectStatus().isEqualTo(409);

@@ -14,7 +14,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * the PostgreSQL loader). Steps are signed 64-bit (-1 is "before the first instruction");
  * addresses are 64-bit values stored signed; bytes are binary, in memory order.
  */
-public enum Tables {
+public enum IndexTable {
     BLOCKS("blocks",
             col("step", Type.I64), col("pid", Type.I32), col("tid", Type.I32), col("rip", Type.I64),
             col("instructions", Type.I32)),
@@ -86,7 +86,7 @@ public enum Tables {
     private final String fileName;
     private final List<Column> columns;
 
-    Tables(String name, Column... columns) {
+    IndexTable(String name, Column... columns) {
         this.fileName = name;
         this.columns = List.of(columns);
     }
@@ -125,7 +125,7 @@ public enum Tables {
      * is the Java type of its values (Long for I64, Integer for I32, Short for I16, Boolean, String,
      * byte[] for BYTES): the writer's setters take a handle of the matching type.
      */
-    record Col<T>(Tables table, int index, Column column) {
+    record Col<T>(IndexTable table, int index, Column column) {
         @Override
         public String toString() {
             return table.tableName() + "." + column.name();
