@@ -2,7 +2,10 @@
 # bench-index.sh: index throughput of omni against gdb's `record full`, side by side, on the
 # same program (native/build/tests/compute, an integer loop of 17 instructions per iteration).
 #
-#   scripts/bench-index.sh [--gdb-iterations N] [--omni-iterations N]
+#   scripts/bench-index.sh [--gdb-iterations N] [--omni-iterations N] [--jar JAR] [--no-gdb]
+#
+# --jar: another build's omni.jar (default: the checkout's, built when stale), to compare builds
+# side by side; --no-gdb: omni's runs only.
 #
 # gdb single-steps and logs every instruction (about 12-14k instructions/s here), so it gets a
 # small run; omni gets the same small run (to compare like with like) and a large one (its steady
@@ -12,19 +15,25 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GDB_ITER=20000
 OMNI_ITER=6000000
+JAR=
+GDB=yes
 while [ $# -gt 0 ]; do
   case $1 in
     --gdb-iterations) GDB_ITER=$2; shift 2 ;;
     --omni-iterations) OMNI_ITER=$2; shift 2 ;;
-    *) echo "usage: $0 [--gdb-iterations N] [--omni-iterations N]" >&2; exit 2 ;;
+    --jar) JAR=$(readlink -f "$2"); shift 2 ;;
+    --no-gdb) GDB=no; shift ;;
+    *) echo "usage: $0 [--gdb-iterations N] [--omni-iterations N] [--jar JAR] [--no-gdb]" >&2; exit 2 ;;
   esac
 done
 for tool in gdb /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "bench-index: $tool is needed (apt-get install gdb time python3)" >&2; exit 1; }
 done
 
-"$ROOT/omni" --version >/dev/null   # builds when stale
-JAR="$ROOT/cli/target/omni.jar"
+if [ -z "$JAR" ]; then
+  "$ROOT/omni" --version >/dev/null   # builds when stale
+  JAR="$ROOT/cli/target/omni.jar"
+fi
 PROG="$ROOT/native/build/tests/compute"
 WORK=$(mktemp -d /tmp/omni-bench-index.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -44,6 +53,14 @@ for size in small large; do
   RSS[$size]=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$WORK/$size.time")
   BYTES[$size]=$(du -sb "$WORK/$size/index" | cut -f1)
 done
+
+if [ $GDB = no ]; then
+  for size in small large; do
+    it=$GDB_ITER; [ $size = large ] && it=$OMNI_ITER
+    python3 -c "i,s,r,b=${INSNS[$size]},${SECS[$size]},${RSS[$size]},${BYTES[$size]}; print(f'| omni index, compute $it ($JAR) | {i:,} | {s:.1f} | {i/s:,.0f} | {r/1024:,.0f} MiB | {b/i:.1f} |')"
+  done
+  exit 0
+fi
 
 # --- gdb: record full from main to the end, with the same CPU feature masking omni applies
 TUNABLES=$(python3 -c "import json;print(json.load(open('$WORK/small/trace.json'))['environmentChanges']['set']['GLIBC_TUNABLES'])")

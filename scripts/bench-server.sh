@@ -2,9 +2,10 @@
 # bench-server.sh: how fast the server loads an index into PostgreSQL, and how fast it answers
 # "when did this value change" on a trace of more than ten million memory writes.
 #
-# Usage: scripts/bench-server.sh [--clients N[,N...]] [--seconds S] [--iterations I]
+# Usage: scripts/bench-server.sh [--clients N[,N...]] [--seconds S] [--iterations I] [--jar JAR]
 #        (defaults 1,32 clients: each workload alone, then under 32 concurrent clients; 30 s per
-#        run, 11500000 iterations; docs/performance.md, "Server")
+#        run, 11500000 iterations; the checkout's cli/target/omni.jar, or another build's jar to
+#        compare builds side by side; docs/performance.md, "Server")
 #
 # 1. Records native/build/tests/loop100m I (one store to the global `sink` per iteration: about
 #    11.5 million memory writes and 100 million instructions by default) and packs it.
@@ -31,11 +32,13 @@ set -euo pipefail
 CLIENTS=1,32
 SECONDS_PER_RUN=30
 ITERATIONS=11500000
+JAR_ARG=
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
     --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
     --iterations) ITERATIONS="$2"; shift 2 ;;
+    --jar) JAR_ARG="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-server: unknown argument '$1' (see $0 --help)" >&2; exit 2 ;;
   esac
@@ -45,7 +48,7 @@ for v in ${CLIENTS//,/ } "$SECONDS_PER_RUN" "$ITERATIONS"; do
 done
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-JAR="$ROOT/cli/target/omni.jar"
+JAR="${JAR_ARG:-$ROOT/cli/target/omni.jar}"
 PROGRAM="$ROOT/native/build/tests/loop100m"
 problems=()
 command -v java >/dev/null 2>&1 || problems+=("java (Debian: apt-get install openjdk-17-jdk-headless)")
@@ -62,7 +65,7 @@ fi
 . "$ROOT/scripts/lib/bench-loop100m.sh"
 bench_workdir bench-server
 
-echo "# bench-server $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "# bench-server $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), jar $JAR"
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 bench_start bench-server "$ITERATIONS"

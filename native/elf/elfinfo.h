@@ -1,6 +1,6 @@
 // ELF symbols, program headers and DWARF line tables and variables of one module, read with
 // elfutils (libelf, libdw). Called from Java through jnr-ffi
-// (indexer/src/main/java/dev/omniscope/indexer/symbols/ElfNative.java mirrors this file), so the
+// (core/src/main/java/dev/omniscope/symbols/ElfNative.java mirrors this file), so the
 // interface is a handle plus plain arrays: the caller asks for a table's row count, allocates one
 // array per column and has them filled in one call. Strings are offsets into a string pool (NUL-
 // terminated UTF-8, offset 0 is ""), copied out in one call as well.

@@ -13,8 +13,8 @@ import jnr.ffi.Pointer;
 
 /**
  * An ELF module's symbols, load segments and DWARF line tables and variables, read by
- * native/elf/elfinfo.c (elfutils). Tables are read on first use and kept; the file stays open
- * (mapped) until {@link #close()}. Safe to share between threads.
+ * native/elf/ (elfutils; its API is native/elf/elfinfo.h). Tables are read on first use and
+ * kept; the file stays open (mapped) until {@link #close()}. Safe to share between threads.
  *
  * <p>Addresses are link-time addresses; add the module's load bias ({@link #loadBias}) for the
  * addresses of a run.
