@@ -97,14 +97,37 @@ load() {
   local threads=$(( $2 < $(nproc) ? $2 : $(nproc) ))
   wrk -t"$threads" -c"$2" -d"$3"s --timeout 60s -s "$ROOT/scripts/lib/random-step.lua" "$URL" -- "$1" "$STEPS" | sed -n '/^requests /,$p'
 }
+# cpu PID...: their CPU time (user + system) in clock ticks, summed
+cpu() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+# the embedded PostgreSQL: its postmaster and every process it started (backends, writers)
+postgres_pids() {
+  local master
+  master=$(head -1 "$OMNI_HOME"/db/pg*/postmaster.pid 2>/dev/null) || return 0
+  echo "$master $(pgrep -P "$master" | tr '\n' ' ')"
+}
 run() {
-  local clients
+  local clients out s0 g0 s1 g1 requests tick
+  tick=$(getconf CLK_TCK)
   for clients in ${CLIENTS//,/ }; do
     echo
     echo "### $1 ($clients clients, ${SECONDS_PER_RUN} s)"
     echo
     load "$2" "$clients" "${3:-30}" >/dev/null # warm-up
-    load "$2" "$clients" "$SECONDS_PER_RUN"
+    # CPU per answer is steadier than throughput on a shared machine: the server's JVM, and every
+    # PostgreSQL process (its backends serve the pool's connections)
+    s0=$(cpu "$SERVER_PID"); g0=$(cpu $(postgres_pids))
+    out=$(load "$2" "$clients" "$SECONDS_PER_RUN")
+    s1=$(cpu "$SERVER_PID"); g1=$(cpu $(postgres_pids))
+    echo "$out"
+    requests=$(echo "$out" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
+    python3 -c "r=max(1,$requests); print(f'CPU per answer: server {($s1-$s0)*1000/$tick/r:.2f} ms, PostgreSQL {($g1-$g0)*1000/$tick/r:.2f} ms')"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   done
 }
