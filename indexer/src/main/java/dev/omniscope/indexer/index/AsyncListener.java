@@ -82,8 +82,8 @@ final class AsyncListener implements ReplayListener, AutoCloseable {
     }
 
     @Override
-    public void executed(int pid, int tid, TraceBuffers.RawBatch batch) {
-        submit(() -> target.executed(pid, tid, batch));
+    public void executed(int pid, int memoryPid, int tid, TraceBuffers.RawBatch batch) {
+        submit(() -> target.executed(pid, memoryPid, tid, batch));
     }
 
     @Override

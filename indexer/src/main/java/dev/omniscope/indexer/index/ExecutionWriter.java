@@ -67,15 +67,15 @@ final class ExecutionWriter {
         this.regChanges = tables.apply(RegChanges.T);
     }
 
-    /** The blocks, stores and register changes of one batch of task (pid, tid). */
-    void executed(int pid, int tid, TraceBuffers.RawBatch b) {
+    /** The blocks, stores and register changes of one batch of task (pid, tid); its stores changed {@code memoryPid}'s memory. */
+    void executed(int pid, int memoryPid, int tid, TraceBuffers.RawBatch b) {
         blocks.appendRuns(b.blocks(), (at, from, n) -> {
             Blocks.TASK.fill(blocks, at, b.blockStep(), from, n, pid, tid);
             blocks.rawLongs(Blocks.RIP, at, b.blockRip(), from, n);
             blocks.rawInts(Blocks.INSTRUCTIONS, at, b.blockInsns(), from, n);
         });
         memWrites.appendRuns(b.mem(), (at, from, n) -> {
-            MemWrites.TASK.fill(memWrites, at, b.memStep(), from, n, pid, tid);
+            MemWrites.TASK.fill(memWrites, at, b.memStep(), from, n, memoryPid, tid);
             memWrites.rawLongs(MemWrites.RIP, at, b.memRip(), from, n);
             memWrites.rawLongs(MemWrites.ADDR, at, b.memAddr(), from, n);
             memWrites.unsignedBytesAsInts(MemWrites.SIZE, at, b.memSize(), from, n);

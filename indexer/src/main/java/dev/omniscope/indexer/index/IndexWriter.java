@@ -74,8 +74,8 @@ final class IndexWriter implements ReplayListener, AutoCloseable {
     }
 
     @Override
-    public void executed(int pid, int tid, TraceBuffers.RawBatch batch) {
-        execution.executed(pid, tid, batch);
+    public void executed(int pid, int memoryPid, int tid, TraceBuffers.RawBatch batch) {
+        execution.executed(pid, memoryPid, tid, batch);
         calls.executed(pid, tid, batch.control());
     }
 

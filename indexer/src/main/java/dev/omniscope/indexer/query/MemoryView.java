@@ -132,11 +132,17 @@ public final class MemoryView {
                     Bytes parent = read(r.sourcePid(), a, n, r.contentStep() + 1);
                     System.arraycopy(parent.data(), 0, data, i, n);
                 }
+                case "borrowed" -> {
+                    // A vfork child's memory is its lender's, now: the child's own writes are the lender's rows.
+                    Bytes lender = read(r.sourcePid(), a, n, step);
+                    System.arraycopy(lender.data(), 0, data, i, n);
+                }
                 default -> { } // zero
             }
+            long writesFrom = "borrowed".equals(r.origin()) ? Long.MAX_VALUE : r.contentStep();
             for (int k = 0; k < n; k++) {
                 mapped[i + k] = true;
-                since[i + k] = r.contentStep();
+                since[i + k] = writesFrom;
             }
             i += n;
         }
@@ -157,6 +163,7 @@ public final class MemoryView {
     /** Whether the region content covering [address, address+length) of pid began after {@code afterStep} and before {@code step}. */
     boolean contentRestartedBetween(int pid, long address, long afterStep, long step) {
         Region r = regionAt(pid, address, step);
-        return r != null && r.contentStep() >= afterStep && r.contentStep() < step && !"inherited".equals(r.origin());
+        return r != null && r.contentStep() >= afterStep && r.contentStep() < step && !"inherited".equals(r.origin())
+                && !"borrowed".equals(r.origin());
     }
 }

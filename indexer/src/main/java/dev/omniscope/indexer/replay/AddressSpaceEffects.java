@@ -19,6 +19,8 @@ import dev.omniscope.trace.TraceEvent;
  * and reported (region changes to the address names and the listener, the bytes to the listener):
  * an exec's snapshot, a fork's inherited regions, an address space that is gone, what a successful
  * mmap, munmap, mprotect, mremap, brk, madvise, shmat or shmdt did, and the kernel's writes.
+ * Memory changes are reported for the address space they change ({@code memoryPid}: a vfork
+ * child's are its lender's); a process's own regions (its view) under its own pid.
  */
 final class AddressSpaceEffects {
     /** Stops the replay at a kernel write where it has no memory (a divergence). */
@@ -55,10 +57,15 @@ final class AddressSpaceEffects {
         changed(at, p.pid, new MemoryMap.Change(List.of(), added));
     }
 
-    /** A forked or vfork child starts with its parent's regions, their bytes inherited at {@code at}. */
+    /**
+     * A forked child starts with its parent's regions, their bytes inherited at {@code at}; a vfork
+     * child's regions are views of its lender's memory as it changes.
+     */
     void inherit(long at, EmulatedProcess parent, EmulatedProcess child) {
         List<Region> inherited = new ArrayList<>();
-        for (Region r : parent.map.regions()) inherited.add(r.inheritedBy(at, parent.pid));
+        for (Region r : parent.map.regions()) {
+            inherited.add(child.borrowed ? r.borrowedBy(child.memoryPid) : r.inheritedBy(at, parent.memoryPid));
+        }
         if (names != null) names.fork(parent.pid, child.pid);
         listener.regionsChanged(at, child.pid, new MemoryMap.Change(List.of(), inherited));
     }
@@ -76,23 +83,23 @@ final class AddressSpaceEffects {
             case MMAP, SHMAT -> {
                 for (Mapping m : x.mappings()) {
                     mapAndFill(p, m);
-                    changed(at, p.pid, p.map.map(region(m, at)));
+                    changed(at, p.memoryPid, p.map.map(region(m, at)));
                 }
             }
             case MUNMAP -> {
                 p.emu.unmap(a[0], pageUp(a[1]));
-                changed(at, p.pid, p.map.unmap(a[0], a[0] + pageUp(a[1])));
+                changed(at, p.memoryPid, p.map.unmap(a[0], a[0] + pageUp(a[1])));
             }
             case SHMDT -> {
                 Region r = p.map.at(a[0]);
                 if (r != null) {
                     p.emu.unmap(r.start(), r.length());
-                    changed(at, p.pid, p.map.unmap(r.start(), r.end()));
+                    changed(at, p.memoryPid, p.map.unmap(r.start(), r.end()));
                 }
             }
             case MPROTECT -> {
                 p.emu.protect(a[0], pageUp(a[1]), (int) a[2] & 7);
-                changed(at, p.pid, p.map.protect(a[0], a[0] + pageUp(a[1]), (int) a[2] & 7));
+                changed(at, p.memoryPid, p.map.protect(a[0], a[0] + pageUp(a[1]), (int) a[2] & 7));
             }
             case MREMAP -> remap(p, tid, a[0], pageUp(a[1]), pageUp(a[2]), x.result(), at, s.rip());
             case BRK -> brk(p, x.result(), at);
@@ -123,7 +130,7 @@ final class AddressSpaceEffects {
                 } catch (EmuException e) {
                     throw unmapped.at(rip, addr, n);
                 }
-                listener.kernelWrite(at, p.pid, tid, rip, addr, before, piece);
+                listener.kernelWrite(at, p.memoryPid, tid, rip, addr, before, piece);
             }
         }
     }
@@ -165,26 +172,26 @@ final class AddressSpaceEffects {
         List<Region> old = p.map.overlapping(oldAddr, oldAddr + oldLen);
         p.emu.remap(oldAddr, oldLen, newAddr, newLen);
         if (newAddr == oldAddr) {
-            if (newLen < oldLen) changed(at, p.pid, p.map.unmap(oldAddr + newLen, oldAddr + oldLen));
+            if (newLen < oldLen) changed(at, p.memoryPid, p.map.unmap(oldAddr + newLen, oldAddr + oldLen));
             if (newLen > oldLen && !old.isEmpty()) {
                 Region last = old.get(old.size() - 1);
-                changed(at, p.pid, p.map.map(new Region(oldAddr + oldLen, oldAddr + newLen, last.prot(), last.shared(), "", 0,
+                changed(at, p.memoryPid, p.map.map(new Region(oldAddr + oldLen, oldAddr + newLen, last.prot(), last.shared(), "", 0,
                         Region.Origin.ZERO, null, 0, 0, at, 0)));
             }
             return;
         }
         // Moved: the new place's bytes are reported as kernel writes, so the index reads them there.
-        changed(at, p.pid, p.map.unmap(oldAddr, oldAddr + oldLen));
+        changed(at, p.memoryPid, p.map.unmap(oldAddr, oldAddr + oldLen));
         int prot = old.isEmpty() ? 3 : old.get(0).prot();
         boolean shared = !old.isEmpty() && old.get(0).shared();
         String path = old.isEmpty() ? "" : old.get(0).path();
         long offset = old.isEmpty() ? 0 : old.get(0).fileOffset();
-        changed(at, p.pid, p.map.map(new Region(newAddr, newAddr + newLen, prot, shared, path, offset,
+        changed(at, p.memoryPid, p.map.map(new Region(newAddr, newAddr + newLen, prot, shared, path, offset,
                 Region.Origin.ZERO, null, 0, 0, at, 0)));
         byte[] zero = new byte[ROW];
         for (long addr = newAddr; addr < newAddr + Math.min(oldLen, newLen); addr += ROW) {
             byte[] moved = p.emu.read(addr, ROW);
-            if (!Arrays.equals(moved, zero)) listener.kernelWrite(at, p.pid, tid, rip, addr, zero, moved);
+            if (!Arrays.equals(moved, zero)) listener.kernelWrite(at, p.memoryPid, tid, rip, addr, zero, moved);
         }
     }
 
@@ -196,10 +203,10 @@ final class AddressSpaceEffects {
         long from = pageUp(p.brk), to = pageUp(result);
         if (to > from) {
             p.emu.map(from, to - from, 3);
-            changed(at, p.pid, p.map.map(new Region(from, to, 3, false, "[heap]", 0, Region.Origin.ZERO, null, 0, 0, at, 0)));
+            changed(at, p.memoryPid, p.map.map(new Region(from, to, 3, false, "[heap]", 0, Region.Origin.ZERO, null, 0, 0, at, 0)));
         } else if (to < from) {
             p.emu.unmap(to, from - to);
-            changed(at, p.pid, p.map.unmap(to, from));
+            changed(at, p.memoryPid, p.map.unmap(to, from));
         }
         p.brk = result;
     }
@@ -216,7 +223,7 @@ final class AddressSpaceEffects {
                 byte[] before = p.emu.read(addr, ROW);
                 if (Arrays.equals(before, zero)) continue;
                 p.emu.write(addr, zero);
-                listener.kernelWrite(at, p.pid, tid, rip, addr, before, zero);
+                listener.kernelWrite(at, p.memoryPid, tid, rip, addr, before, zero);
             }
         }
     }

@@ -14,7 +14,8 @@ package dev.omniscope.indexer.replay;
  * @param blobOffset  with {@link Origin#BLOB}: offset in the blob of the byte at {@code start}
  * @param blobLength  with {@link Origin#BLOB}: the blob's length (bytes past it are zero)
  * @param contentStep the step whose effect created this content (-1: before the first instruction)
- * @param sourcePid   with {@link Origin#INHERITED}: the process whose memory this was at the fork
+ * @param sourcePid   with {@link Origin#INHERITED}: the process whose memory this was at the fork;
+ *                    with {@link Origin#BORROWED}: the process whose memory this is
  */
 public record Region(long start, long end, int prot, boolean shared, String path, long fileOffset, Origin origin,
                      String blob, long blobOffset, long blobLength, long contentStep, int sourcePid) {
@@ -25,7 +26,9 @@ public record Region(long start, long end, int prot, boolean shared, String path
         /** Bytes of a blob in the trace (exec snapshot, mapped file). */
         BLOB,
         /** A forked child's copy: the parent's memory ({@code sourcePid}) as of {@code contentStep}. */
-        INHERITED
+        INHERITED,
+        /** A vfork child's view: the lender's memory ({@code sourcePid}) at the same step, its writes included. */
+        BORROWED
     }
 
     public long length() {
@@ -47,5 +50,10 @@ public record Region(long start, long end, int prot, boolean shared, String path
     public Region inheritedBy(long forkStep, int parentPid) {
         if (shared) return this; // both processes see the same pages: content stays the parent's own
         return new Region(start, end, prot, false, path, fileOffset, Origin.INHERITED, null, 0, 0, forkStep, parentPid);
+    }
+
+    /** The same pages seen by a vfork child, which runs in its lender's memory. */
+    public Region borrowedBy(int lenderPid) {
+        return new Region(start, end, prot, shared, path, fileOffset, Origin.BORROWED, null, 0, 0, contentStep, lenderPid);
     }
 }

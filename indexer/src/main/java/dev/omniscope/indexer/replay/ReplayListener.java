@@ -26,12 +26,17 @@ public interface ReplayListener {
 
     default void taskEnded(long step, int pid, int tid, int waitStatus) {}
 
-    /** What the emulator recorded while task (pid, tid) ran: its blocks, stores, register changes, calls and returns. */
-    default void executed(int pid, int tid, TraceBuffers.RawBatch batch) {}
+    /**
+     * What the emulator recorded while task (pid, tid) ran: its blocks, stores, register changes,
+     * calls and returns. Its stores changed the memory of {@code memoryPid}: its own pid, or for a
+     * vfork child the process whose memory it runs in.
+     */
+    default void executed(int pid, int memoryPid, int tid, TraceBuffers.RawBatch batch) {}
 
     /**
-     * Bytes the kernel put in memory (system call outputs, signal frames, thread-id words, content
-     * moved by mremap), in pieces of at most {@link Replayer#KERNEL_WRITE_ROW} bytes.
+     * Bytes the kernel put in the memory of {@code pid} (system call outputs, signal frames, thread-id
+     * words, content moved by mremap), in pieces of at most {@link Replayer#KERNEL_WRITE_ROW} bytes.
+     * A vfork child's calls write its lender's memory: {@code pid} is the lender's, {@code tid} the child's.
      */
     default void kernelWrite(long step, int pid, int tid, long rip, long address, byte[] oldBytes, byte[] newBytes) {}
 

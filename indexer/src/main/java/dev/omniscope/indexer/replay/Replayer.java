@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,11 @@ public final class Replayer {
     private final Map<Integer, EmulatedTask> tasks = new HashMap<>();
     private final Map<Integer, EmulatedProcess> processes = new HashMap<>();
     private final List<Emulator> emulators = new ArrayList<>();
+    /**
+     * The task whose registers are in each emulator. Per emulator, not per process: a vfork child
+     * and its suspended parent share one emulator (the child runs in the parent's memory).
+     */
+    private final Map<Emulator, EmulatedTask> loaded = new IdentityHashMap<>();
     private EmulatedTask current;
     private long step;
     private long syscalls;
@@ -114,7 +120,7 @@ public final class Replayer {
     }
 
     private long currentRip() {
-        return current.process.loaded == current ? current.process.emu.regs()[Registers.RIP] : current.regs[Registers.RIP];
+        return loaded.get(current.process.emu) == current ? current.process.emu.regs()[Registers.RIP] : current.regs[Registers.RIP];
     }
 
     private void apply(TraceEvent e) throws IOException {
@@ -139,19 +145,20 @@ public final class Replayer {
 
     /** Makes {@code t} the running task, its registers loaded into its process's emulator. */
     private void switchTo(EmulatedTask t) {
-        if (current != null && current != t && current.process.loaded == current) {
+        if (current != null && current != t && loaded.get(current.process.emu) == current) {
             long rip = current.process.emu.regs()[Registers.RIP];
             listener.switchedOut(step - 1, current.process.pid, current.tid, rip);
         }
-        EmulatedProcess p = t.process;
-        if (p.loaded != t) {
-            if (p.loaded != null && tasks.get(p.loaded.tid) == p.loaded) {
-                p.loaded.regs = p.emu.regs();
-                p.loaded.fpregs = p.emu.fpregs();
+        Emulator emu = t.process.emu;
+        EmulatedTask previous = loaded.get(emu);
+        if (previous != t) {
+            if (previous != null && tasks.get(previous.tid) == previous && previous.process.emu == emu) {
+                previous.regs = emu.regs();
+                previous.fpregs = emu.fpregs();
             }
-            p.emu.setRegs(t.regs);
-            p.emu.setFpregs(t.fpregs);
-            p.loaded = t;
+            emu.setRegs(t.regs);
+            emu.setFpregs(t.fpregs);
+            loaded.put(emu, t);
         }
         current = t;
     }
@@ -176,7 +183,7 @@ public final class Replayer {
             effects.gone(at, old);
             // Other threads of the old image are gone; their exits follow in the trace.
         }
-        EmulatedProcess p = new EmulatedProcess(x.pid(), newEmulator(x.cpuid()), new MemoryMap(), false);
+        EmulatedProcess p = new EmulatedProcess(x.pid(), newEmulator(x.cpuid()), new MemoryMap());
         p.xcr0 = x.xcr0();
         processes.put(p.pid, p);
         effects.exec(at, p, x.mappings());
@@ -184,6 +191,7 @@ public final class Replayer {
             t = new EmulatedTask(x.tid(), p, x.regs(), x.fpregs());
             tasks.put(t.tid, t);
         } else {
+            loaded.remove(t.process.emu, t); // a vfork child leaves its parent's emulator here
             t.process = p;
             t.regs = x.regs();
             t.fpregs = x.fpregs();
@@ -203,7 +211,7 @@ public final class Replayer {
         switch (n.kind()) {
             case THREAD -> cp = p;
             case VFORK -> {
-                cp = new EmulatedProcess(n.pid(), p.emu, p.map, true);
+                cp = EmulatedProcess.borrowing(n.pid(), p);
                 cp.brk = p.brk;
                 cp.xcr0 = p.xcr0;
                 processes.put(cp.pid, cp);
@@ -212,7 +220,7 @@ public final class Replayer {
             default -> {
                 Emulator child = p.emu.fork();
                 emulators.add(child);
-                cp = new EmulatedProcess(n.pid(), child, p.map.copy(), false);
+                cp = new EmulatedProcess(n.pid(), child, p.map.copy());
                 cp.brk = p.brk;
                 cp.xcr0 = p.xcr0;
                 processes.put(cp.pid, cp);
@@ -232,11 +240,11 @@ public final class Replayer {
         effects.kernelWrites(at, t.process, t.tid, 0, x.writes());
         tasks.remove(t.tid);
         if (current == t) current = null;
-        if (t.process.loaded == t) t.process.loaded = null;
+        loaded.remove(t.process.emu, t);
         listener.taskEnded(at, t.process.pid, t.tid, x.waitStatus());
         if (x.lastOfProcess() && processes.get(t.process.pid) == t.process) {
             processes.remove(t.process.pid);
-            if (!t.process.borrowed) effects.gone(at, t.process);
+            effects.gone(at, t.process); // a vfork child's view of its lender's memory ends too
         }
         release(t.process);
     }
@@ -244,6 +252,7 @@ public final class Replayer {
     /** Frees a process's emulator once no task runs in it and no vfork child borrows it. */
     private void release(EmulatedProcess p) {
         for (EmulatedTask o : tasks.values()) if (o.process.emu == p.emu) return;
+        loaded.remove(p.emu);
         if (emulators.remove(p.emu)) p.emu.close();
     }
 
@@ -258,7 +267,7 @@ public final class Replayer {
             while (true) {
                 Stop stop = emu.run(0);
                 step = emu.step();
-                if (traceFlags != 0) listener.executed(t.process.pid, t.tid, emu.trace().drainRaw());
+                if (traceFlags != 0) listener.executed(t.process.pid, t.process.memoryPid, t.tid, emu.trace().drainRaw());
                 switch (stop.reason()) {
                     case BUFFER_FULL -> { }
                     case SYSCALL, NONDET, FINGERPRINT -> {
