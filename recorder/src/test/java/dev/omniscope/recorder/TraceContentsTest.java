@@ -213,7 +213,7 @@ class TraceContentsTest {
             // CPUID faulting hides the features: no variable reaches the program.
             assertThat(t.header().masking().enabled()).isTrue();
             assertThat(t.header().masking().variables()).isEmpty();
-            assertThat(t.header().changes().set()).isEmpty();
+            assertThat(t.header().environmentChanges().set()).isEmpty();
             assertThat(t.header().environment()).noneMatch(v -> v.startsWith("GLIBC_TUNABLES=") || v.startsWith("OPENSSL_ia32cap="));
             List<CpuidEntry> table = of(Events.all(trace), TraceEvent.Exec.class).get(0).cpuid();
             assertThat(EmulatedCpu.Feature.SSE4_2.in(table)).isTrue();
