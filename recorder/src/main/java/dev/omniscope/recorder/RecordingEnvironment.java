@@ -24,9 +24,13 @@ public record RecordingEnvironment(Map<String, String> environment, TraceHeader.
             + "failed): CPU features are hidden only from glibc and OpenSSL (GLIBC_TUNABLES, OPENSSL_ia32cap); "
             + "a program that executes CPUID itself may use instructions the replay cannot run";
 
+    /** Set to 1 in omni's own environment, records as on a machine without CPUID faulting (to compare, to test). */
+    public static final String NO_FAULTING_SWITCH = "OMNI_NO_CPUID_FAULTING";
+
     public static RecordingEnvironment prepare(Map<String, String> inherited, Map<String, String> userSet, boolean mask) {
         Ptrace ptrace = new Ptrace();
-        return prepare(inherited, userSet, mask, mask && CpuidFaulting.available(ptrace),
+        boolean faulting = !"1".equals(System.getenv(NO_FAULTING_SWITCH)) && CpuidFaulting.available(ptrace);
+        return prepare(inherited, userSet, mask, mask && faulting,
                 EmulatedCpu.hidden(CpuidProbe.probe(ptrace)));
     }
 
