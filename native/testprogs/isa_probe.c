@@ -127,7 +127,7 @@ static void initial(struct isa_state *s) {
 int main(int argc, char **argv) {
     for (int i = 0; i < NSNIPPETS; i++) {
         const struct snippet *sn = &snippets[i];
-        // Only what this CPU has: an argument names the ones to run (default: the scalar and SSE ones).
+        // Arguments name the features (or instructions) to run, only ones this CPU has; none: all of them.
         int wanted = argc < 2;
         for (int a = 1; a < argc; a++) wanted |= !strcmp(argv[a], sn->feature) || !strcmp(argv[a], sn->name);
         if (!wanted) continue;
