@@ -52,5 +52,8 @@ void omni_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 uint64_t omni_rdtscp(uint32_t *aux);
 // XCR0 (xgetbv with ecx = 0): which register state the OS enables; programs read it unrecorded.
 uint64_t omni_xgetbv0(void);
+// Whether arch_prctl(ARCH_SET_CPUID, 0) works here (CPUID faulting): tried in a short-lived child,
+// never in the caller. 0 when it does, else the -errno the child got.
+int omni_cpuid_faulting_probe(void);
 
 #endif

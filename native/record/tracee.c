@@ -100,3 +100,15 @@ uint64_t omni_xgetbv0(void) {
     __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
     return ((uint64_t)edx << 32) | eax;
 }
+
+int omni_cpuid_faulting_probe(void) {
+    pid_t pid = fork();
+    if (pid < 0) return -errno;
+    if (pid == 0) {
+        long rc = syscall(SYS_arch_prctl, 0x1012 /* ARCH_SET_CPUID */, 0);
+        _exit(rc < 0 ? (errno & 0xff) : 0);
+    }
+    int status;
+    if (omni_wait(pid, &status, 0) < 0) return -ECHILD;
+    return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
+}

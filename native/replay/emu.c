@@ -213,6 +213,11 @@ omni_emu *omni_emu_new(void) {
         free(e);
         return NULL;
     }
+    // The newest model Unicorn knows, set before anything creates the CPU. Unicorn 2.0.1 then
+    // resets the feature words to its own fixed set whatever the model (measured: every model
+    // executes the same instructions, docs/architecture.md "The CPU the program sees"); a later
+    // Unicorn that honours the model gets its features, which IsaProbeTest would report.
+    uc_ctl_set_cpu_model(e->uc, UC_CPU_X86_EPYC_ROME);
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &e->cs) != CS_ERR_OK) {
         uc_close(e->uc);
         free(e);

@@ -57,6 +57,8 @@ run loop100m 0
 run calls 0
 run demo_bug 0
 run spawns 0
+run isa_probe 0 SSE4_2 AES
+run cpu_dispatch 0
 
 # copy_io: a 1 MiB + 123 byte file, copied byte for byte.
 head -c $((1024 * 1024 + 123)) /dev/urandom >"$tmp/in"

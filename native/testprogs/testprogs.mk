@@ -13,7 +13,8 @@ TP_LDFLAGS  :=
 TP_LDLIBS   :=
 
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
-             signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug spawns
+             signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
+             isa_probe cpu_dispatch spawns
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs
@@ -26,6 +27,7 @@ $(TP_OUT)/threads_mutex: TP_LDLIBS  := -pthread
 $(TP_OUT)/compute:       TP_OPT     := -O2
 $(TP_OUT)/copy_io:       TP_OPT     := -O2
 $(TP_OUT)/loop100m:      TP_OPT     := -O1
+$(TP_OUT)/cpu_dispatch:  TP_OPT     := -O1
 # demo_bug: keep globals in definition order, so balance lies right after owner[8].
 $(TP_OUT)/demo_bug:      TP_EXTRA   := -fno-toplevel-reorder
 

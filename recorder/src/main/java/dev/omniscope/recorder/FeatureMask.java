@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Hides from the recorded program the CPU features the replay engine (Unicorn, QEMU's TCG) cannot
  * execute, through the switches the libraries that pick code by CPU feature honour: glibc's
- * hwcaps tunable and OpenSSL's capability vector. The CPUID the program sees is unchanged.
+ * hwcaps tunable and OpenSSL's capability vector. Only the fallback where CPUID faulting is
+ * unavailable (see {@link RecordingEnvironment}): the CPUID the program sees is then the host's.
  */
 final class FeatureMask {
     static final List<String> GLIBC_FEATURES = List.of("AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ", "AVX2", "AVX",

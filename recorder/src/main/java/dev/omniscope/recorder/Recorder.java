@@ -56,6 +56,7 @@ public final class Recorder {
     private final Map<Integer, WaitStatus> earlyStops = new HashMap<>();
     private final Preemption preemption = new Preemption(ptrace);
     private List<CpuidEntry> cpuid;
+    private CpuidFaulting cpuidFaulting; // null: the program executes CPUID itself
     /** The task holding the slot: running user code, or in a system call that will not block. */
     private Task current;
     private int rootPid;
@@ -75,13 +76,23 @@ public final class Recorder {
         for (Task t : List.copyOf(tasks.values())) ptrace.tgkill(t.pid, t.tid, 9);
     }
 
-    /** Records {@code argv} run as {@code executable} with {@code environment}, to the end. */
-    public Result record(Path executable, List<String> argv, Map<String, String> environment) throws IOException {
-        TraceeSpawner.Spawned spawned = new TraceeSpawner().spawn(executable, argv, environment, TraceeSpawner.Options.RECORDING);
+    /**
+     * Records {@code argv} run as {@code executable} in {@code recording}'s environment, to the end.
+     * With CPUID faulting the program's CPUIDs are answered from the table of the CPU the emulator
+     * is ({@link dev.omniscope.trace.EmulatedCpu}); without, it executes them on the host.
+     */
+    public Result record(Path executable, List<String> argv, RecordingEnvironment recording) throws IOException {
+        TraceeSpawner.Spawned spawned = new TraceeSpawner().spawn(executable, argv, recording.environment(), TraceeSpawner.Options.RECORDING);
         rootPid = spawned.pid();
         Task root = new Task(rootPid, rootPid);
         tasks.put(root.tid, root);
         cpuid = CpuidProbe.probe(ptrace);
+        if (recording.cpuidWarning() != null) warnings.add(rootPid, "no-cpuid-faulting", recording.cpuidWarning());
+        if (recording.faultCpuid()) {
+            cpuid = dev.omniscope.trace.EmulatedCpu.table(cpuid);
+            cpuidFaulting = new CpuidFaulting(ptrace, cpuid);
+            root.faultCpuidAtExecExit = true;
+        }
         try {
             writer.append(ExecSnapshot.capture(ptrace, rootPid, rootPid, writer.blobs(), cpuid, warnings));
             root.swallowExecExit = true;
@@ -212,6 +223,14 @@ public final class Recorder {
     }
 
     private void onSyscallExit(Task t, long[] regs) throws IOException {
+        if (t.faultCpuidAtExecExit) {
+            t.faultCpuidAtExecExit = false;
+            long rc = cpuidFaulting.enable(t.pid, t.tid);
+            if (rc != 0) {
+                warnings.add(t.tid, "no-cpuid-faulting", "arch_prctl(ARCH_SET_CPUID) failed (" + ptrace.strerror((int) -rc)
+                        + ") after exec: this program executes CPUID itself and may use features the replay cannot run");
+            }
+        }
         if (t.swallowExecExit) {
             t.swallowExecExit = false;
             t.state = Task.State.RUNNING;
@@ -303,6 +322,7 @@ public final class Recorder {
         }
         // The other threads of the process are gone; their deaths are reported separately.
         writer.append(ExecSnapshot.capture(ptrace, t.pid, t.tid, writer.blobs(), cpuid, warnings));
+        t.faultCpuidAtExecExit = cpuidFaulting != null;
         ptrace.resumeToSyscall(t.tid, 0);
     }
 
@@ -362,7 +382,8 @@ public final class Recorder {
         }
         byte[] siginfo = ptrace.siginfo(t.tid);
         int code = ByteBuffer.wrap(siginfo).order(ByteOrder.LITTLE_ENDIAN).getInt(8);
-        if (sig == Ptrace.SIGSEGV && code == SI_KERNEL && emulateRdtsc(t)) return;
+        if (sig == Ptrace.SIGSEGV && code == SI_KERNEL
+                && (emulateRdtsc(t) || (cpuidFaulting != null && cpuidFaulting.answer(t.pid, t.tid)))) return;
         if (sig == Ptrace.SIGSTKFLT && t.preemptionsSent.get() > 0) {
             t.preemptionsSent.decrementAndGet();
             onPreemption(t);

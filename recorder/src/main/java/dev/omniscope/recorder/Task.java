@@ -51,6 +51,8 @@ final class Task {
     boolean restarting;
     /** The execve exit that follows the exec the recording starts with has no entry in the trace. */
     boolean swallowExecExit;
+    /** It just exec'd: CPUID faulting is set again at the exec's syscall exit (execve reset it). */
+    boolean faultCpuidAtExecExit;
     /** A signal stop seen while the task was not allowed to run: delivered when it is scheduled. */
     int pendingSignal;
     byte[] pendingSiginfo;

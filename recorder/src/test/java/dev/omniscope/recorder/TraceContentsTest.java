@@ -27,6 +27,7 @@ import dev.omniscope.recorder.testing.Events;
 import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.syscalls.SyscallTable;
 import dev.omniscope.trace.CpuidEntry;
+import dev.omniscope.trace.EmulatedCpu;
 import dev.omniscope.trace.Mapping;
 import dev.omniscope.trace.MemoryWrite;
 import dev.omniscope.trace.Registers;
@@ -209,10 +210,31 @@ class TraceContentsTest {
         assertThat(sum).isEqualTo(8355840); // what memory_maps printed for the same bytes
 
         try (Trace t = Trace.open(trace)) {
+            // CPUID faulting hides the features: no variable reaches the program.
             assertThat(t.header().masking().enabled()).isTrue();
-            assertThat(t.header().masking().features()).contains("AVX2", "AVX512F");
-            assertThat(t.header().environment()).anyMatch(v -> v.startsWith("GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F"));
+            assertThat(t.header().masking().variables()).isEmpty();
+            assertThat(t.header().environmentChanges().set()).isEmpty();
+            assertThat(t.header().environment()).noneMatch(v -> v.startsWith("GLIBC_TUNABLES=") || v.startsWith("OPENSSL_ia32cap="));
+            List<CpuidEntry> table = of(Events.all(trace), TraceEvent.Exec.class).get(0).cpuid();
+            assertThat(EmulatedCpu.Feature.SSE4_2.in(table)).isTrue();
+            for (EmulatedCpu.Feature hidden : List.of(EmulatedCpu.Feature.AVX, EmulatedCpu.Feature.AVX2, EmulatedCpu.Feature.AVX512F,
+                    EmulatedCpu.Feature.RDRAND, EmulatedCpu.Feature.RDSEED, EmulatedCpu.Feature.POPCNT, EmulatedCpu.Feature.XSAVE)) {
+                assertThat(hidden.in(table)).as(hidden.name()).isFalse();
+            }
         }
+    }
+
+    @Test
+    void theProgramsCpuidAnswersFromTheTraceTableAlsoAfterExec() throws Exception {
+        // cpu_dispatch asks CPUID for AVX2, POPCNT and RDRAND (the host has them all): recorded, it
+        // takes every fallback; through sh's fork and exec as well (execve resets CPUID faulting).
+        Path direct = work.resolve("dispatch");
+        Omni.Run run = record(direct, List.of(testProgram("cpu_dispatch").toString()));
+        assertThat(run.stdout()).isEqualTo("sum=306206720 bits=35045 random=ok\n");
+        assertThat(run.stderr()).contains("paths: sum=scalar bits=scalar random=getrandom");
+        Omni.Run viaShell = record(work.resolve("dispatch-sh"), List.of("/bin/sh", "-c", testProgram("cpu_dispatch") + "; true"));
+        assertThat(viaShell.stderr()).contains("paths: sum=scalar bits=scalar random=getrandom");
+        assertThat(of(Events.all(direct), TraceEvent.Warning.class)).noneMatch(w -> w.code().equals("no-cpuid-faulting"));
     }
 
     @Test
@@ -240,7 +262,7 @@ class TraceContentsTest {
         record(trace, List.of(testProgram("counter").toString()));
         Omni.Run info = Omni.omni("info", trace.toString());
         assertThat(info.exitCode()).isZero();
-        assertThat(info.stdout()).contains("state       complete", "exit        exited with status 0", "exit_group", "GLIBC_TUNABLES");
+        assertThat(info.stdout()).contains("state       complete", "exit        exited with status 0", "exit_group", "masking     ");
         try (Trace t = Trace.open(trace)) {
             TraceSummary s = TraceSummary.of(t);
             assertThat(s.processes()).singleElement().satisfies(p -> assertThat(p.programs().get(0)).endsWith("/counter"));

@@ -68,6 +68,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (!Files.isExecutable(executable)) throw new UserError(executable + ": permission denied", 126);
 
         RecordingEnvironment recording = RecordingEnvironment.prepare(environment, set, !noMask);
+        if (recording.cpuidWarning() != null) System.err.println("omni: warning: " + recording.cpuidWarning());
         Path directory = output != null ? output : TraceDirectories.next(command.get(0));
         TraceHeader header = new TraceHeader(TraceHeader.FORMAT, TraceHeader.VERSION, "omni " + OmniVersion.version(),
                 Instant.now().toString(), List.copyOf(command), executable.toAbsolutePath().toString(),
@@ -82,7 +83,7 @@ public final class RecordCommand implements Callable<Integer> {
             SignalHandler previousInt = Signal.handle(new Signal("INT"), s -> { });
             SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> recorder.requestStop());
             try {
-                result = recorder.record(executable, command, recording.environment());
+                result = recorder.record(executable, command, recording);
             } catch (TraceeSpawner.SpawnException e) {
                 throw new UserError(e.getMessage(), 126);
             } finally {

@@ -139,6 +139,11 @@ public final class Ptrace {
         return lib.omni_xgetbv0();
     }
 
+    /** Whether CPUID faulting works on this machine: 0, or the -errno arch_prctl(ARCH_SET_CPUID) gave a test child. */
+    public int cpuidFaultingProbe() {
+        return lib.omni_cpuid_faulting_probe();
+    }
+
     public String strerror(int errno) {
         return libc.strerror(errno);
     }

@@ -45,4 +45,6 @@ public interface RecordNative {
     long omni_rdtscp(@Out int[] aux);
 
     long omni_xgetbv0();
+
+    int omni_cpuid_faulting_probe();
 }
