@@ -26,6 +26,7 @@ import org.springframework.web.ErrorResponseException;
 
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.api.Ids;
+import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
 import dev.omniscope.server.jobs.IndexingJobs;
 import dev.omniscope.server.traces.TraceState;
@@ -84,6 +85,10 @@ public class UploadService {
                 .publishOn(Blocking.scheduler())
                 .map(size -> accept(caller, partial.get(), size, kept))
                 .onErrorMap(UploadRefused.class, UploadRefused::problem)
+                // a full disk (while receiving, moving or recording) is a 507 here rather than in the advice, so that
+                // the controller can close a connection whose body was not read to its end
+                .onErrorMap(e -> !(e instanceof ErrorResponseException) && Problems.insufficientResources(e) != null,
+                        Problems::insufficientResources)
                 // remove the file before the refusal is answered, so that nothing is left once the client hears it
                 .onErrorResume(e -> Mono.fromRunnable(() -> removePartial(partial.get(), kept))
                         .subscribeOn(Blocking.scheduler()).then(Mono.error(e)))
