@@ -52,7 +52,7 @@ class UploadController {
                 .doOnError(ErrorResponseException.class, e -> {
                     // refused before the whole body was read: the connection cannot carry another request
                     int status = e.getStatusCode().value();
-                    if (status == 413 || status == 507) exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+                    if (status == 413) exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
                 })
                 .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED)
                         .location(URI.create(accepted.links().self()))
