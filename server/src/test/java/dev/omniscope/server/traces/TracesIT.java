@@ -252,6 +252,7 @@ class TracesIT {
                 .jsonPath("$.paths['/api/traces'].post.responses['202']").exists()
                 .jsonPath("$.paths['/api/traces'].post.responses['413']").exists()
                 .jsonPath("$.paths['/api/traces'].post.responses['422']").exists()
+                .jsonPath("$.paths['/api/traces'].post.responses['507']").exists()
                 .jsonPath("$.paths['/api/traces'].get.responses['400']").exists()
                 .jsonPath("$.paths['/api/traces/{id}'].get.responses['404']").exists()
                 .jsonPath("$.paths['/api/traces/{id}'].delete.responses['204']").exists()
