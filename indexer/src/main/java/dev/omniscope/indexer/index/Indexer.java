@@ -67,20 +67,50 @@ public final class Indexer {
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
         deleteTree(partial);
         Files.createDirectories(partial);
-        IndexSummary summary;
+        // Interrupted (Ctrl-C, SIGTERM): the JVM runs its shutdown hooks, and this one drops the
+        // partial tables (they may be large) while the replay is still writing them.
+        Thread dropPartial = new Thread(() -> deleteWhileWritten(partial), "omni-index-interrupted");
+        Runtime.getRuntime().addShutdownHook(dropPartial);
         try {
-            summary = write(trace, partial, modules, progress, total, started);
-        } catch (IOException | RuntimeException | Error e) {
-            // A full disk or a bug: drop the partial tables (they may be large), keep the old index.
-            deleteQuietly(partial);
-            IOException io = e instanceof IOException i ? i : e instanceof UncheckedIOException u ? u.getCause() : null;
-            if (io != null) throw new IOException("writing the index to " + partial + " failed: " + io.getMessage(), io);
-            throw e;
+            IndexSummary summary;
+            try {
+                summary = write(trace, partial, modules, progress, total, started);
+            } catch (IOException | RuntimeException | Error e) {
+                // A full disk or a bug: drop the partial tables (they may be large), keep the old index.
+                deleteQuietly(partial);
+                IOException io = e instanceof IOException i ? i : e instanceof UncheckedIOException u ? u.getCause() : null;
+                if (io != null) throw new IOException("writing the index to " + partial + " failed: " + io.getMessage(), io);
+                throw e;
+            }
+            Files.writeString(partial.resolve(SUMMARY), Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+            deleteTree(out);
+            Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
+            return summary;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(dropPartial);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it removes what is left
+            }
         }
-        Files.writeString(partial.resolve(SUMMARY), Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
-        deleteTree(out);
-        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
-        return summary;
+    }
+
+    /**
+     * Removes a directory that another thread may still be writing into: a file created after the
+     * walk leaves it non-empty, so the walk is repeated a few times.
+     */
+    private static void deleteWhileWritten(Path dir) {
+        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
+            try {
+                deleteTree(dir);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
     }
 
     private static IndexSummary write(Trace trace, Path partial, Path modules, Progress progress, long total, long started)

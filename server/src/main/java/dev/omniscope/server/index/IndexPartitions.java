@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -126,16 +127,21 @@ public class IndexPartitions implements TraceDataStore {
         return tables.toString();
     }
 
-    /** A deleted trace's partitions and row (one transaction), its job's work directory and index. */
+    /**
+     * A deleted trace's row and partitions (one transaction), its job's work directory and index.
+     * The row's deletion is the claim: a deletion that finds the row gone (another won) throws
+     * {@link TraceDataStore.Gone} and removes nothing.
+     */
     @Override
     public void delete(String traceId) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("set local lock_timeout = '60s'");
-                TraceRepository.Locked row = TraceRepository.lock(c, traceId);
-                if (row.load() != null) s.execute("drop table if exists " + tables(row.load()));
-                TraceRepository.delete(c, traceId);
+                // an attach holds the row's lock until it commits: then the row names its load, dropped here
+                Optional<TraceRepository.Deleted> deleted = TraceRepository.delete(c, traceId);
+                if (deleted.isEmpty()) throw new TraceDataStore.Gone(traceId);
+                if (deleted.get().load() != null) s.execute("drop table if exists " + tables(deleted.get().load()));
                 c.commit();
             } catch (Exception | Error e) {
                 c.rollback();

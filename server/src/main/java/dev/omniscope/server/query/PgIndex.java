@@ -72,14 +72,39 @@ final class PgIndex implements IndexStore {
         return instructions;
     }
 
+    /**
+     * The memory a scan's sort may use. A scan is of a small table (modules, symbols, lines: libc's
+     * lines are a few hundred thousand rows, tens of megabytes) in file order, which no index
+     * serves: at PostgreSQL's default work_mem (4 MB) the sort spills to a temporary file, and a
+     * trace could then not be opened at all while the database's disk is full. In memory it needs
+     * no disk; it runs once per opened trace ({@code OpenTraces} holds a few).
+     */
+    static final String SCAN_WORK_MEM = "256MB";
+
     @Override
     public void scan(IndexTable t, Visitor visitor) {
-        jdbc.query("select " + PgRow.select(t, null) + " from " + table(t) + " order by " + PgSchema.fileOrder(t), rs -> {
-            try {
-                visitor.visit(new PgRow(t, rs));
+        jdbc.execute((java.sql.Connection c) -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("set local work_mem = '" + SCAN_WORK_MEM + "'");
+                s.setFetchSize(10_000); // streamed: the rows are visited, never all held here
+                try (java.sql.ResultSet rs = s.executeQuery("select " + PgRow.select(t, null) + " from " + table(t)
+                        + " order by " + PgSchema.fileOrder(t))) {
+                    PgRow row = new PgRow(t, rs);
+                    while (rs.next()) visitor.visit(row);
+                }
+                c.commit();
             } catch (IOException e) {
+                c.rollback();
                 throw new UncheckedIOException(e);
+            } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
+            return null;
         });
     }
 

@@ -13,4 +13,14 @@ public interface TraceDataStore {
      * a row about to go.
      */
     void delete(String traceId) throws Exception;
+
+    /**
+     * Thrown by the store that removes the row when the row was already gone: another deletion
+     * claimed the trace, and this one must remove nothing (it answers 404).
+     */
+    final class Gone extends Exception {
+        public Gone(String traceId) {
+            super("trace " + traceId + " was deleted by another request");
+        }
+    }
 }

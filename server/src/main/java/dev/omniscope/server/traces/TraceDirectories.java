@@ -67,6 +67,35 @@ public class TraceDirectories {
         return trace(id).resolve("work");
     }
 
+    /**
+     * A message (a job's failure reason) as it may be shown: the trace's file, its directory and the
+     * data directory named as what they are rather than by path (docs/api.md: messages never name
+     * the server's own paths), in every spelling a library may have used (absolute, real).
+     */
+    public String withoutPaths(String message, String id) {
+        String out = message;
+        for (Path base : spellings(root)) {
+            Path dir = base.resolve("traces").resolve(id);
+            out = out.replace(dir.resolve("trace.omnitrace").toString(), "the trace")
+                    .replace(dir.resolve("work").toString(), "the job's work directory")
+                    .replace(dir.toString(), "the trace's directory")
+                    .replace(base.toString(), "the server's data directory");
+        }
+        return out;
+    }
+
+    private static java.util.List<Path> spellings(Path root) {
+        java.util.List<Path> all = new java.util.ArrayList<>(java.util.List.of(root));
+        try {
+            Path real = root.toRealPath();
+            if (!real.equals(root)) all.add(0, real); // the longer spelling first when one is inside the other
+        } catch (IOException e) {
+            // the data directory as configured is the only spelling
+        }
+        all.sort(Comparator.comparingInt((Path p) -> p.toString().length()).reversed());
+        return all;
+    }
+
     /** Removes a file or a directory tree if it exists. */
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;

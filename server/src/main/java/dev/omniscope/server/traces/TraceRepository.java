@@ -26,9 +26,11 @@ public class TraceRepository {
     private static final RowMapper<TraceRecord> ROW = TraceRepository::map;
 
     private final JdbcTemplate jdbc;
+    private final TraceDirectories directories;
 
-    public TraceRepository(JdbcTemplate jdbc) {
+    public TraceRepository(JdbcTemplate jdbc, TraceDirectories directories) {
         this.jdbc = jdbc;
+        this.directories = directories;
     }
 
     private static TraceRecord map(ResultSet rs, int n) throws SQLException {
@@ -84,10 +86,6 @@ public class TraceRepository {
         return jdbc.query(sql.toString(), ROW, args.toArray());
     }
 
-    public boolean delete(String id) {
-        return jdbc.update("delete from traces where id = ?", id) > 0;
-    }
-
     /** The trace's number in this database (the partition key of its index tables), or null when the trace is gone. */
     public Long key(String id) {
         return jdbc.query("select trace_key from traces where id = ?", rs -> rs.next() ? rs.getLong(1) : null, id);
@@ -127,13 +125,23 @@ public class TraceRepository {
         }
     }
 
-    /** Deletes the row (with its bookmarks and shares) in the caller's transaction. */
-    public static void delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("delete from traces where id = ?")) {
+    /**
+     * Deletes the row (with its bookmarks and shares) in the caller's transaction: the claim of a
+     * deletion. Of concurrent deletions of one trace exactly one gets the row (the others wait for
+     * its lock, then find it gone); it alone removes the trace's data and files. Empty when the
+     * row was gone.
+     */
+    public static Optional<Deleted> delete(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("delete from traces where id = ? returning index_load")) {
             p.setString(1, id);
-            p.executeUpdate();
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(new Deleted((Long) rs.getObject(1))) : Optional.empty();
+            }
         }
     }
+
+    /** A deleted row: the load whose partitions it named (null without one). */
+    public record Deleted(Long load) {}
 
     /** queued to indexing, counting the attempt; false if the trace is gone or not queued. */
     public boolean claim(String id) {
@@ -145,8 +153,12 @@ public class TraceRepository {
         jdbc.update("update traces set progress = ?, updated_at = now() where id = ? and status = 'indexing'", percent, id);
     }
 
-    /** indexing to indexed or failed; false if the trace is gone. */
+    /**
+     * indexing to indexed or failed; false if the trace is gone. The reason is stored as
+     * {@link TraceDirectories#withoutPaths} words it: a reason never names the server's own paths.
+     */
     public boolean finish(String id, String status, String failureReason) {
+        failureReason = failureReason == null ? null : directories.withoutPaths(failureReason, id);
         return jdbc.update("update traces set status = ?, failure_reason = ?, progress = case when ? = 'indexed' then 100 else progress end, "
                 + "updated_at = now() where id = ? and status = 'indexing'", status, failureReason, status, id) > 0;
     }

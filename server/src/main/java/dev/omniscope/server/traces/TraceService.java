@@ -103,8 +103,11 @@ public class TraceService {
         } catch (java.util.concurrent.TimeoutException e) {
             log.info("the job of trace {} is still running; it removes its files when it stops", id);
         }
-        for (TraceDataStore store : dataStores) store.delete(id); // in their @Order
-        traces.delete(id);
+        try {
+            for (TraceDataStore store : dataStores) store.delete(id); // in their @Order; the first removes the row
+        } catch (TraceDataStore.Gone e) {
+            throw Problems.traceNotFound(id); // a concurrent deletion claimed it: it removes the files
+        }
         access.forget(id);
         TraceDirectories.deleteRecursively(directories.trace(id));
         log.info("deleted trace {}", id);

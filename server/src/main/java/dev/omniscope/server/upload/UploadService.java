@@ -26,6 +26,7 @@ import org.springframework.web.ErrorResponseException;
 
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.api.Ids;
+import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
 import dev.omniscope.server.jobs.IndexingJobs;
 import dev.omniscope.server.traces.TraceState;
@@ -84,6 +85,9 @@ public class UploadService {
                 .publishOn(Blocking.scheduler())
                 .map(size -> accept(caller, partial.get(), size, kept))
                 .onErrorMap(UploadRefused.class, UploadRefused::problem)
+                // a full disk (while receiving, moving or recording): a 507 now, so that the file is removed before it is answered
+                .onErrorMap(e -> !(e instanceof ErrorResponseException) && Problems.insufficientResources(e) != null,
+                        Problems::insufficientResources)
                 // remove the file before the refusal is answered, so that nothing is left once the client hears it
                 .onErrorResume(e -> Mono.fromRunnable(() -> removePartial(partial.get(), kept))
                         .subscribeOn(Blocking.scheduler()).then(Mono.error(e)))
@@ -141,22 +145,32 @@ public class UploadService {
      * and then without its last writes: "no ustar header" near the end of a good trace.)
      */
     private static Mono<Void> writeTo(Flux<DataBuffer> content, Path target) {
+        // A write that fails (a full disk) empties the file to give the space back at once, and the rest
+        // of the part is read and dropped: the refusal is answered once the body is read, so that the
+        // client hears it (a connection closed while it is still sending loses the answer).
+        AtomicReference<IOException> failed = new AtomicReference<>();
         return Mono.using(() -> FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
                 channel -> content.publishOn(Blocking.scheduler())
                         .doOnNext(buffer -> {
                             try (DataBuffer.ByteBufferIterator pieces = buffer.readableByteBuffers()) {
-                                while (pieces.hasNext()) {
+                                while (failed.get() == null && pieces.hasNext()) {
                                     ByteBuffer piece = pieces.next();
                                     while (piece.hasRemaining()) channel.write(piece);
                                 }
                             } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
+                                failed.set(e);
+                                try {
+                                    channel.truncate(0);
+                                } catch (IOException ignored) {
+                                    // removed with the file when the upload is refused
+                                }
                             } finally {
                                 DataBufferUtils.release(buffer);
                             }
                         })
                         .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-                        .then(),
+                        .then(Mono.defer(() -> failed.get() == null ? Mono.<Void>empty()
+                                : Mono.error(new java.io.UncheckedIOException(failed.get())))),
                 channel -> {
                     try {
                         channel.close();

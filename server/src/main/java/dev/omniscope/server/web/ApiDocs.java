@@ -68,6 +68,8 @@ class ApiDocs {
                     op.addSecurityItem(new SecurityRequirement().addList("bearer"));
                     if (onTrace && method.equals("GET") && !path.endsWith("/shares")) op.addSecurityItem(new SecurityRequirement().addList("share"));
                     add(op, "401", "no credentials, or invalid ones (only when authentication is configured)");
+                    add(op, "503", "the database is short of a resource other than disk (SQLState class 53); type insufficient-resources, Retry-After");
+                    add(op, "507", "the server's disk is full; type storage-full (traces already indexed still answer)");
                     if (onTrace) add(op, "404", "no such trace, or one the caller may not see (the two are not told apart)");
                     if (onTrace && !method.equals("GET")) add(op, "403", "the caller reads this trace through a share link and may not change it");
                     if (path.endsWith("/shares/{shareId}")) add(op, "404", "no such trace or share link");

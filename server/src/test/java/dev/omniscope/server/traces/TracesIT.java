@@ -218,12 +218,41 @@ class TracesIT {
     }
 
     @Test
+    void concurrentDeletionsOfOneTraceSucceedOnce() throws Exception {
+        String id = uploaded(web, TestTraces.packed("counter"), NONE);
+        awaitFinished(web, id, NONE, Duration.ofMinutes(2)); // with its partitions
+        int n = 10;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return web.delete().uri("/api/traces/" + id).exchange().returnResult(String.class).getStatus().value();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var a : answers) statuses.add(a.get(2, java.util.concurrent.TimeUnit.MINUTES));
+            assertThat(statuses).as("%s", statuses).containsOnlyOnce(204).filteredOn(s -> s != 204).containsOnly(404).hasSize(n - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(DATA.resolve("traces/" + id)).doesNotExist();
+        assertThat(count(DB, "select count(*) from traces where id = '" + id + "'")).isZero();
+        assertThat(count(DB, "select (select count(*) from pg_class where relispartition and relname ~ '^mem_writes_l[0-9]+$') "
+                + "- (select count(*) from traces where index_load is not null)")).isZero(); // no partition left of it
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryEndpointWithItsProblems() {
         web.get().uri("/api/docs/openapi.json").exchange().expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.paths['/api/traces'].post.responses['202']").exists()
                 .jsonPath("$.paths['/api/traces'].post.responses['413']").exists()
                 .jsonPath("$.paths['/api/traces'].post.responses['422']").exists()
+                .jsonPath("$.paths['/api/traces'].post.responses['507']").exists()
                 .jsonPath("$.paths['/api/traces'].get.responses['400']").exists()
                 .jsonPath("$.paths['/api/traces/{id}'].get.responses['404']").exists()
                 .jsonPath("$.paths['/api/traces/{id}'].delete.responses['204']").exists()
