@@ -242,4 +242,30 @@ class EmuMemoryTest {
             assertThat(emu.reg(Registers.RAX)).isEqualTo(2);
         }
     }
+
+    @Test
+    void aStoreStraddlingTwoMappingsRecordsItsNewBytesOnBothSides() {
+        // The page after the boundary is a new RWX mapping: another Unicorn region, other host memory.
+        TestCode code = EmuFixture.asm("""
+                mov rax, 0x1122334455667788
+                mov qword ptr [rdi + 0xffc], rax
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.map(DATA + PAGE, PAGE, RW | Emulator.PROT_EXEC);
+            emu.traceEnable(Emulator.TRACE_MEM, 4096);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            assertThat(emu.readLong(DATA + PAGE - 4)).isEqualTo(0x1122334455667788L);
+            TraceBuffers.Mem m = emu.trace().drain().mem();
+            long[] newValue = new long[1];
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < m.rows(); i++) {
+                byte[] neu = m.newBytes(i);
+                rows.append(String.format("%#x+%d ", m.addr()[i], neu.length));
+                for (int b = 0; b < neu.length; b++)
+                    newValue[0] |= (neu[b] & 0xffL) << (8 * (m.addr()[i] - (DATA + PAGE - 4) + b));
+            }
+            assertThat(newValue[0]).as("new bytes of rows %s", rows).isEqualTo(0x1122334455667788L);
+        }
+    }
 }
