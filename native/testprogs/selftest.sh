@@ -56,6 +56,7 @@ run compute 0 1000000
 run loop100m 0
 run calls 0
 run demo_bug 0
+run many_mappings 0
 
 # copy_io: a 1 MiB + 123 byte file, copied byte for byte.
 head -c $((1024 * 1024 + 123)) /dev/urandom >"$tmp/in"

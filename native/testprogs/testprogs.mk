@@ -13,7 +13,8 @@ TP_LDFLAGS  :=
 TP_LDLIBS   :=
 
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
-             signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug
+             signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
+             many_mappings
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs
