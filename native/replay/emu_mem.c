@@ -119,7 +119,7 @@ struct run {
 // Makes the host memory of pieces first..last contiguous, mirroring their guest addresses: the
 // largest stays where it is when the host addresses around it are free, else all move to a new
 // reservation. mremap moves page tables, not bytes.
-static int make_contiguous(omni_emu *e, const struct run *u) {
+static int make_contiguous(omni_emu *e, const struct run *u, bool *moved) {
     struct emu_region *p = e->regions;
     bool ok = true;
     int big = u->first;
@@ -159,11 +159,23 @@ static int make_contiguous(omni_emu *e, const struct run *u) {
         uint8_t *want = base + (p[k].start - u->start);
         if (p[k].host == want) continue;
         uint64_t n = p[k].end - p[k].start;
+        *moved = true;
         void *got = mremap(p[k].host, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, want);
         if (got == MAP_FAILED) return OMNI_ENOMEM;
         p[k].host = want;
     }
     return 0;
+}
+
+// Drops every entry of QEMU's TLB, which caches host addresses of guest pages: after host memory
+// moved, an entry left over from the Unicorn region that mapped it would store to where it was.
+// Unicorn 2.0.1 has no call for it; a change of CR4.PGE flushes the TLB (cpu_x86_update_cr4).
+static void tlb_flush(omni_emu *e) {
+    uint64_t cr4 = 0;
+    uc_reg_read(e->uc, UC_X86_REG_CR4, &cr4);
+    uint64_t other = cr4 ^ (1u << 7);
+    uc_reg_write(e->uc, UC_X86_REG_CR4, &other);
+    uc_reg_write(e->uc, UC_X86_REG_CR4, &cr4);
 }
 
 // Brings Unicorn's regions in line with the pieces after a change to [lo, hi): the spans touching
@@ -207,6 +219,7 @@ static int spans_sync(omni_emu *e, uint64_t lo, uint64_t hi) {
         return OMNI_ENOMEM;
     }
     int rc = 0;
+    bool moved = false;
     // Old spans that no run equals leave Unicorn first (their host memory may move).
     for (int j = a, k = 0; j < b; j++) {
         struct emu_span *s = &e->spans[j];
@@ -239,13 +252,14 @@ static int spans_sync(omni_emu *e, uint64_t lo, uint64_t hi) {
         struct run *u = &runs[k];
         e->spans[a + k] = (struct emu_span){u->start, u->end, u->uc_prot};
         if (u->kept) continue;
-        int r2 = make_contiguous(e, u);
+        int r2 = make_contiguous(e, u, &moved);
         uc_err err = r2 ? UC_ERR_OK
                         : uc_mem_map_ptr(e->uc, u->start, u->end - u->start, u->uc_prot,
                                          e->regions[u->first].host - (e->regions[u->first].start - u->start));
         if (!rc) rc = r2 ? r2 : err ? emu_uc_fail(e, err) : 0;
     }
     free(runs);
+    if (moved) tlb_flush(e);
     return rc;
 }
 
