@@ -37,8 +37,8 @@ struct emu_backing {
     int refs;  // regions (in any emulator) that view it
 };
 
-// One mapping piece of the program's address space, with its own protection. Each piece owns its
-// host range. Pieces are not Unicorn regions: see struct emu_span.
+// One mapping piece; each is exactly one Unicorn region backed by `host` (uc_mem_map_ptr), so
+// Unicorn never has to split a pointer-backed region itself. Each piece owns its host range.
 struct emu_region {
     uint64_t start, end;
     int prot;
@@ -46,21 +46,6 @@ struct emu_region {
     struct emu_backing *shared;  // NULL: private anonymous memory
     uint64_t offset;             // in shared
 };
-
-// One Unicorn region (uc_mem_map_ptr): a maximal run of adjacent pieces with the same read and
-// exec permissions, whose host memory is made contiguous (mirroring the guest addresses) so that
-// one region can cover them all. QEMU allows fewer than 4096 memory sections, and programs map
-// thousands of pieces that differ only in write permission (alternating mprotects, RELRO, JVM
-// heaps). The region is writable for Unicorn when any of its pieces is; the write hook faults a
-// store to a piece that is not (emu_write_fault). PROT_NONE pieces are in no region: an access
-// faults as unmapped for Unicorn and is reported as a protection fault.
-struct emu_span {
-    uint64_t start, end;
-    int uc_prot;
-};
-
-// Most Unicorn regions an emulator maps: QEMU asserts (aborting the process) at 4096 sections.
-#define EMU_MAX_SPANS 4000
 
 // What the hooks need to know about the instruction at an address, decoded once by Capstone.
 #define EMU_I_REP      0x0001  // rep-prefixed string instruction: QEMU re-enters it per iteration
@@ -125,10 +110,6 @@ struct omni_emu {
     struct emu_region *regions;  // sorted by start, disjoint
     int nregions, cap_regions;
     int hint;                    // index of the last region found
-    struct emu_span *spans;      // the Unicorn regions, sorted by start, disjoint
-    int nspans, cap_spans;
-    uint64_t revoked_start, revoked_end;  // a span whose write permission a fault took away (end 0: none)
-    int revoked_prot;
 
     uint64_t extra[OMNI_NREGS];  // orig_rax and selectors, kept as set
 
@@ -190,8 +171,6 @@ int emu_uc_fail(omni_emu *e, uc_err err);
 struct emu_region *emu_find_region(omni_emu *e, uint64_t addr);
 int emu_copy_out(omni_emu *e, uint64_t addr, void *buf, uint64_t len);
 int emu_mem_fork(omni_emu *child, omni_emu *parent);
-bool emu_write_fault(omni_emu *e, uint64_t addr, int size);
-void emu_restore_revoked(omni_emu *e);
 void emu_mem_free(omni_emu *e);
 
 // emu_regs.c

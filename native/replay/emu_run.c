@@ -228,18 +228,14 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *user) {
     (void)uc, (void)type, (void)value;
     omni_emu *e = user;
-    struct emu_region *r = emu_find_region(e, addr);
-    // A piece without write permission may share a writable Unicorn region: the check is ours.
-    if (r && (!(r->prot & OMNI_PROT_WRITE) || addr + size > r->end) && emu_write_fault(e, addr, size)) return;
     while (size > 0) {
-        if (!r) r = emu_find_region(e, addr);
+        struct emu_region *r = emu_find_region(e, addr);
         if (!r) return;  // unmapped: the fault hook reports it
         int n = r->end - addr < (uint64_t)size ? (int)(r->end - addr) : size;
         if (n > 16) n = 16;
         store_piece(e, r, addr, n);
         addr += n;
         size -= n;
-        r = NULL;
     }
 }
 
@@ -257,8 +253,6 @@ static bool on_fault(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     case UC_MEM_FETCH_PROT: kind = OMNI_FAULT_FETCH | OMNI_FAULT_PROT; break;
     default: kind = 0; break;
     }
-    // A PROT_NONE piece is in no Unicorn region: mapped for the program, so a protection fault.
-    if (!(kind & OMNI_FAULT_PROT) && emu_find_region(e, addr)) kind |= OMNI_FAULT_PROT;
     e->stop_reason = OMNI_STOP_MEM_FAULT;
     e->stop_detail = kind;
     e->fault_addr = addr;
@@ -372,7 +366,6 @@ int omni_emu_run(omni_emu *e, uint64_t max_steps, struct omni_stop *out) {
     uint64_t start = emu_reg(e, OMNI_RIP);
     // No 'until' address: runs end only by our stops (~0 is not a canonical address).
     uc_err err = uc_emu_start(e->uc, start, ~0ULL, 0, 0);
-    emu_restore_revoked(e);
     uint64_t now = emu_reg(e, OMNI_RIP);
     struct emu_pending *p = &e->pend;
     int reason = e->stop_reason;
