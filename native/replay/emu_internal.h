@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
@@ -88,12 +89,16 @@ struct emu_pending {
 };
 
 // A store being assembled into a mem row: old bytes captured before each store, new bytes read
-// when the row is finished (after the stores happened).
+// when the row is finished (after the stores happened). A row may cross into host memory that is
+// not contiguous with its start (a store straddling two Unicorn regions): its bytes from `split`
+// on are at host2. The write hook sees both parts of such a store before either is stored, so the
+// row must not be finished between them.
 struct emu_memrow {
     bool valid;
     uint64_t step, rip, addr;
-    uint8_t *host;  // host address of addr (contiguous for the row)
-    int size;
+    uint8_t *host;   // host address of addr
+    uint8_t *host2;  // NULL: the row is contiguous at host; else where byte `split` on live
+    int size, split;
     uint8_t old[16];
 };
 
@@ -247,7 +252,15 @@ static inline void emu_mrow_finish(omni_emu *e) {
     struct emu_memrow *m = &e->mrow;
     if (!m->valid) return;
     m->valid = false;
-    if (m->size > 0) emu_mem_row(e, m->step, m->rip, m->addr, m->size, m->old, m->host);
+    if (m->size <= 0) return;
+    if (m->host2 && m->size > m->split) {
+        uint8_t neu[16];
+        memcpy(neu, m->host, m->split);
+        memcpy(neu + m->split, m->host2, m->size - m->split);
+        emu_mem_row(e, m->step, m->rip, m->addr, m->size, m->old, neu);
+        return;
+    }
+    emu_mem_row(e, m->step, m->rip, m->addr, m->size, m->old, m->host);
 }
 
 // emu_run.c

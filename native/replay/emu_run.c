@@ -200,11 +200,18 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     if (!(e->trace.flags & OMNI_TRACE_MEM) || !e->pend.valid) return;
     uint8_t *h = r->host + (addr - r->start);
     struct emu_memrow *m = &e->mrow;
-    if (m->valid && m->step == e->pend.step && addr == m->addr + m->size && h == m->host + m->size &&
-        m->size + size <= 16) {
-        copy_small(m->old + m->size, h, size);
-        m->size += size;
-        return;
+    if (m->valid && m->step == e->pend.step && addr == m->addr + m->size && m->size + size <= 16) {
+        uint8_t *end = m->host2 ? m->host2 + (m->size - m->split) : m->host + m->size;
+        if (h == end || !m->host2) {
+            if (h != end) {
+                // Host memory changes here: the bytes before are not stored yet (same hook call).
+                m->host2 = h;
+                m->split = m->size;
+            }
+            copy_small(m->old + m->size, h, size);
+            m->size += size;
+            return;
+        }
     }
     emu_mrow_finish(e);
     m->valid = true;
@@ -212,6 +219,8 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
     m->rip = e->pend.in.addr;
     m->addr = addr;
     m->host = h;
+    m->host2 = NULL;
+    m->split = 0;
     m->size = size;
     copy_small(m->old, h, size);
 }

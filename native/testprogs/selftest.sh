@@ -59,6 +59,7 @@ run demo_bug 0
 run spawns 0
 run isa_probe 0 SSE4_2 AES
 run cpu_dispatch 0
+run many_mappings 0
 
 # copy_io: a 1 MiB + 123 byte file, copied byte for byte.
 head -c $((1024 * 1024 + 123)) /dev/urandom >"$tmp/in"

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.omniscope.indexer.emu.Emulator.Mapping;
 import dev.omniscope.trace.Registers;
@@ -240,6 +241,131 @@ class EmuMemoryTest {
             emu.setReg(Registers.RIP, CODE);
             EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
             assertThat(emu.reg(Registers.RAX)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aStoreStraddlingTwoMappingsRecordsItsNewBytesOnBothSides() {
+        // The page after the boundary is a new RWX mapping: another Unicorn region, other host memory.
+        TestCode code = EmuFixture.asm("""
+                mov rax, 0x1122334455667788
+                mov qword ptr [rdi + 0xffc], rax
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.map(DATA + PAGE, PAGE, RW | Emulator.PROT_EXEC);
+            emu.traceEnable(Emulator.TRACE_MEM, 4096);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            assertThat(emu.readLong(DATA + PAGE - 4)).isEqualTo(0x1122334455667788L);
+            TraceBuffers.Mem m = emu.trace().drain().mem();
+            long[] newValue = new long[1];
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < m.rows(); i++) {
+                byte[] neu = m.newBytes(i);
+                rows.append(String.format("%#x+%d ", m.addr()[i], neu.length));
+                for (int b = 0; b < neu.length; b++)
+                    newValue[0] |= (neu[b] & 0xffL) << (8 * (m.addr()[i] - (DATA + PAGE - 4) + b));
+            }
+            assertThat(newValue[0]).as("new bytes of rows %s", rows).isEqualTo(0x1122334455667788L);
+        }
+    }
+
+    /** 8,400 pages of alternating protections: far more pieces than QEMU's 4096 memory sections. */
+    @Test
+    @EnabledIfSystemProperty(named = "omni.issue11", matches = "true")  // needs the span merging (docs/limitations.md)
+    void thousandsOfMappingsThatDifferInWritePermissionRunAndFaultLikeNatively() {
+        long big = 0x10000000L;
+        int pages = 8400;
+        TestCode code = EmuFixture.asm("""
+                mov qword ptr [rdi], 7
+                mov rax, qword ptr [rdi + 0x1000]
+                mov qword ptr [rdi + 0x2000], rax
+                ro_store:
+                mov qword ptr [rdi + 0x1000], 9
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.map(big, (long) pages * PAGE, RW);
+            for (int p = 1; p < pages; p += 2) emu.protect(big + (long) p * PAGE, PAGE, Emulator.PROT_READ);
+            emu.writeLong(big + 4001L * PAGE, 5);  // the driver writes where the program may not
+            assertThat(emu.mappings().stream().filter(m -> m.start() >= big)).hasSize(pages);
+            emu.setReg(Registers.RDI, big + 4000L * PAGE);
+            Stop stop = EmuFixture.runTo(emu, Stop.Reason.MEM_FAULT);
+            assertThat(stop.faultKind()).isEqualTo(Stop.FAULT_WRITE);
+            assertThat(stop.protectionFault()).isTrue();
+            assertThat(stop.faultAddr()).isEqualTo(big + 4001L * PAGE);
+            assertThat(stop.rip()).isEqualTo(code.at("ro_store"));
+            assertThat(emu.readLong(big + 4000L * PAGE)).isEqualTo(7);
+            assertThat(emu.readLong(big + 4001L * PAGE)).isEqualTo(5);  // the faulting store wrote nothing
+
+            // The fault took nothing away for good: once writable, the store goes through.
+            emu.protect(big + 4001L * PAGE, PAGE, RW);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            assertThat(emu.readLong(big + 4001L * PAGE)).isEqualTo(9);
+            assertThat(emu.readLong(big + 4002L * PAGE)).isEqualTo(5);
+
+            emu.unmap(big + 100L * PAGE, 1000L * PAGE);
+            // 1,000 pages fewer, and 4001 is one with its neighbours again
+            assertThat(emu.mappings().stream().filter(m -> m.start() >= big)).hasSize(pages - 1000 - 2);
+            assertThat(emu.readLong(big + 4001L * PAGE)).isEqualTo(9);
+            try (Emulator child = emu.fork()) {
+                assertThat(child.mappings()).isEqualTo(emu.mappings());
+                assertThat(child.readLong(big + 4000L * PAGE)).isEqualTo(7);
+            }
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "omni.issue11", matches = "true")  // needs the span merging (docs/limitations.md)
+    void aStoreStraddlingIntoAReadOnlyPageOfTheSameRegionWritesNothing() {
+        TestCode code = EmuFixture.asm("""
+                mov rax, -1
+                mov qword ptr [rdi + 0xffc], rax
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.protect(DATA + PAGE, PAGE, Emulator.PROT_READ);
+            emu.traceEnable(Emulator.TRACE_MEM, 4096);
+            Stop stop = EmuFixture.runTo(emu, Stop.Reason.MEM_FAULT);
+            assertThat(stop.faultKind()).isEqualTo(Stop.FAULT_WRITE);
+            assertThat(stop.protectionFault()).isTrue();
+            assertThat(stop.faultAddr()).isEqualTo(DATA + PAGE);
+            assertThat(emu.readLong(DATA + PAGE - 4)).isZero();
+            assertThat(emu.trace().drain().mem().rows()).isZero();
+        }
+    }
+
+    @Test
+    void readsOfAnInaccessiblePageFaultAsProtectionFaults() {
+        TestCode code = EmuFixture.asm("""
+                mov rax, qword ptr [rdi]
+                mov rax, qword ptr [rdi + 0x1000]
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            emu.protect(DATA + PAGE, PAGE, 0);
+            Stop stop = EmuFixture.runTo(emu, Stop.Reason.MEM_FAULT);
+            assertThat(stop.faultKind()).isEqualTo(Stop.FAULT_READ);
+            assertThat(stop.protectionFault()).isTrue();
+            assertThat(stop.faultAddr()).isEqualTo(DATA + PAGE);
+            emu.protect(DATA + PAGE, PAGE, Emulator.PROT_READ);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+        }
+    }
+
+    /**
+     * Slow (minutes: each Unicorn map costs time quadratic in its regions), so only when asked:
+     * -Domni.slow=true.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "omni.slow", matches = "true")
+    void moreRegionsThanUnicornAllowsIsAnErrorNotAnAbort() {
+        try (Emulator emu = new Emulator()) {
+            long base = 0x10000000L;
+            emu.map(base, 9000L * PAGE, RW);
+            assertThatThrownBy(() -> {
+                for (int p = 1; p < 9000; p += 2) emu.protect(base + (long) p * PAGE, PAGE, 0);
+            }).isInstanceOf(EmuException.class);
         }
     }
 }
