@@ -18,6 +18,7 @@
 #define OMNI_EFAULT    (-3)  // some byte of the range is not mapped
 #define OMNI_EUNICORN  (-4)  // Unicorn refused an operation (omni_emu_last_uc_err says why)
 #define OMNI_ESTATE    (-5)  // not allowed now (e.g. tracing capacity changed with rows pending)
+#define OMNI_ELIMIT    (-6)  // more separate mappings than the emulator holds (about 4,000)
 
 const char *omni_emu_strerror(int err);
 
@@ -49,7 +50,11 @@ int omni_emu_last_uc_err(omni_emu *e);
 int omni_emu_map(omni_emu *e, uint64_t addr, uint64_t len, int prot, int flags);
 // munmap(2): any sub-range of any mappings; holes are ignored.
 int omni_emu_unmap(omni_emu *e, uint64_t addr, uint64_t len);
-// mprotect(2): OMNI_EFAULT (and nothing changed) if any page of the range is unmapped.
+// mprotect(2): OMNI_EFAULT (and nothing changed) if any page of the range is unmapped. Exact
+// until the emulator holds about 1,000 regions; past that a change inside a region only ever adds
+// permissions to the whole region (pages the program made read-only or inaccessible stay writable
+// or readable in the emulator: a replay meets the program's fault at the recorded signal's
+// fingerprint, before the faulting instruction, so nothing depends on the emulator faulting).
 int omni_emu_protect(omni_emu *e, uint64_t addr, uint64_t len, int prot);
 // mremap(2) with MREMAP_FIXED when new_addr != old_addr: [old, old+old_len) must be mapped; its
 // contents move to new_addr (which may equal old_addr: grow or shrink in place), a grown tail is

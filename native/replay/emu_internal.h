@@ -25,6 +25,14 @@
 
 #define EMU_PAGE 4096ULL
 
+// QEMU inside Unicorn aborts the process past 4,096 memory sections (phys_section_add), and every
+// Unicorn map costs time linear in the regions there are. So: at most EMU_MAX_REGIONS regions (a
+// map past that fails with OMNI_ELIMIT, never QEMU's abort), and once there are
+// EMU_EXACT_PROT_REGIONS, an mprotect that would split a region changes no Unicorn region but
+// raises the whole region's permissions to include the new ones (see omni_emu_protect).
+#define EMU_MAX_REGIONS 4000
+#define EMU_EXACT_PROT_REGIONS 1000
+
 // omni_regs indexes that are register rows: the GPRs (r15..rdi), rflags, rsp, fs_base, gs_base.
 #define EMU_TRACED_GPRS \
     (((1u << (OMNI_RDI + 1)) - 1) | 1u << OMNI_EFLAGS | 1u << OMNI_RSP | 1u << OMNI_FS_BASE | 1u << OMNI_GS_BASE)

@@ -58,6 +58,7 @@ static void release_host(struct emu_region *r) {
 
 // Maps r in Unicorn and inserts it at its sorted position.
 static int region_insert(omni_emu *e, const struct emu_region *r) {
+    if (e->nregions >= EMU_MAX_REGIONS) return OMNI_ELIMIT;
     if (e->nregions == e->cap_regions) {
         int cap = e->cap_regions ? 2 * e->cap_regions : 64;
         struct emu_region *n = realloc(e->regions, cap * sizeof *n);
@@ -90,6 +91,7 @@ static int region_remove(omni_emu *e, int i, bool free_host) {
 static int split_at(omni_emu *e, uint64_t x) {
     int i = region_index(e, x);
     if (i == e->nregions || e->regions[i].start >= x) return 0;
+    if (e->nregions + 1 > EMU_MAX_REGIONS) return OMNI_ELIMIT;  // checked before anything changes
     struct emu_region r = e->regions[i];
     int rc = region_remove(e, i, false);
     if (rc) return rc;
@@ -182,11 +184,32 @@ static bool covered(omni_emu *e, uint64_t addr, uint64_t len) {
     return true;
 }
 
+// Whether x is inside a region rather than at its start (mprotect there would split it).
+static bool splits(omni_emu *e, uint64_t x) {
+    int i = region_index(e, x);
+    return i < e->nregions && e->regions[i].start < x;
+}
+
+// Many regions: the regions overlapping [addr, end) gain prot's permissions, whole (no split).
+static int protect_loosely(omni_emu *e, uint64_t addr, uint64_t end, int prot) {
+    for (int i = region_index(e, addr); i < e->nregions && e->regions[i].start < end; i++) {
+        struct emu_region *r = &e->regions[i];
+        int wanted = r->prot | prot;
+        if (wanted == r->prot) continue;
+        uc_err err = uc_mem_protect(e->uc, r->start, r->end - r->start, to_uc_prot(wanted));
+        if (err) return emu_uc_fail(e, err);
+        r->prot = wanted;
+    }
+    return 0;
+}
+
 int omni_emu_protect(omni_emu *e, uint64_t addr, uint64_t len, int prot) {
     if (!aligned_range(addr, len) || (prot & ~7)) return OMNI_EINVAL;
     if (!covered(e, addr, len)) return OMNI_EFAULT;
     int rc;
     uint64_t end = addr + len;
+    if (e->nregions >= EMU_EXACT_PROT_REGIONS && (splits(e, addr) || splits(e, end)))
+        return protect_loosely(e, addr, end, prot);
     if ((rc = split_at(e, addr)) || (rc = split_at(e, end))) return rc;
     for (int i = region_index(e, addr); i < e->nregions && e->regions[i].start < end; i++) {
         struct emu_region *r = &e->regions[i];

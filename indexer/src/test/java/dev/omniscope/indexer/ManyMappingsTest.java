@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.omniscope.indexer.index.IndexSummary;
@@ -19,7 +18,6 @@ import dev.omniscope.recorder.testing.Omni;
  * Issue 11: a program with 8,400 mappings (more than the 4,096 memory sections of QEMU inside
  * Unicorn) replays exactly, with its SIGSEGV on a read-only page, and indexes completely.
  */
-@EnabledIfSystemProperty(named = "omni.issue11", matches = "true")  // crashes in Unicorn: docs/limitations.md
 class ManyMappingsTest {
     @TempDir
     Path work;

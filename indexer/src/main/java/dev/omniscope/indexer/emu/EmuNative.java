@@ -16,6 +16,7 @@ public interface EmuNative {
     int OMNI_EFAULT = -3;
     int OMNI_EUNICORN = -4;
     int OMNI_ESTATE = -5;
+    int OMNI_ELIMIT = -6;
 
     int OMNI_PROT_READ = 1;
     int OMNI_PROT_WRITE = 2;

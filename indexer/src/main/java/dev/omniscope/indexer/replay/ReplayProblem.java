@@ -13,7 +13,9 @@ public record ReplayProblem(Kind kind, long step, int pid, int tid, long rip, St
         /** An instruction the emulator cannot execute (AVX, say). */
         UNSUPPORTED_INSTRUCTION,
         /** The trace ends early (a truncated recording). */
-        TRUNCATED_TRACE
+        TRUNCATED_TRACE,
+        /** The emulator cannot hold what the program did (more separate mappings than it allows, say). */
+        EMULATOR_LIMIT
     }
 
     /** One line for people. */
@@ -24,6 +26,7 @@ public record ReplayProblem(Kind kind, long step, int pid, int tid, long rip, St
             case DIVERGENCE -> "divergence at " + where + ": " + detail;
             case UNSUPPORTED_INSTRUCTION -> "the emulator cannot execute " + detail + " at " + where;
             case TRUNCATED_TRACE -> "the trace ends early at " + where + ": " + detail;
+            case EMULATOR_LIMIT -> "the emulator cannot go on at " + where + ": " + detail;
         };
     }
 }

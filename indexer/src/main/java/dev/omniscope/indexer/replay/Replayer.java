@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import dev.omniscope.indexer.emu.EmuException;
 import dev.omniscope.indexer.emu.Emulator;
 import dev.omniscope.indexer.emu.Stop;
 import dev.omniscope.indexer.replay.ProblemReports.Stopped;
@@ -110,6 +111,10 @@ public final class Replayer {
             problem = s.problem;
         } catch (TraceFormatException e) {
             problem = problems.problem(ReplayProblem.Kind.TRUNCATED_TRACE, step, current, current != null ? currentRip() : 0,
+                    e.getMessage());
+        } catch (EmuException e) {
+            // What the kernel did that the emulator cannot do in its own memory (its region limit, say).
+            problem = problems.problem(ReplayProblem.Kind.EMULATOR_LIMIT, step, current, current != null ? currentRip() : 0,
                     e.getMessage());
         } finally {
             for (Emulator emu : emulators) emu.close();
