@@ -65,6 +65,8 @@ final class Binary {
         int u8() { need(1); return buf.get() & 0xff; }
         int u32() { need(4); return buf.getInt(); }
         long u64() { need(8); return buf.getLong(); }
+        /** Whether bytes remain: optional trailing fields. */
+        boolean more() { return buf.hasRemaining(); }
 
         /** A count that must fit in what is left, each element taking at least {@code minSize} bytes. */
         int count(int minSize) {

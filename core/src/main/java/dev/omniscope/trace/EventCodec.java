@@ -54,10 +54,12 @@ public final class EventCodec {
                 out.longs(e.handlerRegs()).raw(e.handlerFpregs());
                 writes(e.frame(), out);
             }
+            stack(e.stack(), out);
         } else if (event instanceof TraceEvent.Rdtsc e) {
             out.u32(e.tid()).u64(e.rip()).u64(e.tsc()).u32(e.aux()).u8(e.rdtscp() ? 1 : 0);
         } else if (event instanceof TraceEvent.Preempt e) {
             out.u32(e.tid()).longs(e.regs());
+            stack(e.stack(), out);
         } else if (event instanceof TraceEvent.NewTask e) {
             out.u32(e.tid()).u32(e.pid()).u32(e.parentTid()).u8(e.kind().ordinal()).u64(e.cloneFlags())
                .longs(e.regs()).raw(e.fpregs());
@@ -85,6 +87,18 @@ public final class EventCodec {
         if (event instanceof TraceEvent.Warning) return WARNING;
         if (event instanceof TraceEvent.End) return END;
         throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /** A fingerprint's stack digest: a trailing u32 length and u64 hash, absent in older traces. */
+    private static void stack(StackDigest stack, Binary.Out out) {
+        if (stack != null) out.u32(stack.length()).u64(stack.hash());
+    }
+
+    private static StackDigest stack(Binary.In in) {
+        if (!in.more()) return null;
+        int length = in.u32();
+        if (length < 0 || length > StackDigest.MAX_LENGTH) throw new TraceFormatException("implausible stack digest length " + length);
+        return new StackDigest(length, in.u64());
     }
 
     /** Decodes one record's payload; null for a kind this version does not know. */
@@ -134,12 +148,13 @@ public final class EventCodec {
                 if (d == Disposition.HANDLER) {
                     long[] handler = in.longs(Registers.COUNT);
                     byte[] fp = in.raw(Registers.FP_SIZE);
-                    yield new TraceEvent.Signal(tid, signo, d, info, delivery, handler, fp, writes(in));
+                    List<MemoryWrite> frame = writes(in);
+                    yield new TraceEvent.Signal(tid, signo, d, info, delivery, handler, fp, frame, stack(in));
                 }
-                yield new TraceEvent.Signal(tid, signo, d, info, delivery, null, null, List.of());
+                yield new TraceEvent.Signal(tid, signo, d, info, delivery, null, null, List.of(), stack(in));
             }
             case RDTSC -> new TraceEvent.Rdtsc(in.u32(), in.u64(), in.u64(), in.u32(), in.u8() != 0);
-            case PREEMPT -> new TraceEvent.Preempt(in.u32(), in.longs(Registers.COUNT));
+            case PREEMPT -> new TraceEvent.Preempt(in.u32(), in.longs(Registers.COUNT), stack(in));
             case NEW_TASK -> new TraceEvent.NewTask(in.u32(), in.u32(), in.u32(),
                     enumValue(TaskKind.values(), in.u8(), "task kind"), in.u64(), in.longs(Registers.COUNT),
                     in.raw(Registers.FP_SIZE), writes(in));

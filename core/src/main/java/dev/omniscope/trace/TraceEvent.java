@@ -36,18 +36,22 @@ public sealed interface TraceEvent {
     /**
      * A signal reached a task at the moment whose registers are {@code deliveryRegs}. With a
      * handler, the kernel wrote the signal frame ({@code frame}) and the handler starts with
-     * {@code handlerRegs}/{@code handlerFpregs}.
+     * {@code handlerRegs}/{@code handlerFpregs}. {@code stack} (null in older traces) is the top of
+     * the stack at delivery, part of the fingerprint.
      */
     record Signal(int tid, int signo, Disposition disposition, byte[] siginfo, long[] deliveryRegs,
-                  long[] handlerRegs, byte[] handlerFpregs, List<MemoryWrite> frame) implements TraceEvent {}
+                  long[] handlerRegs, byte[] handlerFpregs, List<MemoryWrite> frame, StackDigest stack) implements TraceEvent {}
 
     enum Disposition { HANDLER, TERMINATE, CORE, STOP }
 
     /** A trapped rdtsc or rdtscp at {@code rip}, and the value the recorder gave it. */
     record Rdtsc(int tid, long rip, long tsc, int aux, boolean rdtscp) implements TraceEvent {}
 
-    /** The recorder interrupted a task that ran too long while others waited: the switch point. */
-    record Preempt(int tid, long[] regs) implements TraceEvent {}
+    /**
+     * The recorder interrupted a task that ran too long while others waited: the switch point, its
+     * registers and (null in older traces) the top of its stack.
+     */
+    record Preempt(int tid, long[] regs, StackDigest stack) implements TraceEvent {}
 
     /** A task came to life by clone, fork or vfork of {@code parentTid}; written at that moment. */
     record NewTask(int tid, int pid, int parentTid, TaskKind kind, long cloneFlags, long[] regs, byte[] fpregs,

@@ -21,6 +21,7 @@ import dev.omniscope.syscalls.SyscallTable;
 import dev.omniscope.trace.CpuidEntry;
 import dev.omniscope.trace.MemoryWrite;
 import dev.omniscope.trace.Registers;
+import dev.omniscope.trace.StackDigest;
 import dev.omniscope.trace.TraceEvent;
 import dev.omniscope.trace.TraceWriter;
 
@@ -415,6 +416,7 @@ public final class Recorder {
     private void deliverSignal(Task t, int sig, byte[] siginfo) throws IOException {
         if (t.pendingExit != null) writeSyscallExit(t); // interrupted call: the handler sees its -ERESTART* result
         long[] deliveryRegs = ptrace.regs(t.tid);
+        StackDigest stack = stackDigest(t, deliveryRegs);
         Signals.Disposition disposition = Signals.disposition(t.pid, sig);
         if (disposition != Signals.Disposition.HANDLER) {
             TraceEvent.Disposition d = switch (disposition) {
@@ -422,7 +424,7 @@ public final class Recorder {
                 case STOP -> TraceEvent.Disposition.STOP;
                 default -> TraceEvent.Disposition.TERMINATE;
             };
-            writer.append(new TraceEvent.Signal(t.tid, sig, d, siginfo, deliveryRegs, null, null, List.of()));
+            writer.append(new TraceEvent.Signal(t.tid, sig, d, siginfo, deliveryRegs, null, null, List.of(), stack));
             ptrace.resumeToSyscall(t.tid, sig);
             return;
         }
@@ -433,19 +435,24 @@ public final class Recorder {
         ptrace.waitFor(t.tid, st);
         WaitStatus after = new WaitStatus(st[0]);
         if (!after.stopped()) {
-            writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.TERMINATE, siginfo, deliveryRegs, null, null, List.of()));
+            writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.TERMINATE, siginfo, deliveryRegs, null, null, List.of(), stack));
             onDeath(t, after);
             return;
         }
         long[] handlerRegs = ptrace.regs(t.tid);
         byte[] handlerFp = ptrace.fpregs(t.tid);
         List<MemoryWrite> frame = List.of(signalFrame(t, deliveryRegs, handlerRegs));
-        writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.HANDLER, siginfo, deliveryRegs, handlerRegs, handlerFp, frame));
+        writer.append(new TraceEvent.Signal(t.tid, sig, TraceEvent.Disposition.HANDLER, siginfo, deliveryRegs, handlerRegs, handlerFp, frame, stack));
         if (after.stopSignal() == WaitStatus.SIGTRAP) {
             ptrace.resumeToSyscall(t.tid, 0); // the single-step report itself is ours, not the program's
         } else {
             handle(t.tid, after); // another signal arrived on top: its handler runs first
         }
+    }
+
+    /** The top of the stack at a moment recorded by its fingerprint (a signal's delivery, a preemption). */
+    private StackDigest stackDigest(Task t, long[] regs) {
+        return StackDigest.of(ptrace.read(t.pid, regs[Registers.RSP], StackDigest.MAX_LENGTH));
     }
 
     /** The bytes the kernel wrote for a signal: from the handler's stack pointer up to the interrupted one's red zone. */
@@ -477,7 +484,8 @@ public final class Recorder {
 
     private void onPreemption(Task t) throws IOException {
         if (t.state == Task.State.RUNNING && current == t) {
-            writer.append(new TraceEvent.Preempt(t.tid, ptrace.regs(t.tid)));
+            long[] regs = ptrace.regs(t.tid);
+            writer.append(new TraceEvent.Preempt(t.tid, regs, stackDigest(t, regs)));
             makeRunnable(t);
         } else if (t.state == Task.State.IN_SYSCALL) {
             // It was in a call we did not expect to block: let others run while it waits.

@@ -19,6 +19,7 @@ import dev.omniscope.syscalls.SyscallTable;
 import dev.omniscope.trace.CpuidEntry;
 import dev.omniscope.trace.EventStreamReader;
 import dev.omniscope.trace.Registers;
+import dev.omniscope.trace.StackDigest;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceEvent;
 import dev.omniscope.trace.TraceFormatException;
@@ -50,8 +51,8 @@ public final class Replayer {
         }
     }
 
-    /** What a run must reach. */
-    private record Target(Stop.Reason reason, long rip, long[] fingerprint, String describe) {}
+    /** What a run must reach: a stop, or a moment by its fingerprint (registers and, when recorded, the top of the stack). */
+    private record Target(Stop.Reason reason, long rip, long[] fingerprint, StackDigest stack, String describe) {}
 
     private final Trace trace;
     private final ReplayListener listener;
@@ -266,34 +267,71 @@ public final class Replayer {
     private Stop runTo(EmulatedTask t, Target target) {
         Emulator emu = t.process.emu;
         emu.setStep(step);
-        emu.setFingerprint(target.fingerprint());
-        emu.setFingerprintLimit(target.fingerprint() != null ? FINGERPRINT_HITS : 0);
+        fingerprint(emu, target);
+        long stackMisses = 0;
+        boolean stepping = false; // running one instruction past registers that matched with another stack
         try {
             while (true) {
-                Stop stop = emu.run(0);
+                Stop stop = emu.run(stepping ? 1 : 0);
                 step = emu.step();
                 if (traceFlags != 0) listener.executed(t.process.pid, t.process.memoryPid, t.tid, emu.trace().drainRaw());
+                boolean stepped = stepping && stop.steps() > 0;
+                if (stepped) {
+                    stepping = false;
+                    fingerprint(emu, target);
+                }
                 switch (stop.reason()) {
                     case BUFFER_FULL -> { }
-                    case SYSCALL, NONDET, FINGERPRINT -> {
+                    case SYSCALL, NONDET -> {
                         if (stop.reason() == target.reason() && (target.rip() == 0 || stop.rip() == target.rip())) return stop;
                         throw problems.unexpectedStop(step, t, stop, target.describe());
+                    }
+                    case FINGERPRINT -> {
+                        if (target.reason() != Stop.Reason.FINGERPRINT) throw problems.unexpectedStop(step, t, stop, target.describe());
+                        if (sameStack(emu, target.stack())) return stop;
+                        // The same registers in another iteration of a loop that keeps its state in memory.
+                        if (++stackMisses > FINGERPRINT_HITS) {
+                            throw problems.neverMatched(step, t, stop, target.describe() + " (the registers matched, the stack did not)",
+                                    FINGERPRINT_HITS, target.fingerprint());
+                        }
+                        emu.setFingerprint(null);
+                        stepping = true;
                     }
                     case INVALID_INSN -> {
                         if (!emulateXgetbv(t, stop.rip())) throw problems.unsupportedInstruction(step, t, stop.rip());
                     }
                     case MEM_FAULT, INTERRUPT -> {
                         // A fault the recording shows as a signal: its fingerprint is this very state.
-                        if (target.fingerprint() != null && Registers.sameFingerprint(emu.regs(), target.fingerprint())) return stop;
+                        if (target.fingerprint() != null && Registers.sameFingerprint(emu.regs(), target.fingerprint())
+                                && sameStack(emu, target.stack())) return stop;
                         throw problems.unexpectedStop(step, t, stop, target.describe());
                     }
-                    case LIMIT -> throw problems.neverMatched(step, t, stop, target.describe(), FINGERPRINT_HITS, target.fingerprint());
+                    case LIMIT -> {
+                        if (!stepped) throw problems.neverMatched(step, t, stop, target.describe(), FINGERPRINT_HITS, target.fingerprint());
+                    }
                     default -> throw problems.emulatorFailed(step, t, stop, target.describe());
                 }
             }
         } finally {
             emu.setFingerprint(null);
         }
+    }
+
+    private static void fingerprint(Emulator emu, Target target) {
+        emu.setFingerprint(target.fingerprint());
+        emu.setFingerprintLimit(target.fingerprint() != null ? FINGERPRINT_HITS : 0);
+    }
+
+    /** Whether the top of the emulated stack is what the recording's digest says (no digest: registers decide alone). */
+    private static boolean sameStack(Emulator emu, StackDigest stack) {
+        if (stack == null) return true;
+        byte[] bytes;
+        try {
+            bytes = emu.read(emu.regs()[Registers.RSP], stack.length());
+        } catch (EmuException e) {
+            return true; // memory the emulator does not have (the recorder read past the stack's end): registers decide
+        }
+        return stack.matches(bytes);
     }
 
     /** xgetbv (ecx = 0) reads XCR0, which the emulator does not have: answered from the recording. */
@@ -316,7 +354,7 @@ public final class Replayer {
         EmulatedTask t = task(s.tid());
         switchTo(t);
         Syscall spec = SyscallTable.of(s.number());
-        Stop stop = runTo(t, new Target(Stop.Reason.SYSCALL, 0, null, "system call " + spec.describe(s.args())
+        Stop stop = runTo(t, new Target(Stop.Reason.SYSCALL, 0, null, null, "system call " + spec.describe(s.args())
                 + " at 0x" + Long.toHexString(s.rip())));
         long[] r = t.process.emu.regs();
         if (r[Registers.RAX] != s.number() || !Arrays.equals(Registers.syscallArgs(r), s.args()) || stop.rip() != s.rip()) {
@@ -366,7 +404,7 @@ public final class Replayer {
     private void rdtsc(TraceEvent.Rdtsc r) {
         EmulatedTask t = task(r.tid());
         switchTo(t);
-        runTo(t, new Target(Stop.Reason.NONDET, r.rip(), null, (r.rdtscp() ? "rdtscp" : "rdtsc") + " at 0x" + Long.toHexString(r.rip())));
+        runTo(t, new Target(Stop.Reason.NONDET, r.rip(), null, null, (r.rdtscp() ? "rdtscp" : "rdtsc") + " at 0x" + Long.toHexString(r.rip())));
         long[] regs = t.process.emu.regs();
         regs[Registers.RAX] = r.tsc() & 0xFFFFFFFFL;
         regs[Registers.RDX] = r.tsc() >>> 32;
@@ -375,15 +413,16 @@ public final class Replayer {
         t.process.emu.retire(regs);
     }
 
-    private void reach(EmulatedTask t, long[] fingerprint, String what) {
+    private void reach(EmulatedTask t, long[] fingerprint, StackDigest stack, String what) {
         switchTo(t);
-        if (Registers.sameFingerprint(t.process.emu.regs(), fingerprint)) return;
-        runTo(t, new Target(Stop.Reason.FINGERPRINT, 0, fingerprint, what + " at 0x" + Long.toHexString(fingerprint[Registers.RIP])));
+        Emulator emu = t.process.emu;
+        if (Registers.sameFingerprint(emu.regs(), fingerprint) && sameStack(emu, stack)) return;
+        runTo(t, new Target(Stop.Reason.FINGERPRINT, 0, fingerprint, stack, what + " at 0x" + Long.toHexString(fingerprint[Registers.RIP])));
     }
 
     private void signal(TraceEvent.Signal sg) {
         EmulatedTask t = task(sg.tid());
-        reach(t, sg.deliveryRegs(), "signal " + sg.signo());
+        reach(t, sg.deliveryRegs(), sg.stack(), "signal " + sg.signo());
         long at = step - 1;
         listener.signal(at, t.process.pid, t.tid, sg);
         if (sg.disposition() == TraceEvent.Disposition.HANDLER) {
@@ -394,6 +433,6 @@ public final class Replayer {
     }
 
     private void preempt(TraceEvent.Preempt pr) {
-        reach(task(pr.tid()), pr.regs(), "the switch point");
+        reach(task(pr.tid()), pr.regs(), pr.stack(), "the switch point");
     }
 }
