@@ -23,6 +23,13 @@ need_file /usr/lib/debug/.build-id libc6-dbg  # libc's symbols, carried in trace
 need_command sqlite3  sqlite3      # recorded by the recorder's tests
 need_command python3  python3      # recorded by the recorder's tests
 need_command unshare  util-linux   # the embedded PostgreSQL runs under unshare -U as root
+# Real programs the indexer's tests record (RealProgramsTest): tools that spawn, and runtimes that
+# ask the CPU for its features themselves.
+need_command git      git
+need_command xz       xz-utils
+need_command openssl  openssl
+need_command go       golang-go
+if ! command -v rustc >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/rustc" ]; then missing+=(rustc); fi
 need_file /usr/include/unicorn/unicorn.h   libunicorn-dev
 need_file /usr/include/capstone/capstone.h libcapstone-dev
 need_file /usr/include/elfutils/libdw.h    libdw-dev

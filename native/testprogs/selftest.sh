@@ -61,6 +61,14 @@ run isa_probe 0 SSE4_2 AES
 run cpu_dispatch 0
 run many_mappings 0
 
+# alarm_loop: how many iterations run before the SIGALRM depends on the machine.
+if out=$("$bin/alarm_loop") && [ "$(echo "$out" | sed -n 2p)" = "stopped by SIGALRM" ] &&
+   echo "$out" | head -1 | grep -q -E '^iterations=[1-9][0-9]*$'; then
+  ok "alarm_loop"
+else
+  fail "alarm_loop: printed '$out'"
+fi
+
 # copy_io: a 1 MiB + 123 byte file, copied byte for byte.
 head -c $((1024 * 1024 + 123)) /dev/urandom >"$tmp/in"
 if out=$("$bin/copy_io" "$tmp/in" "$tmp/copy") && [ "$out" = "copied 1048699 bytes" ] && cmp -s "$tmp/in" "$tmp/copy"; then

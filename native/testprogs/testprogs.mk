@@ -14,7 +14,7 @@ TP_LDLIBS   :=
 
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
-             isa_probe cpu_dispatch spawns many_mappings
+             isa_probe cpu_dispatch spawns many_mappings alarm_loop
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs

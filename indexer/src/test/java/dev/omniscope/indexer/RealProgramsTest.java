@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +48,65 @@ class RealProgramsTest {
         Path repo = Files.createDirectories(work.resolve("git-repo"));
         Files.writeString(repo.resolve("readme.txt"), "hello\n");
         Files.writeString(repo.resolve("main.c"), "int main(void) { return 0; }\n");
+
+        // Go's runtime and Rust's std ask the CPU for its features themselves; both with threads.
+        Path go = Files.writeString(work.resolve("ones.go"), """
+                package main
+
+                import (
+                	"fmt"
+                	"math/bits"
+                	"sync"
+                )
+
+                func main() {
+                	var wg sync.WaitGroup
+                	results := make([]int, 8)
+                	for g := 0; g < 8; g++ {
+                		wg.Add(1)
+                		go func(g int) {
+                			defer wg.Done()
+                			n := 0
+                			for i := uint64(0); i < 200000; i++ {
+                				n += bits.OnesCount64(i * uint64(g+1))
+                			}
+                			results[g] = n
+                		}(g)
+                	}
+                	wg.Wait()
+                	total := 0
+                	for _, r := range results {
+                		total += r
+                	}
+                	fmt.Println("goroutines", len(results), "ones", total)
+                }
+                """);
+        build(List.of("go", "build", "-o", work.resolve("ones-go").toString(), go.toString()), Map.of("GOCACHE", work.resolve("go-cache").toString()));
+        Path rust = Files.writeString(work.resolve("ones.rs"), """
+                use std::thread;
+
+                fn main() {
+                    let handles: Vec<_> = (0..4u64)
+                        .map(|t| thread::spawn(move || (0..200000u64).map(|i| (i * (t + 1)).count_ones() as u64).sum::<u64>()))
+                        .collect();
+                    let total: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+                    println!("threads 4 ones {}", total);
+                }
+                """);
+        build(List.of(rustc(), "-O", "-o", work.resolve("ones-rust").toString(), rust.toString()), Map.of());
+    }
+
+    private static void build(List<String> command, Map<String, String> env) throws Exception {
+        Omni.Run run = Omni.run(command, env, work);
+        assertThat(run.exitCode()).as("%s: %s", command, run.stderr()).isZero();
+    }
+
+    /** rustc on the PATH, else rustup's in ~/.cargo/bin. */
+    private static String rustc() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "rustc"))) return Path.of(dir, "rustc").toString();
+        }
+        return Path.of(System.getProperty("user.home"), ".cargo", "bin", "rustc").toString();
     }
 
     static Stream<Arguments> programs() {
@@ -62,7 +122,17 @@ class RealProgramsTest {
                         "import subprocess; print(subprocess.run(['/bin/echo', 'child'], capture_output=True, text=True).stdout.strip())"),
                         "child"),
                 Arguments.of("tar czf", List.of("/bin/sh", "-c", "tar czf - -C " + repo + " readme.txt main.c | tar tzf - | sort"),
-                        "main.c\nreadme.txt"));
+                        "main.c\nreadme.txt"),
+                // Programs that ask the CPU for its features themselves (CPUID faulting answers them).
+                Arguments.of("xz compress and decompress", List.of("/bin/sh", "-c", "seq 1 20000 | xz -T2 -c | xz -dc | tail -1"), "20000"),
+                Arguments.of("Go with goroutines", List.of(work.resolve("ones-go").toString()), "goroutines 8 ones"),
+                Arguments.of("Rust with threads", List.of(work.resolve("ones-rust").toString()), "threads 4 ones"),
+                Arguments.of("node -e", List.of("/usr/bin/node", "-e",
+                        "let s = 0; for (let i = 0; i < 100000; i++) s += i % 7; console.log('sum', s)"), "sum 299995"),
+                Arguments.of("cpu_dispatch (avx2, popcnt, rdrand by CPUID)", List.of(testProgram("cpu_dispatch").toString()),
+                        "sum=306206720 bits=35045 random=ok"),
+                Arguments.of("java -version", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
+                        "-XX:TieredStopAtLevel=1", "-version"), ""));
     }
 
     @ParameterizedTest(name = "{0}")

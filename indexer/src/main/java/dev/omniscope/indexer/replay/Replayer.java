@@ -104,7 +104,9 @@ public final class Replayer {
                 if (e instanceof TraceEvent.End) ended = true;
                 if ((events & 255) == 0) progress.update(events, step);
             }
-            if (!ended) {
+            if (ended) {
+                for (EmulatedTask t : tasks.values()) unfinishedCall(t);
+            } else {
                 problem = problems.problem(ReplayProblem.Kind.TRUNCATED_TRACE, step, current, current != null ? currentRip() : 0,
                         reader.truncated() ? "the recording stopped inside a chunk" : "the recording did not finish");
             }
@@ -243,6 +245,7 @@ public final class Replayer {
         EmulatedTask t = tasks.get(x.tid());
         if (t == null) return; // already gone with an exec of its process
         long at = Math.max(step - 1, -1);
+        unfinishedCall(t);
         effects.kernelWrites(at, t.process, t.tid, 0, x.writes());
         tasks.remove(t.tid);
         if (current == t) current = null;
@@ -253,6 +256,20 @@ public final class Replayer {
             effects.gone(at, t.process); // a vfork child's view of its lender's memory ends too
         }
         release(t.process);
+    }
+
+    /**
+     * A call its task never returned from (a thread blocked in futex when exit_group ended its
+     * process, or a call still blocked when the recording ended) is reported without an exit, as
+     * exit and exit_group are, so that every matched call has its row.
+     */
+    private void unfinishedCall(EmulatedTask t) {
+        if (t.pending == null) return;
+        ReplayAction action = SyscallTable.of(t.pending.number()).replay();
+        if (action != ReplayAction.EXIT && action != ReplayAction.EXIT_GROUP) {
+            listener.syscall(t.syscallStep, t.process.pid, t.tid, t.pending, null);
+        }
+        t.pending = null;
     }
 
     /** Frees a process's emulator once no task runs in it and no vfork child borrows it. */
