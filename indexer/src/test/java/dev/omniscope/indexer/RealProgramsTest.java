@@ -202,4 +202,25 @@ class RealProgramsTest {
             assertThat(q.queries().memory(address, 4, w.step(), child).bytes()).isEqualTo("00000000");
         }
     }
+
+    /**
+     * A loop that a signal ends, as `openssl speed` runs (whose own replay, 10.8 billion
+     * instructions, is scripts/real-programs.sh's): every iteration has the same registers where
+     * the SIGALRM lands, so only the top of the stack says which iteration it was. The replayed
+     * count is the recorded one.
+     */
+    @Test
+    void aSignalThatEndsALoopLandsInTheRecordedIteration() throws Exception {
+        Path trace = work.resolve("alarm_loop");
+        Omni.Run run = Omni.record(trace, List.of(testProgram("alarm_loop").toString()));
+        var printed = java.util.regex.Pattern.compile("iterations=(\\d+)").matcher(run.stdout());
+        assertThat(printed.find()).as(run.stdout()).isTrue();
+        long iterations = Long.parseLong(printed.group(1));
+
+        IndexSummary summary = Indexed.index(trace);
+        assertThat(summary.complete()).as(summary.problem() == null ? "" : summary.problem().message()).isTrue();
+        List<HistoryEntry> writes = Indexed.history(trace, "iterations");
+        assertThat(writes).hasSize(1);
+        assertThat(Long.parseUnsignedLong(writes.get(0).after(), 16)).isEqualTo(Long.reverseBytes(iterations));
+    }
 }
