@@ -53,18 +53,18 @@ public final class IndexChild {
         long[] last = {-1, 0};
         try (Trace trace = Trace.open(packed)) {
             Indexer.index(trace, work.resolve("index"), work.resolve("modules"), (events, total, steps) -> {
-                if (abortAfter >= 0 && events >= abortAfter) {
-                    System.err.println("omni-index: test abort after " + events + " events (omni.test.abortAfterEvents)");
-                    System.err.flush();
-                    NativeLibraries.system(LibC.class, "c").abort();
-                }
-                if (hangAfter >= 0 && events >= hangAfter) NativeLibraries.system(LibC.class, "c").sleep(3600);
                 long now = System.nanoTime();
                 if (events != last[0] && (events >= total || now - last[1] >= 100_000_000L)) {
                     last[0] = events;
                     last[1] = now;
                     protocol.println(PROGRESS + " " + events + " " + total);
                 }
+                if (abortAfter >= 0 && events >= abortAfter) {
+                    System.err.println("omni-index: test abort after " + events + " events (omni.test.abortAfterEvents)");
+                    System.err.flush();
+                    NativeLibraries.system(LibC.class, "c").abort();
+                }
+                if (hangAfter >= 0 && events >= hangAfter) NativeLibraries.system(LibC.class, "c").sleep(3600);
             });
         } catch (TraceFormatException e) {
             protocol.println(FAILED + " the trace cannot be read: " + oneLine(e.getMessage()).replace(packed.toString(), "the trace"));

@@ -1,6 +1,7 @@
 package dev.omniscope.server.index;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -172,7 +173,7 @@ public class IndexerProcess {
         }
         java.addAll(properties.childJvmOptions());
         String classPath = System.getProperty("java.class.path");
-        if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar") && bootJar(classPath)) {
+        if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar") && bootJar(classPath)) {
             // omni.jar is a Spring Boot jar: its launcher puts the nested jars on the classpath
             java.addAll(List.of("-Dloader.main=" + IndexChild.class.getName(), "-cp", classPath, BOOT_LAUNCHER));
         } else {
