@@ -71,7 +71,9 @@ public final class IndexChild {
             System.exit(EXIT_FAILED);
         } catch (Throwable e) { // an Error too: the replay's threads must not keep the process alive
             e.printStackTrace();
-            protocol.println(FAILED + " indexing failed: " + oneLine(String.valueOf(e)).replace(packed.toString(), "the trace")
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            protocol.println(FAILED + " indexing failed: " + oneLine(e + (root == e ? "" : ", caused by " + root)).replace(packed.toString(), "the trace")
                     .replace(work.toString(), "the work directory"));
             System.exit(EXIT_FAILED);
         }

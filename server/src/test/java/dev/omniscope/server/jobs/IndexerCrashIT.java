@@ -45,9 +45,14 @@ class IndexerCrashIT {
     }
 
     static Server start(String... childJvmOptions) {
+        return startWith(List.of(), childJvmOptions);
+    }
+
+    static Server startWith(List<String> settings, String... childJvmOptions) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--omni.db.url=" + DB.url(), "--omni.db.user=" + DB.user(), "--omni.db.password=" + DB.password(),
                 "--omni.server.data-dir=" + DATA, "--omni.auth.file=" + DATA.resolve("no-auth.json")));
+        args.addAll(settings);
         if (childJvmOptions.length > 0) args.add("--omni.indexing.child-jvm-options=" + String.join(",", childJvmOptions));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OmniServer.class).run(args.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -124,6 +129,27 @@ class IndexerCrashIT {
             server.web().get().uri("/api/traces/" + hanging).exchange().expectStatus().isNotFound();
             assertThat(DATA.resolve("traces/" + hanging)).doesNotExist();
             System.out.printf("IndexerCrashIT: DELETE of a trace whose indexer hangs answered in %d ms (pid %d)%n", millis, child.pid());
+        }
+
+        // a replay past omni.indexing.timeout is stopped and its job fails
+        try (Server server = startWith(List.of("--omni.indexing.timeout=3s"), "-Domni.test.hangAfterEvents=1")) {
+            String slow = uploaded(server.web(), TestTraces.packed("counter"), NONE);
+            Map<String, Object> doc = awaitFinished(server.web(), slow, NONE, Duration.ofMinutes(2));
+            assertThat(doc.get("status")).isEqualTo("failed");
+            assertThat((String) doc.get("failureReason")).isEqualTo("the indexer ran longer than PT3S (omni.indexing.timeout) and was stopped at event 78 of 78");
+            assertThat(indexerOf(slow)).isEmpty();
+            System.out.println("IndexerCrashIT: " + doc.get("failureReason"));
+        }
+
+        // an address space too small for the JVM and Unicorn: the child cannot start, the job says why
+        try (Server server = startWith(List.of("--omni.indexing.max-address-space=1GB"))) {
+            String cramped = uploaded(server.web(), TestTraces.packed("counter"), NONE);
+            Map<String, Object> doc = awaitFinished(server.web(), cramped, NONE, Duration.ofMinutes(2));
+            assertThat(doc.get("status")).isEqualTo("failed");
+            assertThat((String) doc.get("failureReason")).startsWith("the indexer exited with status 1 while replaying event 0 of 78: ")
+                    .containsIgnoringCase("could not").doesNotContain("/tmp");
+            System.out.println("IndexerCrashIT: " + doc.get("failureReason"));
+            server.web().get().uri("/api/health").exchange().expectStatus().isOk();
         }
     }
 }
