@@ -136,7 +136,7 @@ class IndexerCrashIT {
             String slow = uploaded(server.web(), TestTraces.packed("counter"), NONE);
             Map<String, Object> doc = awaitFinished(server.web(), slow, NONE, Duration.ofMinutes(2));
             assertThat(doc.get("status")).isEqualTo("failed");
-            assertThat((String) doc.get("failureReason")).isEqualTo("the indexer ran longer than PT3S (omni.indexing.timeout) and was stopped at event 78 of 78");
+            assertThat((String) doc.get("failureReason")).matches("the indexer ran longer than PT3S \\(omni.indexing.timeout\\) and was stopped at event \\d+ of 78");
             assertThat(indexerOf(slow)).isEmpty();
             System.out.println("IndexerCrashIT: " + doc.get("failureReason"));
         }
