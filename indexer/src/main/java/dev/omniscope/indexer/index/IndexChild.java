@@ -15,7 +15,8 @@ import dev.omniscope.trace.TraceFormatException;
  * {@code WORK_DIR/modules}), so that the emulator's native code (Unicorn, QEMU) runs outside the
  * server: an assertion that aborts, a crash or a runaway allocation ends this process only.
  *
- * <p>Protocol, one line at a time on stdout (anything else goes to stderr): {@value #PROGRESS}
+ * <p>Protocol, one line at a time on stdout (anything else goes to stderr): {@value #STARTED}
+ * once the JVM runs this, {@value #PROGRESS}
  * {@code EVENTS TOTAL} as the replay goes; {@value #FAILED} {@code REASON} for a failure Java saw
  * (then exit status 2). Exit status 0: the index and its summary.json are in place (a replay that
  * stopped early included: the summary says so). Any other end (a signal, an abort, the JVM out of
@@ -30,6 +31,7 @@ import dev.omniscope.trace.TraceFormatException;
 public final class IndexChild {
     public static final String PROGRESS = "omni-index-progress";
     public static final String FAILED = "omni-index-failed";
+    public static final String STARTED = "omni-index-started";
     public static final int EXIT_FAILED = 2;
     public static final int EXIT_ORPHANED = 70;
 
@@ -46,6 +48,7 @@ public final class IndexChild {
         PrintStream protocol = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stdout carries the protocol only
         watchParent(System.in);
+        protocol.println(STARTED);
         Path packed = Path.of(args[0]);
         Path work = Path.of(args[1]);
         long abortAfter = Long.getLong("omni.test.abortAfterEvents", -1);

@@ -80,6 +80,7 @@ public class IndexerProcess {
         Deque<String> stderr = new ArrayDeque<>();
         long[] events = {0, job.eventCount()};
         String[] failed = {null};
+        boolean[] began = {false};
         Thread out = reader(child.getInputStream(), "omni-indexer-out-" + child.pid(), line -> {
             String[] words = line.split(" ", 3);
             if (words[0].equals(IndexChild.PROGRESS) && words.length == 3) {
@@ -89,8 +90,14 @@ public class IndexerProcess {
                 }
             } else if (line.startsWith(IndexChild.FAILED + " ")) {
                 failed[0] = line.substring(IndexChild.FAILED.length() + 1);
-            } else {
+            } else if (line.equals(IndexChild.STARTED)) {
+                began[0] = true;
+            } else { // the JVM's own errors (it cannot start, say) come on stdout
                 log.info("trace {}: indexer: {}", job.traceId(), line);
+                synchronized (stderr) {
+                    stderr.addLast(line);
+                    if (stderr.size() > STDERR_LINES) stderr.removeFirst();
+                }
             }
         });
         Thread err = reader(child.getErrorStream(), "omni-indexer-err-" + child.pid(), line -> {
@@ -150,7 +157,8 @@ public class IndexerProcess {
         String cause = cause(lines);
         String how = status > 128 ? "crashed (" + signal(status - 128) + ")" : "exited with status " + status;
         log.warn("trace {}: the indexer {}; its last lines:\n  {}", job.traceId(), how, String.join("\n  ", lines));
-        return failure("the indexer " + how + " while replaying " + at + (cause == null ? "" : ": " + cause));
+        String when = began[0] ? " while replaying " + at : " before it could start";
+        return failure("the indexer " + how + when + (cause == null ? "" : ": " + cause));
     }
 
     private static Result failure(String reason) {
