@@ -74,7 +74,13 @@ public class IndexerProcess {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("OMNI_DB_") || k.contains("PASSWORD") || k.contains("TOKEN") || k.contains("SECRET"));
         long started = System.nanoTime();
-        Process child = builder.start();
+        Process child;
+        try {
+            child = builder.start();
+        } catch (IOException e) {
+            log.warn("trace {}: cannot start the indexer process", job.traceId(), e);
+            return failure("the indexer process could not be started: " + clean(String.valueOf(e.getMessage())));
+        }
         log.info("trace {}: indexer process {} started", job.traceId(), child.pid());
         OutputStream stdin = child.getOutputStream(); // held open: the child ends itself when it closes
         Deque<String> stderr = new ArrayDeque<>();
@@ -83,7 +89,8 @@ public class IndexerProcess {
         boolean[] began = {false};
         Thread out = reader(child.getInputStream(), "omni-indexer-out-" + child.pid(), line -> {
             String[] words = line.split(" ", 3);
-            if (words[0].equals(IndexChild.PROGRESS) && words.length == 3) {
+            if (words[0].equals(IndexChild.PROGRESS) && words.length == 3 && words[1].matches("\\d{1,18}")
+                    && words[2].matches("\\d{1,18}")) {
                 synchronized (events) {
                     events[0] = Long.parseLong(words[1]);
                     events[1] = Long.parseLong(words[2]);
@@ -180,7 +187,10 @@ public class IndexerProcess {
             if (v != null) java.add("-D" + p + "=" + v);
         }
         java.addAll(properties.childJvmOptions());
-        String classPath = System.getProperty("java.class.path");
+        // absolute: the child runs in the work directory (java -jar ../omni.jar gives a relative one)
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
         if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar") && bootJar(classPath)) {
             // omni.jar is a Spring Boot jar: its launcher puts the nested jars on the classpath
             java.addAll(List.of("-Dloader.main=" + IndexChild.class.getName(), "-cp", classPath, BOOT_LAUNCHER));
