@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,9 +190,9 @@ public class IndexerProcess {
         }
         java.addAll(properties.childJvmOptions());
         // absolute: the child runs in the work directory (java -jar ../omni.jar gives a relative one)
-        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
         if (!classPath.contains(File.pathSeparator) && classPath.endsWith(".jar") && bootJar(classPath)) {
             // omni.jar is a Spring Boot jar: its launcher puts the nested jars on the classpath
             java.addAll(List.of("-Dloader.main=" + IndexChild.class.getName(), "-cp", classPath, BOOT_LAUNCHER));
