@@ -5,16 +5,14 @@ import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 
 import dev.omniscope.indexer.index.IndexSummary;
-import dev.omniscope.indexer.index.Indexer;
 import dev.omniscope.server.jobs.TraceProcessor;
 import dev.omniscope.server.traces.TraceAccess;
 import dev.omniscope.server.traces.TraceRepository;
-import dev.omniscope.trace.Trace;
-import dev.omniscope.trace.TraceFormatException;
 
 /**
  * An indexing job's work: {@code omni index} of the packed trace into the job's work directory
- * (the replay with every table on; modules unpacked there, never this machine's files), then
+ * (the replay with every table on; modules unpacked there, never this machine's files), run in a
+ * child process ({@link IndexerProcess}: the emulator's native code cannot take the server down), then
  * the index loaded into PostgreSQL ({@link IndexLoader}). Progress: the replay's events over the
  * trace's, then rows loaded over the index's.
  *
@@ -31,9 +29,11 @@ public class IndexProcessor implements TraceProcessor {
     private final IndexLoader loader;
     private final TraceRepository traces;
     private final TraceAccess access;
+    private final IndexerProcess replays;
 
-    public IndexProcessor(IndexLoader loader, TraceRepository traces, TraceAccess access) {
+    public IndexProcessor(IndexLoader loader, TraceRepository traces, TraceAccess access, IndexerProcess replays) {
         this.loader = loader;
+        this.replays = replays;
         this.traces = traces;
         this.access = access;
     }
@@ -42,14 +42,10 @@ public class IndexProcessor implements TraceProcessor {
     public Outcome process(Job job) throws Exception {
         Long key = traces.key(job.traceId());
         if (key == null) return Outcome.failed("the trace was deleted");
-        IndexSummary summary;
         Path index = job.workDirectory().resolve("index");
-        try (Trace trace = Trace.open(job.packedTrace())) {
-            summary = Indexer.index(trace, index, job.workDirectory().resolve("modules"),
-                    (events, total, steps) -> job.progress().report(REPLAY * Math.min(1.0, events / (double) Math.max(1, total))));
-        } catch (TraceFormatException e) {
-            return Outcome.failed("the trace cannot be read: " + e.getMessage().replace(job.packedTrace().toString(), "the trace"));
-        }
+        IndexerProcess.Result replay = replays.replay(job, fraction -> job.progress().report(REPLAY * fraction));
+        if (replay.summary() == null) return Outcome.failed(replay.failureReason());
+        IndexSummary summary = replay.summary();
         job.progress().report(REPLAY);
         try {
             loader.load(job.traceId(), key, index, summary,
