@@ -100,6 +100,9 @@ static void decode(omni_emu *e, uint64_t addr, uint32_t size_hint, struct emu_in
     case X86_INS_RDTSCP: in->flags |= OMNI_NONDET_RDTSCP << EMU_I_NONDET_SHIFT; break;
     case X86_INS_RDRAND: in->flags |= OMNI_NONDET_RDRAND << EMU_I_NONDET_SHIFT; break;
     case X86_INS_RDSEED: in->flags |= OMNI_NONDET_RDSEED << EMU_I_NONDET_SHIFT; break;
+    case X86_INS_FXSAVE: case X86_INS_FXSAVE64:
+        in->flags |= EMU_I_FXSAVE;
+        break;
     case X86_INS_LDMXCSR:
         in->flags |= EMU_I_MXCSR;
         break;

@@ -65,6 +65,7 @@ struct emu_region {
 #define EMU_I_HLT      0x0040
 #define EMU_I_MXCSR    0x0080  // may change mxcsr
 #define EMU_I_ALLREGS  0x0100  // write set unknown: compare every register
+#define EMU_I_FXSAVE   0x0200  // fxsave: its image's reserved bytes are zeroed after it (emu_fxsave_fixup)
 #define EMU_I_NONDET_SHIFT 12  // bits 12..14: OMNI_NONDET_* kind
 
 struct emu_insn {
@@ -94,6 +95,7 @@ struct emu_pending {
     struct emu_insn in;
     uint64_t step;
     uint64_t iters;  // rep iterations already completed
+    uint64_t fx_base;  // fxsave: the lowest address it stored to (its image's start), 0 if none yet
 };
 
 // A store being assembled into a mem row: old bytes captured before each store, new bytes read

@@ -60,12 +60,36 @@ static void diff_regs(omni_emu *e, uint32_t gprs, uint32_t xmms, bool mxcsr, uin
     }
 }
 
+// fxsave leaves bytes 10-15 of each of the eight x87 register slots of its image as they were
+// (QEMU 5 stores ten bytes per register); the CPU writes zeros there. Stale bytes that differ from
+// the recording's would stay in the program's memory (a stack frame reused as a buffer, read past
+// its end by an SSE strlen) and reach registers. So they are zeroed here, as the instruction's own
+// stores (rows at its step).
+static void fxsave_fixup(omni_emu *e) {
+    struct emu_pending *p = &e->pend;
+    if (!p->fx_base) return;
+    static const uint8_t zero[6];
+    for (int i = 0; i < 8; i++) {
+        uint64_t addr = p->fx_base + 32 + 16 * i + 10;
+        struct emu_region *r = emu_find_region(e, addr);
+        if (!r || addr + 6 > r->end) continue;
+        uint8_t *h = r->host + (addr - r->start);
+        if (memcmp(h, zero, 6) == 0) continue;
+        uint8_t old[6];
+        memcpy(old, h, 6);
+        memset(h, 0, 6);
+        if (e->trace.flags & OMNI_TRACE_MEM) emu_mem_row(e, p->step, p->in.addr, addr, 6, old, zero);
+    }
+    p->fx_base = 0;
+}
+
 // The pending instruction completed (next_rip is where execution goes on): record its rows and
 // count its step.
 static inline __attribute__((always_inline)) void finish_insn(omni_emu *e, uint64_t next_rip) {
     struct emu_pending *p = &e->pend;
     uint64_t flags = e->trace.flags;
     emu_mrow_finish(e);
+    if (__builtin_expect(p->in.flags & EMU_I_FXSAVE, 0)) fxsave_fixup(e);
     if (flags & OMNI_TRACE_REGS)
         diff_regs(e, p->in.gprs, p->in.xmms, p->in.flags & EMU_I_MXCSR, p->step);
     if ((flags & OMNI_TRACE_CONTROL) && (p->in.flags & (EMU_I_CALL | EMU_I_RET))) emu_control_row(e, p, next_rip);
@@ -179,6 +203,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user) {
     e->pend.in = *in;
     e->pend.step = e->trace.step;
     e->pend.iters = 0;
+    e->pend.fx_base = 0;
     e->last_idx = idx;
 }
 
@@ -228,6 +253,8 @@ static void store_piece(omni_emu *e, struct emu_region *r, uint64_t addr, int si
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *user) {
     (void)uc, (void)type, (void)value;
     omni_emu *e = user;
+    if (__builtin_expect(e->pend.valid && (e->pend.in.flags & EMU_I_FXSAVE), 0) && (!e->pend.fx_base || addr < e->pend.fx_base))
+        e->pend.fx_base = addr;
     while (size > 0) {
         struct emu_region *r = emu_find_region(e, addr);
         if (!r) return;  // unmapped: the fault hook reports it

@@ -70,9 +70,18 @@ final class ProblemReports {
 
     /** The program made another system call than the recorded one, or from elsewhere; {@code regs} are at its syscall instruction. */
     Stopped otherSyscall(long step, EmulatedTask t, long rip, TraceEvent.SyscallEnter expected, long[] regs) {
+        long[] made = Registers.syscallArgs(regs);
+        StringBuilder raw = new StringBuilder(); // what the descriptions do not show: argument registers the call ignores
+        for (int i = 0; i < made.length; i++) {
+            if (made[i] != expected.args()[i]) {
+                raw.append(raw.length() == 0 ? " (" : ", ").append(String.format("argument %d: recorded 0x%x, replayed 0x%x", i + 1,
+                        expected.args()[i], made[i]));
+            }
+        }
+        if (raw.length() > 0) raw.append(')');
         return divergence(step, t, rip, "expected system call " + SyscallTable.of(expected.number()).describe(expected.args())
                 + " at 0x" + Long.toHexString(expected.rip()) + ", the program made "
-                + SyscallTable.of((int) regs[Registers.RAX]).describe(Registers.syscallArgs(regs)) + " at 0x" + Long.toHexString(rip));
+                + SyscallTable.of((int) regs[Registers.RAX]).describe(made) + " at 0x" + Long.toHexString(rip) + raw);
     }
 
     Stopped exitNotEntered(long step, EmulatedTask t, int number) {

@@ -244,6 +244,35 @@ class EmuMemoryTest {
         }
     }
 
+    /**
+     * fxsave writes zeros in bytes 10-15 of each x87 register slot, as the CPU does (QEMU 5 leaves
+     * them): stale bytes there differed from the recording's and reached registers through an SSE
+     * strlen reading past a string in a reused frame.
+     */
+    @Test
+    void fxsaveZeroesTheReservedBytesOfItsRegisterSlotsAsTheCpuDoes() {
+        TestCode code = EmuFixture.asm("""
+                fxsave64 [rdi]
+                syscall
+                """);
+        try (Emulator emu = EmuFixture.load(code)) {
+            byte[] stale = new byte[512];
+            Arrays.fill(stale, (byte) 0xAA);
+            emu.write(DATA, stale);
+            emu.traceEnable(Emulator.TRACE_MEM, 4096);
+            EmuFixture.runTo(emu, Stop.Reason.SYSCALL);
+            byte[] image = emu.read(DATA, 512);
+            for (int slot = 0; slot < 8; slot++) {
+                for (int b = 10; b < 16; b++) assertThat(image[32 + 16 * slot + b]).as("slot %d byte %d", slot, b).isZero();
+            }
+            // The zeros are the instruction's stores, in its rows.
+            TraceBuffers.Mem m = emu.trace().drain().mem();
+            boolean covered = false;
+            for (int i = 0; i < m.rows(); i++) covered |= m.addr()[i] <= DATA + 32 + 10 && m.addr()[i] + m.newBytes(i).length >= DATA + 32 + 16;
+            assertThat(covered).isTrue();
+        }
+    }
+
     @Test
     void aStoreStraddlingTwoMappingsRecordsItsNewBytesOnBothSides() {
         // The page after the boundary is a new RWX mapping: another Unicorn region, other host memory.
