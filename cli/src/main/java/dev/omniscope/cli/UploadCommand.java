@@ -107,10 +107,6 @@ final class UploadCommand implements Callable<Integer> {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Accept", "application/json")
-                // The server may refuse before reading the body (too large, no credentials, disk full):
-                // with 100-continue it says so before the body is sent, instead of closing the
-                // connection under a client that is still sending (which then hears nothing).
-                .expectContinue(true)
                 .POST(body);
         String token = System.getenv("OMNI_TOKEN");
         String user = System.getenv("OMNI_USER");

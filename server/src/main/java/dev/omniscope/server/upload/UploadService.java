@@ -51,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class UploadService {
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The largest refused body still read to its end before the refusal (larger ones: Connection: close at once). */
+    private static final long DRAINED_REFUSAL = 64L << 20;
     /** Room for the multipart framing around the file when comparing Content-Length with the limit. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -72,7 +74,13 @@ public class UploadService {
     public Mono<TraceDocuments.Accepted> upload(Caller caller, long contentLength, Flux<PartEvent> parts) {
         TraceAccess.requireUser(caller);
         long max = limits.maxSize().toBytes();
-        if (contentLength > max + MULTIPART_OVERHEAD) return Mono.error(tooLarge(max).problem());
+        if (contentLength > max + MULTIPART_OVERHEAD) {
+            // Refused by its length. A body of modest size is read to its end first, so that the
+            // client, still sending, hears the 413 instead of a connection closed under it.
+            if (contentLength > DRAINED_REFUSAL) return Mono.error(tooLarge(max).problem());
+            return parts.doOnNext(e -> DataBufferUtils.release(e.content())).onErrorResume(e -> Mono.empty())
+                    .then(Mono.error(tooLarge(max).problem()));
+        }
         AtomicReference<Path> partial = new AtomicReference<>();
         AtomicBoolean kept = new AtomicBoolean();
         return Mono.fromCallable(() -> {
