@@ -24,14 +24,14 @@ mkdir -p "$work"
 [ -n "$KEEP" ] || trap 'rm -rf "$work"' EXIT
 
 # A make project that compiles three C files (cc1, as and ld: about 290 million instructions).
-mkdir -p "$work/make-c"
-for f in a b c; do printf 'int %s(int x) { return x + 1; }\n' $f >"$work/make-c/$f.c"; done
-printf 'int a(int);int b(int);int c(int);\n#include <stdio.h>\nint main(void){printf("%%d\\n", a(b(c(0))));return 0;}\n' >"$work/make-c/main.c"
-printf 'prog: a.o b.o c.o main.o\n\t$(CC) -o $@ $^\n' >"$work/make-c/Makefile"
+mkdir -p "$work/make-project"
+for f in a b c; do printf 'int %s(int x) { return x + 1; }\n' $f >"$work/make-project/$f.c"; done
+printf 'int a(int);int b(int);int c(int);\n#include <stdio.h>\nint main(void){printf("%%d\\n", a(b(c(0))));return 0;}\n' >"$work/make-project/main.c"
+printf 'prog: a.o b.o c.o main.o\n\t$(CC) -o $@ $^\n' >"$work/make-project/Makefile"
 
 programs=(
   "openssl-speed-16|openssl speed -seconds 1 -bytes 16 sha256"
-  "make-c|make -s -C $work/make-c"
+  "make-c|make -s -C $work/make-project"
   "aes-gcm|openssl speed -seconds 1 -bytes 16 -evp aes-128-gcm"
 )
 [ "$FULL" = yes ] && programs+=("openssl-speed|openssl speed -seconds 1 sha256")
