@@ -3,7 +3,10 @@ package dev.omniscope.cli;
 import dev.omniscope.common.OmniVersion;
 import dev.omniscope.indexer.cli.AtCommand;
 import dev.omniscope.indexer.cli.CallsCommand;
+import dev.omniscope.indexer.cli.ExecutionsCommand;
 import dev.omniscope.indexer.cli.HistoryCommand;
+import dev.omniscope.indexer.cli.LocalsCommand;
+import dev.omniscope.indexer.cli.PrintCommand;
 import dev.omniscope.indexer.cli.IndexCommand;
 import dev.omniscope.indexer.cli.ReplayCommand;
 import dev.omniscope.trace.cli.InfoCommand;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
         subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class,
-            HistoryCommand.class, AtCommand.class, CallsCommand.class, ServeCommand.class, UploadCommand.class,
+            HistoryCommand.class, AtCommand.class, CallsCommand.class, LocalsCommand.class, PrintCommand.class,
+            ExecutionsCommand.class, ServeCommand.class, UploadCommand.class,
             AuthCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {

@@ -22,7 +22,7 @@ final class ArrowQueries implements AutoCloseable {
     private ArrowQueries(Trace trace, ArrowIndex index) throws IOException {
         this.trace = trace;
         this.index = index;
-        this.queries = new QueryableTrace(trace, index);
+        this.queries = new QueryableTrace(trace, index, true);
     }
 
     /** Opens a trace and its index (default: the trace's own); a missing or foreign one is a {@link UserError}. */
@@ -60,6 +60,7 @@ final class ArrowQueries implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        queries.close();
         index.close();
         trace.close();
     }

@@ -25,7 +25,8 @@ import tools.jackson.core.JsonGenerator;
         description = {"When did this value change: every write to a variable or a range of memory, in step order,",
             "with the function and source line that wrote it and the value after."},
         footer = {"", "Examples:  omni history TRACE --symbol counter",
-            "           omni history TRACE --addr 0x555555558010 --len 8 --json"})
+            "           omni history TRACE --addr 0x555555558010 --len 8 --json",
+            "           omni history TRACE --expr 'acc->balance' --step 120345 [--frame 1]"})
 public final class HistoryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
     Path trace;
@@ -37,6 +38,24 @@ public final class HistoryCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false)
         Range range;
+
+        @ArgGroup(exclusive = false)
+        Designated designated;
+    }
+
+    static final class Designated {
+        @Option(names = "--expr", paramLabel = "EXPR", required = true,
+                description = "an expression (acc->balance, items[3], *p): the memory it designates at --step in --frame")
+        String expr;
+
+        @Option(names = "--step", paramLabel = "N", required = true, description = "with --expr: the moment it is evaluated at")
+        long step;
+
+        @Option(names = "--frame", paramLabel = "K", description = "with --expr: the frame (default 0)")
+        int frame;
+
+        @Option(names = "--tid", paramLabel = "T", description = "with --expr: the thread (default: the one running at the step)")
+        Integer tid;
     }
 
     static final class Range {
@@ -76,6 +95,11 @@ public final class HistoryCommand implements Callable<Integer> {
                 Symbolizer.Variable v = t.queries.variable(selection.symbol);
                 q = new QueryableTrace.HistoryQuery(selection.symbol, 0, 0, pid, from, to, Integer.MAX_VALUE, null, false);
                 what = v.name() + (v.type() != null ? " (" + v.type() + ", " : " (") + v.size() + " bytes at " + History.hex(v.address()) + ")";
+            } else if (selection.designated != null) {
+                Designated d = selection.designated;
+                QueryableTrace.Designation at = t.queries.designate(d.step, d.tid, d.frame, d.expr);
+                q = new QueryableTrace.HistoryQuery(null, at.address(), at.length(), pid, from, to, Integer.MAX_VALUE, null, false);
+                what = d.expr + " (" + at.length() + " bytes at " + History.hex(at.address()) + " at step " + d.step + ")";
             } else {
                 long address = parseAddress(selection.range.addr);
                 int length = selection.range.len;

@@ -213,6 +213,11 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     @Override
+    public List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException {
+        return lookups.blocksAt(rips, afterSteps, limit);
+    }
+
+    @Override
     public Map<Integer, long[]> registers(int tid, long step) throws IOException {
         return lookups.registers(tid, step);
     }

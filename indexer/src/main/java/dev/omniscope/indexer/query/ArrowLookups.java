@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,6 +164,32 @@ final class ArrowLookups {
         List<Locator.Block> list = new ArrayList<>(found);
         if (!forward) Collections.reverse(list);
         return list;
+    }
+
+    List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException {
+        Map<Long, Long> after = new HashMap<>();
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < rips.length; i++) {
+            after.merge(rips[i], afterSteps[i], Math::min);
+            earliest = Math.min(earliest, afterSteps[i]);
+        }
+        long from = earliest;
+        List<Locator.Block> found = new ArrayList<>();
+        index.scanBatches(IndexTable.BLOCKS, row -> {
+            var steps = row.longVector(row.column("step"));
+            var ripColumn = row.longVector(row.column("rip"));
+            int n = row.batchRows();
+            if (n == 0 || steps.get(n - 1) <= from) return true;
+            for (int i = 0; i < n && found.size() < limit; i++) {
+                Long a = after.get(ripColumn.get(i));
+                if (a == null || steps.get(i) <= a) continue;
+                ArrowIndex.at(row, i);
+                found.add(new Locator.Block(steps.get(i), row.i32(row.column("pid")), row.i32(row.column("tid")), ripColumn.get(i),
+                        row.i32(row.column("instructions"))));
+            }
+            return found.size() < limit;
+        });
+        return found;
     }
 
     /**

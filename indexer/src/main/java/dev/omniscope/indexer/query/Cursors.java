@@ -12,6 +12,8 @@ public final class Cursors {
     /** History pages in step order, and in reverse step order. */
     public static final String HISTORY = "h", HISTORY_DESCENDING = "hd";
     public static final String CALLS = "c", SYSCALLS = "s";
+    /** Executions of a line, address or function. */
+    public static final String EXECUTIONS = "x";
 
     private Cursors() {}
 

@@ -46,6 +46,13 @@ public interface IndexStore extends TableSource, MemoryView.WriteLog {
      */
     List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException;
 
+    /**
+     * The first {@code limit}, in step order, of the blocks that start at one of {@code rips}, each
+     * with step > its {@code afterSteps} entry: the executions of code addresses begin with these
+     * (the executions of a source line).
+     */
+    List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException;
+
     /** The last value of each register (row id) of {@code tid} before {@code step}: [value, high half]. */
     Map<Integer, long[]> registers(int tid, long step) throws IOException;
 

@@ -27,8 +27,12 @@ public final class Locator {
     /** A block of the blocks table: {@code instructions} steps from {@code step}, starting at {@code rip}. */
     public record Block(long step, int pid, int tid, long rip, int instructions) {}
 
-    /** A call open at a step (a calls row, with what a frame shows); {@code returnStep} null if it never returned. */
-    public record OpenCall(int depth, long callStep, Long returnStep, String function, long callSite, List<String> args) {}
+    /**
+     * A call open at a step (a calls row, with what a frame shows); {@code returnStep} null if it
+     * never returned; {@code sp} the stack pointer after the call (where the return address is),
+     * null when not known.
+     */
+    public record OpenCall(int depth, long callStep, Long returnStep, String function, long callSite, List<String> args, Long sp) {}
 
     /** A task's lifetime per program, from the tasks table: which process a thread belongs to when. */
     public record Task(int tid, int pid, long startStep, Long endStep) {}
@@ -92,16 +96,20 @@ public final class Locator {
         for (int a = 0; a < 6; a++) args.add(History.hex(r.i64(r.column("arg" + a))));
         return new OpenCall(r.i32(r.column("depth")), r.i64(r.column("call_step")), r.nullableI64(r.column("return_step")),
                 r.string(r.column("function")),
-                r.i64(r.column("call_site")), args);
+                r.i64(r.column("call_site")), args, r.i64(r.column("sp")));
     }
 
     /** A call as an open call. */
     public static OpenCall openCall(CallEntry c) {
         return new OpenCall(c.depth(), c.callStep(), c.returnStep(), c.function(), Long.parseUnsignedLong(c.callSite().substring(2), 16),
-                c.args());
+                c.args(), null);
     }
 
-    public static Location locate(Moments index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
+    /** A task at a step: its process, whether it runs the step's instruction, where it is, its registers (ids, [value, high]). */
+    public record TaskState(long step, int pid, int tid, boolean running, long rip, Map<Integer, long[]> registers, Block block) {}
+
+    /** The state of task {@code tid} (null: the one running) at {@code step}; {@link NotFound} when there is none. */
+    public static TaskState state(Moments index, MemoryView memory, long step, Integer tid) throws IOException {
         long end = index.instructions();
         if (step < 0 || step >= Math.max(end, 1)) {
             throw new NotFound("step " + step + " is outside the trace (steps 0 to " + Math.max(end - 1, 0) + ")");
@@ -114,13 +122,26 @@ public final class Locator {
         int pid = index.pidOf(task, step);
         if (pid < 0) throw new NotFound("task " + task + " does not exist at step " + step);
         boolean isRunning = running != null && running.tid() == task;
-        List<Location.Instruction> listing = new ArrayList<>();
         long rip;
         if (isRunning) {
-            rip = decode(memory, pid, running, step, listing);
+            rip = decode(memory, pid, running, step, null);
         } else {
             long[] r = regs.get(Registers.RIP);
             rip = r == null ? 0 : r[0];
+        }
+        return new TaskState(step, pid, task, isRunning, rip, regs, isRunning ? running : null);
+    }
+
+    public static Location locate(Moments index, MemoryView memory, Symbolizer symbols, long step, Integer tid) throws IOException {
+        TaskState state = state(index, memory, step, tid);
+        int task = state.tid(), pid = state.pid();
+        Map<Integer, long[]> regs = state.registers();
+        boolean isRunning = state.running();
+        List<Location.Instruction> listing = new ArrayList<>();
+        long rip = state.rip();
+        if (isRunning) {
+            decode(memory, pid, state.block(), step, listing);
+        } else {
             decodeFrom(memory, pid, rip, step, rip, listing);
         }
         Map<String, String> named = new LinkedHashMap<>();
@@ -146,18 +167,19 @@ public final class Locator {
                 listing, named, frames);
     }
 
-    /** Decodes the running block up to the instruction at {@code step} and a few after; returns its rip. */
+    /** Decodes the running block up to the instruction at {@code step} and a few after (into {@code out}, when not null); returns its rip. */
     private static long decode(MemoryView memory, int pid, Block b, long step, List<Location.Instruction> out) throws IOException {
         long address = b.rip();
         long rip = address;
         int target = (int) (step - b.step());
-        byte[] code = memory.read(pid, address, 16 * (b.instructions() + CONTEXT_AFTER), step).data();
+        int count = out == null ? target + 1 : b.instructions() + CONTEXT_AFTER;
+        byte[] code = memory.read(pid, address, 16 * count, step).data();
         int offset = 0;
-        for (int i = 0; i < b.instructions() + CONTEXT_AFTER && offset < code.length - 15; i++) {
+        for (int i = 0; i < count && offset < code.length - 15; i++) {
             Emulator.Disassembly d = Emulator.disasm(java.util.Arrays.copyOfRange(code, offset, offset + 16), address + offset);
             if (d == null || d.length() <= 0) break;
             if (i == target) rip = address + offset;
-            out.add(new Location.Instruction(History.hex(address + offset), d.text(), i == target));
+            if (out != null) out.add(new Location.Instruction(History.hex(address + offset), d.text(), i == target));
             offset += d.length();
         }
         return rip;

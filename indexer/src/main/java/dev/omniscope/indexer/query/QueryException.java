@@ -11,22 +11,37 @@ public final class QueryException extends RuntimeException {
     public enum Kind { BAD_REQUEST, NOT_FOUND }
 
     private final Kind kind;
+    private final Integer position;
 
-    private QueryException(Kind kind, String message) {
+    private QueryException(Kind kind, String message, Integer position) {
         super(message);
         this.kind = kind;
+        this.position = position;
     }
 
     public static QueryException badRequest(String message) {
-        return new QueryException(Kind.BAD_REQUEST, message);
+        return new QueryException(Kind.BAD_REQUEST, message, null);
+    }
+
+    /**
+     * An expression that cannot be evaluated: the message (gdb's words) and the offset in the
+     * expression where the error is, or -1 when it is not about one place.
+     */
+    public static QueryException badExpression(String message, int position) {
+        return new QueryException(Kind.BAD_REQUEST, message, position < 0 ? null : position);
     }
 
     public static QueryException notFound(String message) {
-        return new QueryException(Kind.NOT_FOUND, message);
+        return new QueryException(Kind.NOT_FOUND, message, null);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** For an expression's error, the offset in the expression where it is; else null. */
+    public Integer position() {
+        return position;
     }
 
     /**

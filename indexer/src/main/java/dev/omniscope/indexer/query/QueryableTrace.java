@@ -25,7 +25,7 @@ import dev.omniscope.trace.Trace;
  * (modules, symbols, lines, variables), the regions behind {@link MemoryView}, the tasks, the
  * carried sources. Thread-safe: the server shares one between concurrent requests.
  */
-public final class QueryableTrace {
+public final class QueryableTrace implements AutoCloseable {
     /** The longest range a history watches. */
     public static final int HISTORY_MAX_LENGTH = 4096;
     /** The most bytes one memory read returns. */
@@ -46,9 +46,19 @@ public final class QueryableTrace {
     private final Locator.Moments moments;
     private final Stepper stepper;
     private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final SourceValues values;
 
-    /** Opens the queries of {@code trace} (for blob contents: memory origins, source files) over its index in {@code store}. */
+    /**
+     * Opens the queries of {@code trace} (for blob contents: memory origins, source files, the
+     * modules' DWARF) over its index in {@code store}; modules the trace does not carry are not
+     * looked for on this machine (as a server).
+     */
     public QueryableTrace(Trace trace, IndexStore store) throws IOException {
+        this(trace, store, false);
+    }
+
+    /** As {@link #QueryableTrace(Trace, IndexStore)}; {@code modulesFromThisMachine}: a module the trace does not carry is read from its recorded path (the command line). */
+    public QueryableTrace(Trace trace, IndexStore store, boolean modulesFromThisMachine) throws IOException {
         this.trace = trace;
         this.store = store;
         this.symbols = Symbolizer.load(store);
@@ -60,6 +70,7 @@ public final class QueryableTrace {
         }
         this.moments = new StoreMoments();
         this.stepper = new Stepper(moments, memory, symbols);
+        this.values = new SourceValues(new DebugModules(trace, modulesFromThisMachine), symbols, memory, store);
         store.scan(IndexTable.SOURCES, r -> {
             String path = r.string(r.column("path"));
             sources.put(path, new Source(path, r.string(r.column("blob")), r.i64(r.column("size"))));
@@ -254,6 +265,153 @@ public final class QueryableTrace {
         } catch (Stepper.NoMoment e) {
             throw QueryException.notFound(e.getMessage());
         }
+    }
+
+    // ---- source-level values: frames, variables, expressions, executions
+
+    private Locator.TaskState task(long step, Integer tid) throws IOException {
+        requireStep("step", step, false);
+        if (tid != null && !tids.contains(tid)) throw QueryException.notFound("tid " + tid + " is not a thread of this trace (its threads: " + tids + ")");
+        try {
+            return Locator.state(moments, memory, step, tid);
+        } catch (Locator.NotFound e) {
+            throw QueryException.notFound(e.getMessage());
+        }
+    }
+
+    private StackFrames.Frame frame(Locator.TaskState t, int frame) throws IOException {
+        if (frame < 0) throw QueryException.badRequest("frame must be 0 or more, not " + frame);
+        List<StackFrames.Frame> frames = values.frames(t);
+        if (frame >= frames.size()) {
+            throw QueryException.notFound("thread " + t.tid() + " has " + frames.size() + " frame" + (frames.size() == 1 ? "" : "s")
+                    + " at step " + t.step() + " (0 to " + (frames.size() - 1) + "), not frame " + frame);
+        }
+        return frames.get(frame);
+    }
+
+    private static String requireExpression(String expr) {
+        if (expr == null || expr.isBlank()) throw QueryException.badRequest("expr is empty: give an expression such as acc->balance");
+        if (expr.length() > 1000) throw QueryException.badRequest("expr is longer than 1000 characters");
+        return expr;
+    }
+
+    /** A thread's frames at a moment, innermost first (gdb's numbering), each with its function, line and parameters. */
+    public ValueDocuments.Frames frames(long step, Integer tid) throws IOException {
+        Locator.TaskState t = task(step, tid);
+        List<ValueDocuments.Frame> out = new ArrayList<>();
+        for (StackFrames.Frame f : values.frames(t)) out.add(values.describe(f));
+        return new ValueDocuments.Frames(step, t.pid(), t.tid(), out);
+    }
+
+    /** A frame's parameters and locals at a moment, typed and formatted as gdb's {@code info args} and {@code info locals}. */
+    public ValueDocuments.Variables variables(long step, Integer tid, int frame) throws IOException {
+        Locator.TaskState t = task(step, tid);
+        return values.variables(t, frame(t, frame));
+    }
+
+    /** An expression's value at a moment in a frame ({@code print}); a bad request naming the error's position when it cannot be evaluated. */
+    public ValueDocuments.Printed print(long step, Integer tid, int frame, String expr) throws IOException {
+        requireExpression(expr);
+        Locator.TaskState t = task(step, tid);
+        dev.omniscope.values.ShownValue v = values.evaluate(frame(t, frame), expr);
+        return new ValueDocuments.Printed(expr, v.type(), v.value(), v.address(), v.size(), v.children(), step, t.tid(), frame);
+    }
+
+    /** A page of the members or elements of an expression's value ({@code limit} from {@code offset}). */
+    public ValueDocuments.Children children(long step, Integer tid, int frame, String expr, long offset, int limit) throws IOException {
+        requireExpression(expr);
+        if (offset < 0) throw QueryException.badRequest("offset must be 0 or more, not " + offset);
+        if (limit < 1) throw QueryException.badRequest("limit must be at least 1, not " + limit);
+        Locator.TaskState t = task(step, tid);
+        StackFrames.Frame f = frame(t, frame);
+        dev.omniscope.values.ShownValue v = values.evaluate(f, expr);
+        List<dev.omniscope.values.ShownValue> page = values.children(f, expr, offset, limit);
+        Long next = offset + page.size() < v.children() ? offset + page.size() : null;
+        return new ValueDocuments.Children(expr, offset, page, next);
+    }
+
+    /** What an expression designates at a moment in a frame: the memory its history watches. */
+    public record Designation(String expr, long address, int length) {}
+
+    /** The address and size of the lvalue {@code expr} at a moment (for its history); a bad request when it is not in memory. */
+    public Designation designate(long step, Integer tid, int frame, String expr) throws IOException {
+        requireExpression(expr);
+        Locator.TaskState t = task(step, tid);
+        dev.omniscope.values.ShownValue v = values.evaluate(frame(t, frame), expr);
+        if (v.address() == null) {
+            throw QueryException.badRequest("'" + QueryException.quote(expr) + "' is not in memory at step " + step
+                    + " (a register, a constant or a computed value): it has no history of writes");
+        }
+        if (v.size() <= 0) throw QueryException.badRequest("'" + QueryException.quote(expr) + "' has no size (" + v.type() + ")");
+        return new Designation(expr, Long.parseUnsignedLong(v.address().substring(2), 16), (int) Math.min(v.size(), HISTORY_MAX_LENGTH));
+    }
+
+    /**
+     * Which executions to list: of a source line ({@code line}, "FILE:LINE", where gdb's
+     * {@code break FILE:LINE} would stop), of a code {@code address}, or of a {@code function}
+     * (past its prologue, as {@code break FUNCTION}); with the values of {@code print}'s
+     * expressions at each; a page of {@code limit} after {@code cursor}.
+     */
+    public record ExecutionsQuery(String line, Long address, String function, List<String> print, int limit, String cursor) {}
+
+    /** The executions of a line, address or function, in the order they ran. */
+    public ValueDocuments.ExecutionsPage executions(ExecutionsQuery q) throws IOException {
+        int given = (q.line() != null ? 1 : 0) + (q.address() != null ? 1 : 0) + (q.function() != null ? 1 : 0);
+        if (given != 1) throw QueryException.badRequest("give exactly one of line (FILE:LINE), address or function");
+        if (q.limit() < 1) throw QueryException.badRequest("limit must be at least 1, not " + q.limit());
+        List<String> prints = q.print() == null ? List.of() : q.print();
+        if (prints.size() > SourceValues.MAX_PRINTS) throw QueryException.badRequest("at most " + SourceValues.MAX_PRINTS + " expressions to print");
+        for (String e : prints) requireExpression(e);
+        long[] after = Cursors.decode(q.cursor(), Cursors.EXECUTIONS, 1);
+        List<Breakpoints.Location> places;
+        if (q.line() != null) {
+            int colon = q.line().lastIndexOf(':');
+            int lineNumber;
+            try {
+                if (colon <= 0) throw new NumberFormatException();
+                lineNumber = Integer.parseInt(q.line().substring(colon + 1).trim());
+                if (lineNumber < 1) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw QueryException.badRequest("line '" + QueryException.quote(q.line()) + "' is not FILE:LINE (a source file and a line number from 1)");
+            }
+            String file = q.line().substring(0, colon).trim();
+            if (symbols.lineRows(file).isEmpty()) {
+                throw QueryException.notFound("no line table of the recorded modules names a file '" + QueryException.quote(file) + "'");
+            }
+            places = values.breakpoints().line(file, lineNumber);
+            if (places.isEmpty()) throw QueryException.notFound("line " + lineNumber + " of " + QueryException.quote(file) + " has no code (nor does any line after it)");
+        } else if (q.function() != null) {
+            if (q.function().isBlank()) throw QueryException.badRequest("function is empty");
+            places = values.breakpoints().function(q.function().trim());
+            if (places.isEmpty()) throw QueryException.notFound("no function named '" + QueryException.quote(q.function()) + "' with debug information in the recorded modules");
+        } else {
+            places = List.of(new Breakpoints.Location(q.address(), symbols.moduleInstanceAnytime(q.address()), null));
+        }
+        List<Executions.Start> starts = new ArrayList<>();
+        List<ValueDocuments.Place> described = new ArrayList<>();
+        for (Breakpoints.Location l : places) {
+            starts.addAll(l.module() == null ? List.of(new Executions.Start(l.address(), 0, l.address())) : values.executions().starts(l.module(), l.address()));
+            Symbolizer.Place p = symbols.placeAnytime(l.address());
+            described.add(new ValueDocuments.Place(History.hex(l.address()), l.function() != null ? l.function() : p.function(), p.file(), p.line()));
+        }
+        int n = q.limit() == Integer.MAX_VALUE ? q.limit() : q.limit() + 1;
+        List<Executions.Hit> hits = values.executions().page(starts, after == null ? -1 : after[0], n);
+        String next = null;
+        if (hits.size() > q.limit()) {
+            hits = hits.subList(0, q.limit());
+            next = Cursors.encode(Cursors.EXECUTIONS, hits.get(hits.size() - 1).step());
+        }
+        List<ValueDocuments.Execution> out = new ArrayList<>(hits.size());
+        for (Executions.Hit h : hits) {
+            Map<String, String> printed = prints.isEmpty() ? Map.of() : values.values(Locator.state(moments, memory, h.step(), h.tid()), prints);
+            out.add(new ValueDocuments.Execution(h.step(), h.tid(), h.pid(), History.hex(h.address()), printed));
+        }
+        return new ValueDocuments.ExecutionsPage(described, out, next);
+    }
+
+    @Override
+    public void close() throws IOException {
+        values.close();
     }
 
     // ---- calls and system calls

@@ -61,7 +61,7 @@ public final class Stepper {
 
     private static final int FIRST_PAGE = 8, MAX_PAGE = 1024;
     /** No call: a sibling search that found nothing. */
-    private static final Locator.OpenCall NONE = new Locator.OpenCall(-1, Long.MAX_VALUE, null, null, 0, List.of());
+    private static final Locator.OpenCall NONE = new Locator.OpenCall(-1, Long.MAX_VALUE, null, null, 0, List.of(), null);
 
     private final Locator.Moments index;
     private final MemoryView memory;

@@ -26,7 +26,9 @@ public final class Symbolizer {
     private record Placement(int pid, long start, long end, long fromStep, long toStep, int module) {}
 
     private static final class Module {
+        int id;
         String path;
+        long bias;
         long[] symStart = new long[0];
         long[] symSize = new long[0];
         String[] symName = new String[0];
@@ -69,7 +71,9 @@ public final class Symbolizer {
         });
         index.scan(IndexTable.MODULES, r -> {
             Module m = new Module();
+            m.id = r.i32(r.column("module_id"));
             m.path = r.string(r.column("path"));
+            m.bias = r.i64(r.column("bias"));
             s.modules.put(r.i32(r.column("module_id")), m);
             return true;
         });
@@ -184,6 +188,106 @@ public final class Symbolizer {
         return null;
     }
 
+    /** An ELF file loaded at one load bias (a modules row). */
+    public record ModuleInstance(int id, String path, long bias) {}
+
+    /** The module instance whose code contains {@code address} in process {@code pid} at {@code step}, or null. */
+    public ModuleInstance moduleInstance(int pid, long address, long step) {
+        Module m = moduleAt(pid, address, step);
+        return m == null ? null : new ModuleInstance(m.id, m.path, m.bias);
+    }
+
+    /** The module instance whose code contains {@code address} in any process at any time (the first placed there), or null. */
+    public ModuleInstance moduleInstanceAnytime(long address) {
+        for (Placement p : placements) {
+            if (Long.compareUnsigned(address, p.start) >= 0 && Long.compareUnsigned(address, p.end) < 0) {
+                Module m = modules.get(p.module);
+                if (m != null) return new ModuleInstance(m.id, m.path, m.bias);
+            }
+        }
+        return null;
+    }
+
+    /** {@link #place} of a code address in whichever process, at whichever time, had code there. */
+    public Place placeAnytime(long address) {
+        for (Placement p : placements) {
+            if (Long.compareUnsigned(address, p.start) >= 0 && Long.compareUnsigned(address, p.end) < 0) {
+                Module m = modules.get(p.module);
+                if (m != null) return new Place(function(m, address), lineFile(m, address), lineNumber(m, address));
+            }
+        }
+        return Place.NOWHERE;
+    }
+
+    /** Every module instance of the trace, in id order. */
+    public List<ModuleInstance> moduleInstances() {
+        return modules.values().stream().map(m -> new ModuleInstance(m.id, m.path, m.bias))
+                .sorted(java.util.Comparator.comparingInt(ModuleInstance::id)).toList();
+    }
+
+    /** Whether the module instance was mapped in some process of the trace (its code placed anywhere, at any time). */
+    public boolean placed(int moduleId) {
+        for (Placement p : placements) if (p.module == moduleId) return true;
+        return false;
+    }
+
+    /** A line-table row of a module instance: its run-time address, file, line and is_stmt. */
+    public record LineRow(int module, long address, String file, int line, boolean statement) {}
+
+    /**
+     * The line-table rows (not sequence ends) of files whose path ends with {@code file} at a
+     * directory boundary (gdb's rule: "vals.c" names ".../src/vals.c", "src/vals.c" too), in
+     * address order per module instance.
+     */
+    public List<LineRow> lineRows(String file) {
+        List<LineRow> rows = new ArrayList<>();
+        for (Module m : modules.values()) {
+            String matched = null, rejected = null;
+            for (int i = 0; i < m.lineAddress.length; i++) {
+                if (m.lineEnd[i]) continue;
+                String f = m.lineFile[i];
+                if (f != matched) {
+                    if (f == rejected || !fileMatches(f, file)) {
+                        rejected = f;
+                        continue;
+                    }
+                    matched = f;
+                }
+                rows.add(new LineRow(m.id, m.lineAddress[i], f, m.lineNumber[i], m.lineStmt[i]));
+            }
+        }
+        return rows;
+    }
+
+    /** Whether a line-table row of the module instance starts at {@code address}. */
+    public boolean rowStartsAt(int moduleId, long address) {
+        Module m = modules.get(moduleId);
+        int i = m == null ? -1 : floor(m.lineAddress, address);
+        return i >= 0 && m.lineAddress[i] == address;
+    }
+
+    /** The address of the module instance's first line-table row after {@code address}, or null. */
+    public Long nextRowAddress(int moduleId, long address) {
+        Module m = modules.get(moduleId);
+        if (m == null) return null;
+        int i = floor(m.lineAddress, address) + 1;
+        return i < m.lineAddress.length ? m.lineAddress[i] : null;
+    }
+
+    /** The start of the function symbol containing a run-time address of the module instance, or null. */
+    public Long functionStart(int moduleId, long address) {
+        Module m = modules.get(moduleId);
+        int i = m == null ? -1 : symbolIndex(m, address);
+        return i < 0 ? null : m.symStart[i];
+    }
+
+    /** gdb's compare_filenames_for_search: the path ends with the searched name, at a directory separator unless whole. */
+    static boolean fileMatches(String path, String searched) {
+        if (!path.endsWith(searched)) return false;
+        int before = path.length() - searched.length();
+        return before == 0 || !searched.startsWith("/") && path.charAt(before - 1) == '/';
+    }
+
     /** The function (name+0xoffset) and source line of an address in a process at a step. */
     public Place place(int pid, long address, long step) {
         Module m = moduleAt(pid, address, step);
@@ -286,6 +390,35 @@ public final class Symbolizer {
         Map<Long, Variable> byAddress = new java.util.LinkedHashMap<>();
         for (Variable v : found) byAddress.merge(v.address(), v, (a, b) -> a.type() != null ? a : b);
         return new ArrayList<>(byAddress.values());
+    }
+
+    private Variable[] byAddress;
+
+    /**
+     * The variable (or sized data symbol) containing {@code address}, as gdb annotates a pointer
+     * ({@code counter}, {@code table+16}: the offset in decimal); empty when none.
+     */
+    public synchronized java.util.Optional<String> dataSymbolAt(long address) {
+        if (byAddress == null) {
+            byAddress = variables.stream().filter(v -> v.size() > 0)
+                    .sorted((a, b) -> Long.compareUnsigned(a.address(), b.address())).toArray(Variable[]::new);
+        }
+        int lo = 0, hi = byAddress.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(byAddress[mid].address(), address) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        for (int i = found; i >= 0 && i > found - 8; i--) {
+            Variable v = byAddress[i];
+            long offset = address - v.address();
+            if (Long.compareUnsigned(offset, v.size()) < 0) return java.util.Optional.of(offset == 0 ? v.name() : v.name() + "+" + offset);
+        }
+        return java.util.Optional.empty();
     }
 
     /** A function or variable found by name: what {@link #search} lists. */

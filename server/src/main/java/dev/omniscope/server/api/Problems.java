@@ -26,6 +26,13 @@ public final class Problems {
         return of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail);
     }
 
+    /** An expression that cannot be evaluated: the detail is the reason, {@code position} the offset in the expression where it is. */
+    public static ErrorResponseException badExpression(String detail, int position) {
+        ErrorResponseException e = of(HttpStatus.BAD_REQUEST, "bad-expression", "Bad expression", detail);
+        e.getBody().setProperty("position", position);
+        return e;
+    }
+
     /** Unknown, malformed, or not visible to the caller: the answer is the same, so existence is not revealed. */
     public static ErrorResponseException traceNotFound(String id) {
         return of(HttpStatus.NOT_FOUND, "not-found", "Not found", "no trace " + printable(id));

@@ -124,8 +124,10 @@ public final class PgSchema {
      */
     public static List<Index> indexes(IndexTable t) {
         return switch (t) {
-            // the block containing a step: the last block starting at or before it; a thread's blocks in order (moves)
-            case BLOCKS -> List.of(new Index("step", List.of("step"), null), new Index("tid", List.of("tid", "step"), null));
+            // the block containing a step: the last block starting at or before it; a thread's blocks in order (moves);
+            // the executions of an address (of a source line), in step order
+            case BLOCKS -> List.of(new Index("step", List.of("step"), null), new Index("tid", List.of("tid", "step"), null),
+                    new Index("rip", List.of("rip", "step"), null));
             // history and memory at a step: one B-tree descent per distinct (addr, size) near the range, then steps in order
             case MEM_WRITES -> List.of(new Index("addr", List.of("addr", "size", "step"), null));
             // registers at a step: the last run of each register of a thread starting before it
@@ -138,6 +140,19 @@ public final class PgSchema {
             case SYSCALLS, SIGNALS -> List.of(new Index("step", List.of("step"), null));
             default -> List.of();
         };
+    }
+
+    /**
+     * Creates every index {@link #indexes} asks for that a database does not have yet: what a
+     * migration adding an index runs (indexes of a partitioned table reach its partitions, so
+     * traces loaded before are indexed too).
+     */
+    public static void createMissingIndexes(java.sql.Statement s) throws java.sql.SQLException {
+        for (IndexTable t : IndexTable.values()) {
+            for (Index index : indexes(t)) {
+                s.execute(createIndex(t.tableName(), index).replaceFirst("^create index ", "create index if not exists "));
+            }
+        }
     }
 
     /** The name of a load's table of {@code t}: it becomes the trace's partition when attached. */

@@ -53,6 +53,7 @@ final class OpenTrace {
         if (closed) return;
         closed = true;
         try {
+            queries.close();
             trace.close();
         } catch (IOException ignored) {
             // nothing to do

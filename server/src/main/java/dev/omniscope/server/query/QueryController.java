@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.omniscope.indexer.query.Location;
 import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.Stepper;
+import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.server.api.Blocking;
 import dev.omniscope.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,6 +34,8 @@ class QueryController {
     private static final String ADDR = "an address: 0x and hex digits (or decimal)";
     private static final String LIMIT = "page size, 1 to 10000 (default 1000)";
     private static final String CURSOR = "the `next` of the previous page";
+    private static final String TID = "the thread (default: the one running at the step)";
+    private static final String FRAME = "the frame, numbered as gdb does: 0 is where the thread is (default)";
 
     private final QueryService queries;
 
@@ -43,7 +46,8 @@ class QueryController {
     @GetMapping("/memory/history")
     @Operation(summary = "When did this value change: every write to a variable or a range of memory, in step order (or reversed)",
             description = "The documents of `omni history --json`: step, pid, tid, rip, function, file, line, addr, size, old, new, "
-                    + "after (the whole range after the write), kernel. Give `symbol`, or `addr` and `len`.")
+                    + "after (the whole range after the write), kernel. Give `symbol`, or `addr` and `len`, or `expr` and `step` "
+                    + "(with `tid` and `frame`): the memory an expression such as `acc->balance` designates at that moment.")
     @ApiResponse(responseCode = "200", description = "a page of writes")
     @ApiResponse(responseCode = "400", description = "a bad parameter (the detail names it), an ambiguous symbol, an unknown pid, a step outside the trace")
     @ApiResponse(responseCode = "404", description = "no such trace, or no variable of that name")
@@ -52,6 +56,10 @@ class QueryController {
                                              @Parameter(description = "a global or static variable (or sized data symbol)") @RequestParam(required = false) String symbol,
                                              @Parameter(description = ADDR) @RequestParam(required = false) String addr,
                                              @Parameter(description = "bytes, 1 to 4096") @RequestParam(required = false) String len,
+                                             @Parameter(description = "an expression designating memory (with step)") @RequestParam(required = false) String expr,
+                                             @Parameter(description = "with expr: the moment it is evaluated at") @RequestParam(required = false) String step,
+                                             @Parameter(description = "with expr: the thread (default: the one running at the step)") @RequestParam(required = false) String tid,
+                                             @Parameter(description = "with expr: the frame, 0 innermost (default)") @RequestParam(required = false) String frame,
                                              @Parameter(description = "only this process") @RequestParam(required = false) String pid,
                                              @Parameter(description = "only writes at or after this step") @RequestParam(required = false) String from,
                                              @Parameter(description = "only writes at or before this step") @RequestParam(required = false) String to,
@@ -59,7 +67,8 @@ class QueryController {
                                                      + "the last write before step S)") @RequestParam(required = false) String order,
                                              @Parameter(description = LIMIT) @RequestParam(required = false) String limit,
                                              @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
-        return Blocking.call(() -> queries.history(caller, id, symbol, addr, len, pid, from, to, order, limit, cursor));
+        return Blocking.call(() -> queries.history(caller, id, new QueryService.HistorySubject(symbol, addr, len, expr, step, tid, frame), pid,
+                from, to, order, limit, cursor));
     }
 
     @GetMapping("/memory")
@@ -119,6 +128,89 @@ class QueryController {
                               @Parameter(description = "the thread (default: the one running at the step; a thread that does not "
                                       + "run then moves from where it resumes)") @RequestParam(required = false) String tid) {
         return Blocking.call(() -> queries.move(caller, id, step, to, tid));
+    }
+
+    @GetMapping("/steps/{step}/frames")
+    @Operation(summary = "A thread's call stack at a moment, as gdb's backtrace: frames innermost first with their parameters",
+            description = "Frames unwound with the modules' call frame information; an inlined function is a frame of its own. "
+                    + "Each: index (gdb's frame number), function, pc, file, line, inlined, cfa, callStep (the call that entered it), "
+                    + "args [{name, expression, type, value, address, size, children}].")
+    @ApiResponse(responseCode = "200", description = "the frames")
+    @ApiResponse(responseCode = "400", description = "a bad step or tid, a step outside the trace")
+    @ApiResponse(responseCode = "404", description = "no such trace, an unknown tid or one not alive at the step")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.Frames> frames(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                                       @Parameter(description = TID) @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.frames(caller, id, step, tid));
+    }
+
+    @GetMapping("/steps/{step}/variables")
+    @Operation(summary = "A frame's parameters and locals at a moment, typed, formatted as gdb's info args and info locals",
+            description = "The document of `omni locals --json`: {frame, args, locals}, each value {name, expression, type, value, "
+                    + "address, size, children}. `value` is gdb's text (`<optimized out>` where gdb says so); `children` counts "
+                    + "members or elements to expand with /children.")
+    @ApiResponse(responseCode = "200", description = "the variables")
+    @ApiResponse(responseCode = "400", description = "a bad step, tid or frame, a step outside the trace")
+    @ApiResponse(responseCode = "404", description = "no such trace, an unknown tid, a frame the stack does not have")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.Variables> variables(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                                             @Parameter(description = TID) @RequestParam(required = false) String tid,
+                                             @Parameter(description = FRAME) @RequestParam(required = false) String frame) {
+        return Blocking.call(() -> queries.variables(caller, id, step, tid, frame));
+    }
+
+    @GetMapping("/steps/{step}/print")
+    @Operation(summary = "An expression's value at a moment in a frame, as gdb's print shows it",
+            description = "The document of `omni print --json`: {expr, type, value, address, size, children}. Names (locals, "
+                    + "parameters, globals, ns::name, Class::static_member), . -> [] * &, arithmetic, comparisons, logical operators, "
+                    + "casts to base and pointer types. A bad expression is a 400 problem with `position`, the offset of the error.")
+    @ApiResponse(responseCode = "200", description = "the value")
+    @ApiResponse(responseCode = "400", description = "a bad expression (with its position), a bad step, tid or frame")
+    @ApiResponse(responseCode = "404", description = "no such trace, an unknown tid, a frame the stack does not have")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.Printed> print(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                                       @Parameter(description = "the expression") @RequestParam(required = false) String expr,
+                                       @Parameter(description = TID) @RequestParam(required = false) String tid,
+                                       @Parameter(description = FRAME) @RequestParam(required = false) String frame) {
+        return Blocking.call(() -> queries.print(caller, id, step, tid, frame, expr));
+    }
+
+    @GetMapping("/steps/{step}/children")
+    @Operation(summary = "The members or elements of a value, a page at a time",
+            description = "Each child is a value document whose `expression` designates it (`acc->balance`, `items[3]`), to expand "
+                    + "further or to open its history. `next` is the offset of the next page.")
+    @ApiResponse(responseCode = "200", description = "a page of children")
+    @ApiResponse(responseCode = "400", description = "a bad expression, offset or limit")
+    @ApiResponse(responseCode = "404", description = "no such trace, an unknown tid, a frame the stack does not have")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.Children> children(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+                                           @Parameter(description = "the value to expand") @RequestParam(required = false) String expr,
+                                           @Parameter(description = TID) @RequestParam(required = false) String tid,
+                                           @Parameter(description = FRAME) @RequestParam(required = false) String frame,
+                                           @Parameter(description = "the first child (default 0)") @RequestParam(required = false) String offset,
+                                           @Parameter(description = "1 to 1000 (default 100)") @RequestParam(required = false) String limit) {
+        return Blocking.call(() -> queries.children(caller, id, step, tid, frame, expr, offset, limit));
+    }
+
+    @GetMapping("/executions")
+    @Operation(summary = "Every execution of a source line, an address or a function, with chosen expressions' values at each",
+            description = "An omniscient printf. `line` (FILE:LINE): the executions of the addresses gdb's `break FILE:LINE` stops "
+                    + "at; `function`: of its first line after the prologue (`break FUNCTION`); `address`: of that instruction. "
+                    + "Each execution {step, tid, pid, address, values: {EXPR: value}}, in step order; `locations` lists the "
+                    + "addresses counted. The documents of `omni executions --json`.")
+    @ApiResponse(responseCode = "200", description = "a page of executions")
+    @ApiResponse(responseCode = "400", description = "not exactly one of line, address, function; a malformed line; too many prints")
+    @ApiResponse(responseCode = "404", description = "no such trace, file, line with code or function")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.ExecutionsPage> executions(Caller caller, @PathVariable String id,
+                                                   @Parameter(description = "FILE:LINE (FILE may be a base name)") @RequestParam(required = false) String line,
+                                                   @Parameter(description = ADDR) @RequestParam(required = false) String address,
+                                                   @Parameter(description = "a function's name") @RequestParam(required = false) String function,
+                                                   @Parameter(description = "an expression to evaluate at each execution (repeatable, at most 16)")
+                                                   @RequestParam(required = false) java.util.List<String> print,
+                                                   @Parameter(description = "1 to 1000 (default 100)") @RequestParam(required = false) String limit,
+                                                   @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
+        return Blocking.call(() -> queries.executions(caller, id, line, address, function, print, limit, cursor));
     }
 
     @GetMapping("/calls")

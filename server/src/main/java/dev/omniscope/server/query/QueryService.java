@@ -8,6 +8,7 @@ import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.Stepper;
+import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.server.api.Problems;
 import dev.omniscope.server.auth.Caller;
 import dev.omniscope.server.traces.IndexState;
@@ -55,6 +56,7 @@ public class QueryService {
         try {
             return open.with(r, t -> query.ask(t.queries));
         } catch (QueryException e) {
+            if (e.position() != null) throw Problems.badExpression(e.getMessage(), e.position());
             throw e.kind() == QueryException.Kind.NOT_FOUND ? Problems.notFound(e.getMessage()) : Problems.badRequest(e.getMessage());
         } catch (ErrorResponseException e) {
             throw e;
@@ -72,15 +74,46 @@ public class QueryService {
         return Params.number(name, text, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    public QueryDocuments.HistoryPage history(Caller caller, String id, String symbol, String addr, String len, String pid,
-                                             String from, String to, String order, String limit, String cursor) {
+    /** What a history watches: a variable, a range, or what an expression designates at a moment (step, tid, frame). */
+    public record HistorySubject(String symbol, String addr, String len, String expr, String step, String tid, String frame) {}
+
+    public QueryDocuments.HistoryPage history(Caller caller, String id, HistorySubject subject, String pid, String from, String to,
+                                             String order, String limit, String cursor) {
+        if (subject.expr() != null) {
+            if (subject.symbol() != null || subject.addr() != null || subject.len() != null) {
+                throw Problems.badRequest("give one of expr (with step), symbol, or addr and len");
+            }
+            long at = step("step", subject.step());
+            Integer thread = Params.optionalId("tid", subject.tid());
+            int frameNumber = (int) Params.number("frame", subject.frame() == null ? "0" : subject.frame(), 0, StackLimits.MAX_FRAMES);
+            Integer process = Params.optionalId("pid", pid);
+            int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+            Long fromStep = optionalStep("from", from), toStep = optionalStep("to", to);
+            boolean descending = descending(order);
+            return ask(caller, id, t -> {
+                QueryableTrace.Designation d = t.designate(at, thread, frameNumber, subject.expr());
+                QueryDocuments.HistoryPage page = t.history(new QueryableTrace.HistoryQuery(null, d.address(), d.length(), process, fromStep,
+                        toStep, n, cursor, descending));
+                return new QueryDocuments.HistoryPage(page.addr(), page.len(), subject.expr(), page.entries(), page.next());
+            });
+        }
+        return history(caller, id, subject.symbol(), subject.addr(), subject.len(), pid, from, to, order, limit, cursor);
+    }
+
+    private static boolean descending(String order) {
         boolean descending = order != null && order.trim().equals("desc");
         if (order != null && !descending && !order.trim().equals("asc")) {
             throw Problems.badRequest("order '" + Problems.printable(order) + "' is not asc or desc");
         }
+        return descending;
+    }
+
+    public QueryDocuments.HistoryPage history(Caller caller, String id, String symbol, String addr, String len, String pid,
+                                             String from, String to, String order, String limit, String cursor) {
+        boolean descending = descending(order);
         if (symbol != null && (addr != null || len != null)) throw Problems.badRequest("give either symbol, or addr and len, not both");
         if (symbol == null && (addr == null || len == null)) {
-            throw Problems.badRequest("give symbol (a variable's name), or addr and len (a range of memory)");
+            throw Problems.badRequest("give symbol (a variable's name), addr and len (a range of memory), or expr and step (what an expression designates then)");
         }
         Integer process = Params.optionalId("pid", pid);
         int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
@@ -120,6 +153,56 @@ public class QueryService {
         Integer thread = Params.optionalId("tid", tid);
         long at = step("step", step);
         return ask(caller, id, t -> t.move(at, thread, move));
+    }
+
+    // ---- source-level values
+
+    /** Limits of the value endpoints' parameters. */
+    private static final class StackLimits {
+        static final int MAX_FRAMES = 10_000;
+    }
+
+    private static int frame(String frame) {
+        return frame == null ? 0 : (int) Params.number("frame", frame, 0, StackLimits.MAX_FRAMES);
+    }
+
+    public ValueDocuments.Frames frames(Caller caller, String id, String step, String tid) {
+        Integer thread = Params.optionalId("tid", tid);
+        long at = step("step", step);
+        return ask(caller, id, t -> t.frames(at, thread));
+    }
+
+    public ValueDocuments.Variables variables(Caller caller, String id, String step, String tid, String frame) {
+        Integer thread = Params.optionalId("tid", tid);
+        long at = step("step", step);
+        int k = frame(frame);
+        return ask(caller, id, t -> t.variables(at, thread, k));
+    }
+
+    public ValueDocuments.Printed print(Caller caller, String id, String step, String tid, String frame, String expr) {
+        Integer thread = Params.optionalId("tid", tid);
+        long at = step("step", step);
+        int k = frame(frame);
+        if (expr == null) throw Problems.badRequest("expr is required (an expression such as acc->balance)");
+        return ask(caller, id, t -> t.print(at, thread, k, expr));
+    }
+
+    public ValueDocuments.Children children(Caller caller, String id, String step, String tid, String frame, String expr, String offset,
+                                            String limit) {
+        Integer thread = Params.optionalId("tid", tid);
+        long at = step("step", step);
+        int k = frame(frame);
+        if (expr == null) throw Problems.badRequest("expr is required (the value to expand)");
+        long from = offset == null ? 0 : Params.number("offset", offset, 0, Long.MAX_VALUE);
+        int n = Params.limit(limit, 100, 1000);
+        return ask(caller, id, t -> t.children(at, thread, k, expr, from, n));
+    }
+
+    public ValueDocuments.ExecutionsPage executions(Caller caller, String id, String line, String address, String function,
+                                                    java.util.List<String> print, String limit, String cursor) {
+        Long at = address == null ? null : Params.address("address", address);
+        int n = Params.limit(limit, 100, 1000);
+        return ask(caller, id, t -> t.executions(new QueryableTrace.ExecutionsQuery(line, at, function, print, n, cursor)));
     }
 
     public QueryDocuments.CallsPage calls(Caller caller, String id, String function, String parent, String tid, String limit, String cursor) {

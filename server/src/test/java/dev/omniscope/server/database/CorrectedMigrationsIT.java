@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.omniscope.server.index.V4__Index_tables;
 import dev.omniscope.server.index.V5__Index_tables_by_thread;
+import dev.omniscope.server.index.V6__Index_blocks_by_address;
 import dev.omniscope.testsupport.TestPostgres;
 
 /**
@@ -23,7 +24,7 @@ import dev.omniscope.testsupport.TestPostgres;
 class CorrectedMigrationsIT {
     private static Flyway flyway(TestPostgres.Database db, boolean corrections) {
         var config = Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations("classpath:db/migration")
-                .javaMigrations(new V4__Index_tables(), new V5__Index_tables_by_thread());
+                .javaMigrations(new V4__Index_tables(), new V5__Index_tables_by_thread(), new V6__Index_blocks_by_address());
         if (corrections) config.callbacks(new CorrectedMigrations());
         return config.load();
     }

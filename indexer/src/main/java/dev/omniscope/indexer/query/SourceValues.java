@@ -1,0 +1,262 @@
+package dev.omniscope.indexer.query;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import dev.omniscope.debuginfo.DebugFunction;
+import dev.omniscope.debuginfo.DebugInfo;
+import dev.omniscope.debuginfo.DebugScope;
+import dev.omniscope.debuginfo.Dw;
+import dev.omniscope.values.ExpressionException;
+import dev.omniscope.values.FrameContext;
+import dev.omniscope.values.FrameValues;
+import dev.omniscope.values.ShownValue;
+
+/**
+ * Source-level values over the index (issue 12): a thread's frames at a moment, each frame's
+ * variables, expressions evaluated in a frame, and the executions of lines and functions. The
+ * DWARF comes from the trace's modules ({@link DebugModules}), the registers and memory from the
+ * index; what values mean and how they read is the value code's ({@code dev.omniscope.values}).
+ */
+final class SourceValues implements AutoCloseable {
+    /** The most expressions an executions query evaluates per execution. */
+    static final int MAX_PRINTS = 16;
+
+    private final Symbolizer symbols;
+    private final DebugModules modules;
+    private final StackFrames stacks;
+    private final Breakpoints breakpoints;
+    private final Executions executions;
+    private final MemoryView memory;
+    private final IndexStore store;
+
+    SourceValues(DebugModules modules, Symbolizer symbols, MemoryView memory, IndexStore store) {
+        this.modules = modules;
+        this.symbols = symbols;
+        this.memory = memory;
+        this.store = store;
+        this.stacks = new StackFrames(symbols, modules, memory, store);
+        this.breakpoints = new Breakpoints(symbols, modules);
+        this.executions = new Executions(store, symbols, modules);
+    }
+
+    Breakpoints breakpoints() {
+        return breakpoints;
+    }
+
+    Executions executions() {
+        return executions;
+    }
+
+    /** The frames of a task at a moment (its state from {@link Locator#state}). */
+    List<StackFrames.Frame> frames(Locator.TaskState t) throws IOException {
+        return stacks.unwind(t.pid(), t.tid(), t.step(), t.rip(), t.registers());
+    }
+
+    /** The value code's view of a frame. */
+    FrameContext context(StackFrames.Frame f) {
+        return new Context(f);
+    }
+
+    /** A frame's document: its function, place, and parameters (as a backtrace shows them). */
+    ValueDocuments.Frame describe(StackFrames.Frame f) throws IOException {
+        DebugScope function = f.function();
+        String name = function != null ? function.qualifiedName() : symbols.functionName(f.pid(), f.lookupPc(), f.step());
+        String file;
+        Integer line;
+        if (f.callLine() != null) { // an inlined function's caller: the line of the inlined call
+            file = f.callFile();
+            line = f.callLine();
+        } else {
+            Symbolizer.Place place = symbols.place(f.pid(), f.lookupPc(), f.step());
+            file = place.file();
+            line = place.line();
+        }
+        List<ShownValue> args = function == null ? List.of() : FrameValues.arguments(context(f));
+        Long callStep = null;
+        if (f.cfa() != null && !f.inlined()) {
+            Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+            if (call != null) callStep = call.callStep();
+        }
+        return new ValueDocuments.Frame(f.index(), name, History.hex(f.pc()), file, line, f.inlined(),
+                f.cfa() == null ? null : History.hex(f.cfa()), callStep, args);
+    }
+
+    ValueDocuments.Variables variables(Locator.TaskState t, StackFrames.Frame f) throws IOException {
+        FrameContext c = context(f);
+        return new ValueDocuments.Variables(t.step(), t.pid(), t.tid(), describe(f), FrameValues.arguments(c), FrameValues.locals(c));
+    }
+
+    /** An expression's value in a frame; a {@link QueryException} (bad request) for an expression that cannot be evaluated. */
+    ShownValue evaluate(StackFrames.Frame f, String expression) {
+        try {
+            return FrameValues.evaluate(context(f), expression);
+        } catch (ExpressionException e) {
+            throw QueryException.badExpression(e.getMessage(), e.position());
+        }
+    }
+
+    List<ShownValue> children(StackFrames.Frame f, String expression, long offset, int limit) {
+        try {
+            return FrameValues.children(context(f), expression, offset, limit);
+        } catch (ExpressionException e) {
+            throw QueryException.badExpression(e.getMessage(), e.position());
+        }
+    }
+
+    /** The values of {@code expressions} in frame 0 of a task's moment; an expression that fails gives gdb's error text in angle brackets. */
+    Map<String, String> values(Locator.TaskState t, List<String> expressions) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (expressions.isEmpty()) return out;
+        List<StackFrames.Frame> frames = frames(t);
+        for (String e : expressions) {
+            if (frames.isEmpty()) {
+                out.put(e, "<error: no frame>");
+                continue;
+            }
+            try {
+                out.put(e, FrameValues.evaluate(context(frames.get(0)), e).value());
+            } catch (ExpressionException x) {
+                out.put(e, "<error: " + x.getMessage() + ">");
+            }
+        }
+        return out;
+    }
+
+    /** The functions named {@code name} in any module with DWARF, for messages. */
+    List<DebugFunction> functions(String name) {
+        List<DebugFunction> found = new ArrayList<>();
+        for (Symbolizer.ModuleInstance m : symbols.moduleInstances()) {
+            modules.debugInfo(m.path()).ifPresent(d -> d.functions().stream().filter(f -> Breakpoints.named(f, name)).forEach(found::add));
+        }
+        return found;
+    }
+
+    @Override
+    public void close() throws IOException {
+        modules.close();
+    }
+
+    /** A frame over the index: its registers, the process's memory at the step, the trace's modules for names. */
+    private final class Context implements FrameContext {
+        private final StackFrames.Frame f;
+
+        Context(StackFrames.Frame f) {
+            this.f = f;
+        }
+
+        @Override
+        public DebugInfo debugInfo() {
+            return f.debug();
+        }
+
+        @Override
+        public long bias() {
+            return f.module() == null ? 0 : f.module().bias();
+        }
+
+        @Override
+        public List<DebugScope> scopes() {
+            return f.scopes();
+        }
+
+        @Override
+        public OptionalLong register(int dwarfRegister) {
+            Long v = f.registers().get(dwarfRegister);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+
+        @Override
+        public Optional<byte[]> vectorRegister(int dwarfRegister) {
+            return Optional.ofNullable(f.vectors().get(dwarfRegister));
+        }
+
+        @Override
+        public OptionalLong cfa() {
+            return f.cfa() == null ? OptionalLong.empty() : OptionalLong.of(f.cfa());
+        }
+
+        @Override
+        public OptionalLong entryRegister(int dwarfRegister) {
+            try {
+                if (f.cfa() == null) return OptionalLong.empty();
+                Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+                if (call == null) return OptionalLong.empty();
+                // the state as the function was entered: after its call instruction
+                Map<Integer, Long> entry = StackFrames.dwarfRegisters(store.registers(f.tid(), call.callStep() + 1), 0);
+                Long v = entry.get(dwarfRegister);
+                return v == null || dwarfRegister == Dw.REG_RA ? OptionalLong.empty() : OptionalLong.of(v);
+            } catch (IOException e) {
+                return OptionalLong.empty();
+            }
+        }
+
+        @Override
+        public byte[] read(long address, int length) throws UnreadableMemory {
+            try {
+                MemoryView.Bytes b = memory.read(f.pid(), address, length, f.step());
+                for (int i = 0; i < length; i++) if (!b.mapped()[i]) throw new UnreadableMemory(address + i);
+                return b.data();
+            } catch (IOException e) {
+                throw new UnreadableMemory(address);
+            }
+        }
+
+        @Override
+        public OptionalLong threadPointer() {
+            Long v = f.registers().get(Dw.REG_FS_BASE);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+
+        @Override
+        public Optional<Global> global(String name) {
+            return lookup(name, false);
+        }
+
+        @Override
+        public Optional<Global> function(String name) {
+            return lookup(name, true);
+        }
+
+        /** The frame's module first, then the programs', then every other module mapped in the process. */
+        private Optional<Global> lookup(String name, boolean function) {
+            List<Symbolizer.ModuleInstance> order = new ArrayList<>();
+            if (f.module() != null) order.add(f.module());
+            for (Symbolizer.ModuleInstance m : symbols.moduleInstances()) if (!order.contains(m) && symbols.placed(m.id())) order.add(m);
+            for (Symbolizer.ModuleInstance m : order) {
+                Optional<DebugInfo> d = modules.debugInfo(m.path());
+                if (d.isEmpty()) continue;
+                if (function) {
+                    for (DebugFunction fn : d.get().functions()) {
+                        if (fn.name().equals(name) || fn.qualifiedName().equals(name)) {
+                            return Optional.of(new Global(d.get(), m.bias(), fn.qualifiedName(), fn.lowPc() + m.bias(), fn.dieOffset()));
+                        }
+                    }
+                } else {
+                    for (DebugInfo.StaticVariable v : d.get().staticVariables()) {
+                        if (v.qualifiedName().equals(name) || v.name().equals(name) && !v.qualifiedName().contains("::")) {
+                            return Optional.of(new Global(d.get(), m.bias(), v.qualifiedName(), v.address() + m.bias(), v.type()));
+                        }
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> symbolAt(long address) {
+            Symbolizer.Place p = symbols.place(f.pid(), address, f.step());
+            String fn = p.function();
+            if (fn != null && !fn.endsWith("+?")) {
+                int plus = fn.lastIndexOf("+0x");
+                return Optional.of(plus < 0 ? fn : fn.substring(0, plus) + "+" + Long.parseLong(fn.substring(plus + 3), 16));
+            }
+            return symbols.dataSymbolAt(address);
+        }
+    }
+}
