@@ -40,7 +40,13 @@ int64_t omni_elf_cfi_at(omni_elf *h, uint64_t pc) {
     res_u64(h, end);
     res_u32(h, ra < 0 ? 16 : (uint32_t)ra);
     if (dwarf_frame_cfa(frame, &ops, &nops) != 0) nops = 0;
-    res_ops(h, NULL, 0, ops, nops, 0);
+    if (nops == 1 && ops[0].atom == DW_OP_bregx && ops[0].number < 32) {
+        // libdw spells the register+offset rule DW_OP_bregx; the short form says the same.
+        Dwarf_Op breg = {.atom = (uint8_t)(DW_OP_breg0 + ops[0].number), .number = ops[0].number2};
+        res_ops(h, NULL, 0, &breg, 1, 0);
+    } else {
+        res_ops(h, NULL, 0, ops, nops, 0);
+    }
     size_t count_at = res_mark(h);
     uint32_t count = 0;
     for (int reg = 0; reg < CFI_REGISTERS && !h->oom; reg++) {

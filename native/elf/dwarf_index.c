@@ -205,8 +205,9 @@ int load_index(omni_elf *h) {
 
 const char *indexed_name(omni_elf *h, Dwarf_Die *die) {
     if (load_index(h) < 0) return NULL;
-    const struct named *n = find_named(h, dwarf_dieoffset(die));
-    if (!n) n = find_named(h, final_origin(die));
+    // The declaration a definition completes first: the definition itself may sit at file level.
+    const struct named *n = find_named(h, final_origin(die));
+    if (!n) n = find_named(h, dwarf_dieoffset(die));
     return n ? h->index_pool.data + n->qname : NULL;
 }
 
