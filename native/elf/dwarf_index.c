@@ -148,6 +148,7 @@ static int by_address(const void *a, const void *b, void *pool) {
 
 static const struct named *find_named(omni_elf *h, uint64_t offset) {
     struct named key = {.offset = offset};
+    if (!h->nnamed) return NULL;
     return bsearch(&key, h->named, h->nnamed, sizeof *h->named, by_offset);
 }
 
@@ -193,7 +194,7 @@ int load_index(omni_elf *h) {
                 f->name = (uint32_t)((last ? last + 1 : q) - h->index_pool.data);
             }
         }
-        qsort_r(h->functions, h->nfunctions, sizeof *h->functions, by_address, h->index_pool.data);
+        if (h->nfunctions) qsort_r(h->functions, h->nfunctions, sizeof *h->functions, by_address, h->index_pool.data);
     }
     if (h->oom) {
         free_index(h);

@@ -48,6 +48,7 @@ class ElfDebugInfoTest {
         }
         Toolchain.run(dir, "gcc", "-g", "-O0", "-o", "c0", "values.c");
         Toolchain.run(dir, "gcc", "-g", "-O2", "-o", "c2", "values.c");
+        Toolchain.run(dir, "gcc", "-g", "-gdwarf-4", "-O2", "-o", "c2-dwarf4", "values.c");
         Toolchain.run(dir, "g++", "-g", "-O0", "-o", "cxx0", "values.cpp");
     }
 
@@ -144,7 +145,16 @@ class ElfDebugInfoTest {
 
     @Test
     void locationListsAtO2GiveTheEntryCoveringThePcAndOptimizedOutElsewhere() throws Exception {
-        Path bin = dir.resolve("c2");
+        checkLocationLists(dir.resolve("c2")); // DWARF 5: .debug_loclists
+    }
+
+    @Test
+    void dwarf4LocationListsToo() throws Exception {
+        checkLocationLists(dir.resolve("c2-dwarf4")); // .debug_loc
+        assertThat(Toolchain.run(dir, "readelf", "-SW", "c2-dwarf4")).contains(".debug_loc ").doesNotContain(".debug_loclists");
+    }
+
+    private static void checkLocationLists(Path bin) throws Exception {
         try (ElfFile elf = ElfFile.open(bin)) {
             DebugInfo info = elf.debugInfo();
             DebugFunction scale = info.functions().stream().filter(f -> f.name().equals("scale")).findFirst().orElseThrow();
