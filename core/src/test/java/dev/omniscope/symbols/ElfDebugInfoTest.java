@@ -149,6 +149,22 @@ class ElfDebugInfoTest {
     }
 
     @Test
+    void anEntryValueCarriesItsSubExpression() throws Exception {
+        Path bin = dir.resolve("c2");
+        try (ElfFile elf = ElfFile.open(bin)) {
+            // llvm-dwarfdump: work's "it" becomes DW_OP_entry_value(DW_OP_reg4 RSI), DW_OP_stack_value.
+            Range range = locationList(bin, "it").stream().filter(r -> r.expr().startsWith("DW_OP_entry_value")).findFirst()
+                    .orElseThrow();
+            DebugScope work = elf.debugInfo().scopesAt(range.start()).get(0);
+            assertThat(work.name()).isEqualTo("work");
+            List<DwarfOp> ops = ((VarLocation.Expression) variable(work, "it").location()).ops();
+            assertThat(ops).extracting(DwarfOp::atom).containsExactly(Dw.OP_ENTRY_VALUE, Dw.OP_STACK_VALUE);
+            assertThat(ops(ops.get(0).nested())).isEqualTo(ops(List.of(DwarfOp.of(Dw.OP_REG0 + Dw.REG_RSI, 0, 0, 0))));
+            assertThat(ops.get(1).offset()).isEqualTo(ops.get(0).number() + 2); // opcode, ULEB length, sub-expression
+        }
+    }
+
+    @Test
     void dwarf4LocationListsToo() throws Exception {
         checkLocationLists(dir.resolve("c2-dwarf4")); // .debug_loc
         assertThat(Toolchain.run(dir, "readelf", "-SW", "c2-dwarf4")).contains(".debug_loc ").doesNotContain(".debug_loclists");
