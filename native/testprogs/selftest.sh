@@ -130,6 +130,7 @@ if command -v gdb >/dev/null 2>&1; then
   watch calls jumps '1'
   watch demo_bug balance '500 750 630 670 512 612 567'
   watch demo_bug tx_count '1 2 3 4 5 6 7 8'
+  watch values_threads finished '1 2 3'
 
   # The values oracle: gdb's hit count of every marked line, and values at every stop.
   oracle values_c_O0 'inspect=2 blocks_inner=1 blocks_middle=1 descend=4 counted=3 main_end=1'
