@@ -165,7 +165,7 @@ class ValuesOracleIT {
                 tally.problem(where, "omni locals", "a frame in " + frame.path("function").asString(), "exit " + locals.status() + ": " + locals.err().strip());
             } else {
                 JsonNode doc = Trace.json().readTree(locals.out());
-                String function = doc.path("frame").path("function").asString(null);
+                String function = text(doc.path("frame"), "function");
                 if (function != null && frame.hasNonNull("function")) {
                     String gdbFunction = frame.path("function").asString();
                     tally.value(where, "frame function", gdbFunction, function.startsWith(gdbFunction) ? gdbFunction : function, null);
@@ -177,7 +177,7 @@ class ValuesOracleIT {
                 String expr = p.path("expr").asString();
                 Result printed = omni(concat(List.of("print"), concat(common, List.of(expr))));
                 String value = null;
-                if (printed.status() == 0) value = Trace.json().readTree(printed.out()).path("value").asString(null);
+                if (printed.status() == 0) value = text(Trace.json().readTree(printed.out()), "value");
                 tally.print(where, expr, text(p, "value"), text(p, "error"), value,
                         printed.status() != 0 ? printed.err().strip() : value == null ? "no value in " + printed.out().strip() : null);
             }
