@@ -34,6 +34,8 @@ final class GdbFormat {
      */
     static String fetchError(Value v) {
         if (!v.hasContents() || v.address == null) return null;
+        DebugType s = v.stripped();
+        if (s != null && s.tag() == Dw.TAG_SUBROUTINE_TYPE) return null; // code is not read
         long size = v.size();
         if (size > MAX_VALUE_SIZE) return "value requires " + size + " bytes, which is more than max-value-size";
         if (size <= 0) return null;
