@@ -275,7 +275,12 @@ final class ExpressionParser {
                 Token name = peek();
                 if (!name.kind.equals("name")) throw syntax(name);
                 at++;
-                e = new Expr.Member(t.pos, e, name.text, t.text.equals("->"));
+                String member = name.text;
+                if (member.startsWith("_vptr") && is(".") && peek(1).kind.equals("name")) { // gcc's "_vptr.Shape"
+                    member += "." + peek(1).text;
+                    at += 2;
+                }
+                e = new Expr.Member(t.pos, e, member, t.text.equals("->"));
             } else if (accept("[")) {
                 Expr index = expression();
                 expect("]");
