@@ -62,7 +62,7 @@ class LocationEvaluatorTest {
         assertEquals(~5L, value(new long[] {Dw.OP_LIT0 + 5}, new long[] {Dw.OP_NOT}));
         assertEquals(0x1010, value(new long[] {Dw.OP_BREG0 + 6, 0}, new long[] {Dw.OP_PLUS_UCONST, 16}));
         // rot: a b c -> c a b
-        assertEquals(1, value(new long[] {Dw.OP_LIT0 + 1}, new long[] {Dw.OP_LIT0 + 2}, new long[] {Dw.OP_LIT0 + 3}, new long[] {Dw.OP_ROT},
+        assertEquals(3, value(new long[] {Dw.OP_LIT0 + 1}, new long[] {Dw.OP_LIT0 + 2}, new long[] {Dw.OP_LIT0 + 3}, new long[] {Dw.OP_ROT},
                 new long[] {Dw.OP_DROP}, new long[] {Dw.OP_DROP}));
         assertEquals(2, value(new long[] {Dw.OP_LIT0 + 1}, new long[] {Dw.OP_LIT0 + 2}, new long[] {Dw.OP_PICK, 0}, new long[] {Dw.OP_MUL},
                 new long[] {Dw.OP_SWAP}, new long[] {Dw.OP_DROP}, new long[] {Dw.OP_LIT0 + 2}, new long[] {Dw.OP_DIV}));
