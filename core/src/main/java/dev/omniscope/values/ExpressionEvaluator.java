@@ -202,7 +202,6 @@ final class ExpressionEvaluator {
         OptionalLong v = session.ctx.register(number);
         DebugType type;
         if (number == 16) {
-            Types c = new Types(session.ctx.debugInfo(), Dw.LANG_C99);
             DebugType fn = new DebugType(-1000, Dw.TAG_SUBROUTINE_TYPE, "", "", -1, 0, 0, false, false, false, false, List.of(), List.of(),
                     List.of(), List.of(), List.of(), Dw.LANG_C99);
             type = pointerToSynthetic(fn);
