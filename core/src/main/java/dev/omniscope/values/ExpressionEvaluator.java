@@ -32,13 +32,26 @@ final class ExpressionEvaluator {
     /** Parses and evaluates. */
     static Value evaluate(Session session, String text) throws ExpressionException {
         ExpressionEvaluator ev = new ExpressionEvaluator(session);
-        Expr e = new ExpressionParser(text, ev::isTypeName).parse();
+        Expr e = new ExpressionParser(text, ev::isTypeName, ev::isSymbol).parse();
         return ev.eval(e);
     }
 
     boolean isTypeName(String name) {
         if (findVariable(name) != null) return false;
         return session.ctx.debugInfo().typeNamed(name).isPresent();
+    }
+
+    /** Whether an unqualified name designates something: a variable, global, function, enumerator or member of {@code this}. */
+    boolean isSymbol(String name) {
+        if (findVariable(name) != null || session.ctx.global(name).isPresent() || session.ctx.function(name).isPresent()) return true;
+        if (enumerator(name) != null) return true;
+        DebugVariable self = findVariable("this");
+        if (self == null) return false;
+        try {
+            return findMember(deref(ValueReader.read(session.ctx, types, self), 0), name) != null;
+        } catch (ExpressionException e) {
+            return false;
+        }
     }
 
     Value eval(Expr e) throws ExpressionException {
@@ -189,7 +202,6 @@ final class ExpressionEvaluator {
         OptionalLong v = session.ctx.register(number);
         DebugType type;
         if (number == 16) {
-            Types c = new Types(session.ctx.debugInfo(), Dw.LANG_C99);
             DebugType fn = new DebugType(-1000, Dw.TAG_SUBROUTINE_TYPE, "", "", -1, 0, 0, false, false, false, false, List.of(), List.of(),
                     List.of(), List.of(), List.of(), Dw.LANG_C99);
             type = pointerToSynthetic(fn);
