@@ -91,6 +91,19 @@ class UnwinderTest {
     }
 
     @Test
+    void callClobberedRegistersLeftUndefinedByTheAbiKeepTheirValueAsInGdb() {
+        // libdw's row for any x86-64 pc: r8 UNDEFINED (the ABI's initial rule); gdb shows the callee's r8 in the caller
+        Map<Integer, CfiRow.Rule> rules = new HashMap<>();
+        rules.put(16, expr(offsetRule(-8)));
+        rules.put(Dw.REG_R8, new CfiRow.Rule(CfiRow.Rule.Kind.UNDEFINED, null));
+        long rsp = 0x7fffffffe500L;
+        stack.put(rsp, 0x401000L);
+        CfiRow r = row(List.of(DwarfOp.of(Dw.OP_BREG0 + Dw.REG_RSP, 8, 0, 0)), rules);
+        Unwinder.Step step = Unwinder.caller(new FrameRegisters().set(Dw.REG_RSP, rsp).set(Dw.REG_R8, -50), r, memory).orElseThrow();
+        assertEquals(-50, step.caller().get(Dw.REG_R8).getAsLong());
+    }
+
+    @Test
     void unknownCfaRegisterStops() {
         CfiRow r = row(List.of(DwarfOp.of(Dw.OP_BREG0 + 6, 16, 0, 0)), Map.of());
         assertTrue(Unwinder.caller(new FrameRegisters().set(Dw.REG_RSP, 0x1000), r, memory).isEmpty());
