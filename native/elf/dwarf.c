@@ -33,12 +33,15 @@ void free_dwarf_tables(omni_elf *h) {
     free(h->file_hash);
     free(h->lines);
     free(h->variables);
+    free(h->tls_variables);
     free(h->dwarf_pool.data);
     h->cus = NULL;
     h->files = NULL;
     h->file_hash = NULL;
     h->lines = NULL;
     h->variables = NULL;
+    h->tls_variables = NULL;
+    h->ntls_variables = h->captls_variables = 0;
     h->dwarf_pool = (struct strbuf){0};
     h->ncus = h->capcus = h->nfiles = h->capfiles = h->hash_cap = 0;
     h->nlines = h->caplines = h->nvariables = h->capvariables = 0;
@@ -110,6 +113,22 @@ size_t omni_elf_variable_types(omni_elf *h, size_t cap, uint64_t *type) {
     if (load_dwarf(h) < 0) return 0;
     size_t n = cap < h->nvariables ? cap : h->nvariables;
     for (size_t i = 0; i < n; i++) type[i] = h->variables[i].type_offset;
+    return n;
+}
+
+int64_t omni_elf_tls_variable_count(omni_elf *h) {
+    return load_dwarf(h) < 0 ? -1 : (int64_t)h->ntls_variables;
+}
+
+size_t omni_elf_tls_variables(omni_elf *h, size_t cap, uint64_t *offset, uint32_t *name, uint32_t *scope, uint64_t *type) {
+    if (load_dwarf(h) < 0) return 0;
+    size_t n = cap < h->ntls_variables ? cap : h->ntls_variables;
+    for (size_t i = 0; i < n; i++) {
+        offset[i] = h->tls_variables[i].address;
+        name[i] = h->tls_variables[i].name;
+        scope[i] = h->tls_variables[i].scope;
+        type[i] = h->tls_variables[i].type_offset;
+    }
     return n;
 }
 

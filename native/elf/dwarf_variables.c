@@ -1,4 +1,5 @@
-// DWARF variables at a static address (DW_OP_addr, DW_OP_addrx) and the C/C++ spelling of their
+// DWARF variables at a static address (DW_OP_addr, DW_OP_addrx), and thread-local ones (an offset
+// in the module's TLS block), and the C/C++ spelling of their
 // types, their scope (function, namespace, class) and where they are declared.
 //
 // Like everything read from the module, the DIEs are hostile input: the walks here bound their
@@ -250,17 +251,24 @@ static void add_variable(omni_elf *h, Dwarf_Die *die, const char *scope, bool c_
     Dwarf_Attribute loc;
     Dwarf_Op *ops;
     size_t nops;
-    if (!dwarf_attr(die, DW_AT_location, &loc) || dwarf_getlocation(&loc, &ops, &nops) != 0 || nops != 1) return;
+    if (!dwarf_attr(die, DW_AT_location, &loc) || dwarf_getlocation(&loc, &ops, &nops) != 0) return;
     Dwarf_Addr address;
-    if (ops[0].atom == DW_OP_addr) {
+    bool tls = nops == 2 && (ops[1].atom == DW_OP_form_tls_address || ops[1].atom == DW_OP_GNU_push_tls_address) &&
+               (ops[0].atom == DW_OP_constu || (ops[0].atom >= DW_OP_const1u && ops[0].atom <= DW_OP_const8s) ||
+                (ops[0].atom >= DW_OP_lit0 && ops[0].atom <= DW_OP_lit31));
+    if (tls) {
+        address = ops[0].atom >= DW_OP_lit0 && ops[0].atom <= DW_OP_lit31 ? (Dwarf_Addr)(ops[0].atom - DW_OP_lit0) : ops[0].number;
+    } else if (nops != 1) {
+        return;
+    } else if (ops[0].atom == DW_OP_addr) {
         address = ops[0].number;
     } else if (ops[0].atom == DW_OP_addrx || ops[0].atom == DW_OP_GNU_addr_index) {
         Dwarf_Attribute a;
         if (dwarf_getlocation_attr(&loc, &ops[0], &a) != 0 || dwarf_formaddr(&a, &address) != 0) return;
     } else {
-        return; // thread-local, or not at one fixed address
+        return; // not at one fixed address
     }
-    if (!loaded_address(h, address)) return; // a discarded definition, or in a section never loaded
+    if (!tls && !loaded_address(h, address)) return; // a discarded definition, or in a section never loaded
     const char *name = die_name(die);
     if (!name) return;
 
@@ -281,7 +289,8 @@ static void add_variable(omni_elf *h, Dwarf_Die *die, const char *scope, bool c_
     v.name = pool_add(h, &h->dwarf_pool, name);
     v.scope = pool_add(h, &h->dwarf_pool, scope);
     v.type = pool_add(h, &h->dwarf_pool, type_str);
-    struct variable *slot = PUSH(h, h->variables, h->nvariables, h->capvariables);
+    struct variable *slot = tls ? PUSH(h, h->tls_variables, h->ntls_variables, h->captls_variables)
+                                : PUSH(h, h->variables, h->nvariables, h->capvariables);
     if (slot) *slot = v;
 }
 

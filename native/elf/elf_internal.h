@@ -103,6 +103,9 @@ struct omni_elf {
 
     struct segment *segments;
     size_t nsegments;
+    // The PT_TLS program header (memsz 0 when none): where a thread's block of this module's
+    // thread-local variables is, relative to the thread pointer, for the main program.
+    uint64_t tls_memsz, tls_align, tls_vaddr;
     // Where the program has memory: allocated sections (a segment can also cover sections that
     // are not loaded, such as glibc's .gnu.warning), or PT_LOAD segments without section headers.
     struct range *loaded;
@@ -125,6 +128,10 @@ struct omni_elf {
     size_t nlines, caplines;
     struct variable *variables;
     size_t nvariables, capvariables;
+    // Thread-local variables (DW_OP_const* offset, DW_OP_form_tls_address): address is the offset
+    // in the module's TLS block.
+    struct variable *tls_variables;
+    size_t ntls_variables, captls_variables;
 
     int index_state; // dwarf_index.c: 0 not loaded, 1 loaded, -1 failed
     struct strbuf index_pool;

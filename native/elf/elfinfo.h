@@ -44,6 +44,10 @@ const char *omni_elf_warnings(omni_elf *elf);
 size_t omni_elf_segments(omni_elf *elf, size_t cap, uint64_t *vaddr, uint64_t *memsz,
                          uint64_t *offset, uint64_t *filesz, uint32_t *flags);
 
+// The PT_TLS program header: out[0] p_memsz (0 when the module has no thread-local storage),
+// out[1] p_align, out[2] p_vaddr.
+void omni_elf_tls(omni_elf *elf, uint64_t *out);
+
 // String pools: symbol names (loads the symbols), and DWARF paths, names and types (loads DWARF).
 enum { OMNI_ELF_POOL_SYMBOLS, OMNI_ELF_POOL_DWARF };
 // Size in bytes of a pool, or -1 when its table could not be loaded (out of memory).
@@ -90,6 +94,12 @@ int64_t omni_elf_variable_count(omni_elf *elf);
 size_t omni_elf_variables(omni_elf *elf, size_t cap, uint64_t *address, uint64_t *size,
                           uint32_t *name, uint32_t *scope, uint32_t *type, int32_t *file,
                           uint32_t *line);
+
+// Thread-local variables (DW_TAG_variable located by a constant and DW_OP_form_tls_address or
+// DW_OP_GNU_push_tls_address): offset in the module's TLS block, name and scope (pool offsets, as
+// omni_elf_variables), type DIE offset. Not in omni_elf_variables: they have no fixed address.
+int64_t omni_elf_tls_variable_count(omni_elf *elf);
+size_t omni_elf_tls_variables(omni_elf *elf, size_t cap, uint64_t *offset, uint32_t *name, uint32_t *scope, uint64_t *type);
 
 // The type of each variable of omni_elf_variables, in the same order: the global (.debug_info)
 // offset of its type DIE, 0 when unknown.

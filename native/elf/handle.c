@@ -99,6 +99,11 @@ static void read_segments(omni_elf *h) {
             warn(h, "program header %zu unreadable: %s", i, elf_errmsg(-1));
             break;
         }
+        if (ph.p_type == PT_TLS) {
+            h->tls_memsz = ph.p_memsz;
+            h->tls_align = ph.p_align;
+            h->tls_vaddr = ph.p_vaddr;
+        }
         if (ph.p_type != PT_LOAD) continue;
         struct segment *s = PUSH(h, h->segments, h->nsegments, cap);
         if (!s) return;
@@ -244,6 +249,12 @@ const char *omni_elf_debug_path(omni_elf *h) {
 
 const char *omni_elf_warnings(omni_elf *h) {
     return h->warnings.data ? h->warnings.data : "";
+}
+
+void omni_elf_tls(omni_elf *h, uint64_t *out) {
+    out[0] = h->tls_memsz;
+    out[1] = h->tls_align;
+    out[2] = h->tls_vaddr;
 }
 
 size_t omni_elf_segments(omni_elf *h, size_t cap, uint64_t *vaddr, uint64_t *memsz,

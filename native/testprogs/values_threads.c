@@ -22,6 +22,7 @@ static struct work works[3] = {
 static int finished;
 static pthread_t threads[3]; /* not a local: thread handles are addresses, in decimal */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread int tls_rounds = 100; /* thread-local: each thread's own, found below its thread pointer */
 
 static void *worker(void *arg) {
     struct work *w = arg;
@@ -29,7 +30,8 @@ static void *worker(void *arg) {
     for (int i = 0; i < w->rounds; i++) {
         int square = (i + 1) * (i + 1) * w->id;
         local_sum += square;
-        w->sum = local_sum; /* MARK work: print *w, print w->label, print square, print local_sum */
+        tls_rounds += w->id;
+        w->sum = local_sum; /* MARK work: print *w, print w->label, print square, print local_sum, print tls_rounds */
     }
     pthread_mutex_lock(&lock);
     finished++;
@@ -41,7 +43,7 @@ int main(void) {
     for (int i = 0; i < 3; i++) pthread_create(&threads[i], NULL, worker, &works[i]);
     for (int i = 0; i < 3; i++) pthread_join(threads[i], NULL);
     long total = works[0].sum + works[1].sum + works[2].sum;
-    printf("sums: %ld %ld %ld\n", works[0].sum, works[1].sum, works[2].sum); /* MARK joined: print works, print finished, print total */
+    printf("sums: %ld %ld %ld\n", works[0].sum, works[1].sum, works[2].sum); /* MARK joined: print works, print finished, print total, print tls_rounds */
     printf("total=%ld finished=%d\n", total, finished);
     return 0;
 }

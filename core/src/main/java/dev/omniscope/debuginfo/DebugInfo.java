@@ -35,16 +35,23 @@ public interface DebugInfo {
 
     /**
      * The global and static variables (as {@code ElfFile#globals()}), with their type's DIE
-     * offset, for names in expressions.
+     * offset, for names in expressions; then the thread-local ones.
      */
     List<StaticVariable> staticVariables();
 
     /**
-     * A variable at a fixed address.
+     * A variable at a fixed address, or a thread-local one.
      *
      * @param qualifiedName "ns::name", "Klass::member", "function::name" for a function's static
-     * @param address       link-time address
+     * @param address       link-time address; for a thread-local variable, its offset in the
+     *                      module's TLS block (each thread has its own block)
      * @param type          its type's global DIE offset
+     * @param threadLocal   a thread-local variable ({@code __thread}, {@code thread_local})
      */
-    record StaticVariable(String name, String qualifiedName, long address, long type) {}
+    record StaticVariable(String name, String qualifiedName, long address, long type, boolean threadLocal) {
+        /** A variable at a fixed address. */
+        public StaticVariable(String name, String qualifiedName, long address, long type) {
+            this(name, qualifiedName, address, type, false);
+        }
+    }
 }

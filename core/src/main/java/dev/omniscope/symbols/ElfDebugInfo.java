@@ -204,6 +204,7 @@ final class ElfDebugInfo implements DebugInfo {
             GlobalVariable g = globals.get(i);
             out.add(new StaticVariable(g.name(), g.qualifiedName(), g.address(), types[i]));
         }
+        for (ElfFile.ThreadLocal t : elf.threadLocals()) out.add(new StaticVariable(t.name(), t.qualifiedName(), t.offset(), t.type(), true));
         return statics = List.copyOf(out);
     }
 

@@ -23,6 +23,12 @@ public final class ElfFile implements AutoCloseable {
     private static final int ERROR_BUFFER = 1024;
     private static final long PAGE = 4096;
 
+    /**
+     * The module's PT_TLS segment: its thread-local storage's size, alignment and link-time
+     * address (the template of each thread's block).
+     */
+    public record TlsSegment(long memSize, long align, long vaddr) {}
+
     /** e_type. */
     public enum Type { NONE, REL, EXEC, DYN, CORE, OTHER }
 
@@ -116,6 +122,14 @@ public final class ElfFile implements AutoCloseable {
     }
 
     /** PT_LOAD program headers in file order. */
+    /** The PT_TLS segment, or empty when the module has no thread-local storage. */
+    public synchronized Optional<TlsSegment> tls() {
+        if (handle == null) throw new IllegalStateException("closed: " + path);
+        long[] out = new long[3];
+        lib.omni_elf_tls(handle, out);
+        return out[0] == 0 ? Optional.empty() : Optional.of(new TlsSegment(out[0], out[1], out[2]));
+    }
+
     public List<LoadSegment> segments() {
         return segments;
     }
@@ -197,6 +211,27 @@ public final class ElfFile implements AutoCloseable {
         long[] types = new long[n];
         lib.omni_elf_variable_types(live(), n, types);
         return variableTypes = types;
+    }
+
+    /** A thread-local variable: {@code offset} in the module's TLS block, its type's DIE offset. */
+    public record ThreadLocal(String name, String scope, long offset, long type) {
+        public String qualifiedName() {
+            return scope.isEmpty() ? name : scope + "::" + name;
+        }
+    }
+
+    /** The module's thread-local variables (DWARF), which have no fixed address. */
+    public synchronized List<ThreadLocal> threadLocals() {
+        dwarf(); // the pool and the tables load together
+        Pointer h = live();
+        int n = count(lib.omni_elf_tls_variable_count(h), "DWARF");
+        long[] offset = new long[n], type = new long[n];
+        int[] name = new int[n], scope = new int[n];
+        lib.omni_elf_tls_variables(h, n, offset, name, scope, type);
+        Pool pool = pool(ElfNative.POOL_DWARF, "DWARF");
+        List<ThreadLocal> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(new ThreadLocal(pool.at(name[i]), pool.at(scope[i]), offset[i], type[i]));
+        return List.copyOf(out);
     }
 
     /** A query of elfinfo.h's "Query results": runs it and copies its answer out; null when out of native memory. */

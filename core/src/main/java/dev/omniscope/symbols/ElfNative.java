@@ -38,6 +38,8 @@ public interface ElfNative {
 
     String omni_elf_warnings(Pointer elf);
 
+    void omni_elf_tls(Pointer elf, @Out long[] out);
+
     @size_t long omni_elf_segments(Pointer elf, @size_t long cap, @Out long[] vaddr, @Out long[] memsz,
             @Out long[] offset, @Out long[] filesz, @Out int[] flags);
 
@@ -65,6 +67,11 @@ public interface ElfNative {
             @Out int[] name, @Out int[] scope, @Out int[] type, @Out int[] file, @Out int[] line);
 
     @size_t long omni_elf_variable_types(Pointer elf, @size_t long cap, @Out long[] type);
+
+    long omni_elf_tls_variable_count(Pointer elf);
+
+    @size_t long omni_elf_tls_variables(Pointer elf, @size_t long cap, @Out long[] offset, @Out int[] name, @Out int[] scope,
+                                        @Out long[] type);
 
     // Query results (elfinfo.h): each query encodes its answer into the handle's result buffer and
     // returns its size (-1: out of memory); omni_elf_result_copy copies it out.

@@ -281,8 +281,9 @@ public final class QueryableTrace implements AutoCloseable {
 
     private StackFrames.Frame frame(Locator.TaskState t, int frame) throws IOException {
         if (frame < 0) throw QueryException.badRequest("frame must be 0 or more, not " + frame);
-        List<StackFrames.Frame> frames = values.frames(t);
+        List<StackFrames.Frame> frames = values.frames(t, frame + 1);
         if (frame >= frames.size()) {
+            frames = values.frames(t); // for the message: how many there are
             throw QueryException.notFound("thread " + t.tid() + " has " + frames.size() + " frame" + (frames.size() == 1 ? "" : "s")
                     + " at step " + t.step() + " (0 to " + (frames.size() - 1) + "), not frame " + frame);
         }
@@ -299,7 +300,8 @@ public final class QueryableTrace implements AutoCloseable {
     public ValueDocuments.Frames frames(long step, Integer tid) throws IOException {
         Locator.TaskState t = task(step, tid);
         List<ValueDocuments.Frame> out = new ArrayList<>();
-        for (StackFrames.Frame f : values.frames(t)) out.add(values.describe(f));
+        List<Locator.OpenCall> open = store.openCalls(t.tid(), step);
+        for (StackFrames.Frame f : values.frames(t)) out.add(values.describe(f, open));
         return new ValueDocuments.Frames(step, t.pid(), t.tid(), out);
     }
 

@@ -12,6 +12,7 @@ import dev.omniscope.debuginfo.DebugFunction;
 import dev.omniscope.debuginfo.DebugInfo;
 import dev.omniscope.debuginfo.DebugScope;
 import dev.omniscope.debuginfo.Dw;
+import dev.omniscope.symbols.ElfFile;
 import dev.omniscope.values.ExpressionException;
 import dev.omniscope.values.FrameContext;
 import dev.omniscope.values.FrameValues;
@@ -58,6 +59,11 @@ final class SourceValues implements AutoCloseable {
         return stacks.unwind(t.pid(), t.tid(), t.step(), t.rip(), t.registers());
     }
 
+    /** The innermost {@code wanted} frames (fewer when the stack has fewer): what a question about frame wanted - 1 needs. */
+    List<StackFrames.Frame> frames(Locator.TaskState t, int wanted) throws IOException {
+        return stacks.unwind(t.pid(), t.tid(), t.step(), t.rip(), t.registers(), wanted);
+    }
+
     /** The value code's view of a frame. */
     FrameContext context(StackFrames.Frame f) {
         return new Context(f);
@@ -65,6 +71,11 @@ final class SourceValues implements AutoCloseable {
 
     /** A frame's document: its function, place, and parameters (as a backtrace shows them). */
     ValueDocuments.Frame describe(StackFrames.Frame f) throws IOException {
+        return describe(f, store.openCalls(f.tid(), f.step()));
+    }
+
+    /** As {@link #describe(StackFrames.Frame)}, with the thread's open calls at the moment already read. */
+    ValueDocuments.Frame describe(StackFrames.Frame f, List<Locator.OpenCall> openCalls) throws IOException {
         DebugScope function = f.function();
         String name = function != null ? function.qualifiedName() : symbols.functionName(f.pid(), f.lookupPc(), f.step());
         String file;
@@ -80,7 +91,7 @@ final class SourceValues implements AutoCloseable {
         List<ShownValue> args = function == null ? List.of() : FrameValues.arguments(context(f));
         Long callStep = null;
         if (f.cfa() != null && !f.inlined()) {
-            Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+            Locator.OpenCall call = StackFrames.callOf(openCalls, f.cfa());
             if (call != null) callStep = call.callStep();
         }
         return new ValueDocuments.Frame(f.index(), name, History.hex(f.pc()), file, line, f.inlined(),
@@ -113,7 +124,7 @@ final class SourceValues implements AutoCloseable {
     Map<String, String> values(Locator.TaskState t, List<String> expressions) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         if (expressions.isEmpty()) return out;
-        List<StackFrames.Frame> frames = frames(t);
+        List<StackFrames.Frame> frames = frames(t, 1);
         for (String e : expressions) {
             if (frames.isEmpty()) {
                 out.put(e, "<error: no frame>");
@@ -156,7 +167,7 @@ final class SourceValues implements AutoCloseable {
                 }
             }
             if (moment == null || call.returnStep() != null && moment > call.returnStep()) return null;
-            List<StackFrames.Frame> frames = frames(Locator.state(moments, memory, moment, call.tid()));
+            List<StackFrames.Frame> frames = frames(Locator.state(moments, memory, moment, call.tid()), 1);
             if (frames.isEmpty()) return null;
             FrameContext c = context(frames.get(0));
             List<ShownValue> args = FrameValues.arguments(c);
@@ -231,7 +242,7 @@ final class SourceValues implements AutoCloseable {
         public OptionalLong entryRegister(int dwarfRegister) {
             try {
                 if (f.cfa() == null) return OptionalLong.empty();
-                Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+                Locator.OpenCall call = StackFrames.callOf(store.openCalls(f.tid(), f.step()), f.cfa());
                 if (call == null) return OptionalLong.empty();
                 // the state as the function was entered: after its call instruction
                 Map<Integer, Long> entry = StackFrames.dwarfRegisters(store.registers(f.tid(), call.callStep() + 1), 0);
@@ -257,6 +268,28 @@ final class SourceValues implements AutoCloseable {
         public OptionalLong threadPointer() {
             Long v = f.registers().get(Dw.REG_FS_BASE);
             return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+
+        /**
+         * The thread's block of the main program's thread-local variables: glibc places it right
+         * below the thread pointer (x86-64's TLS variant II), at the offset _dl_determine_tlsoffset
+         * gives the first module. A library's block is found through the thread's DTV, which is
+         * not read: unknown.
+         */
+        @Override
+        public OptionalLong tlsBlock() {
+            Long tp = f.registers().get(Dw.REG_FS_BASE);
+            if (tp == null || f.module() == null || !symbols.isProgram(f.module().path())) return OptionalLong.empty();
+            Optional<ElfFile.TlsSegment> tls = modules.elf(f.module().path()).flatMap(ElfFile::tls);
+            if (tls.isEmpty()) return OptionalLong.empty();
+            long align = Math.max(1, tls.get().align());
+            long firstByte = -(tls.get().vaddr() & (align - 1)) & (align - 1);
+            long offset = roundUp(tls.get().memSize() - firstByte, align) + firstByte;
+            return OptionalLong.of(tp - offset);
+        }
+
+        private static long roundUp(long v, long align) {
+            return (v + align - 1) / align * align;
         }
 
         @Override
@@ -286,7 +319,10 @@ final class SourceValues implements AutoCloseable {
                 } else {
                     for (DebugInfo.StaticVariable v : d.get().staticVariables()) {
                         if (v.qualifiedName().equals(name) || v.name().equals(name) && !v.qualifiedName().contains("::")) {
-                            return Optional.of(new Global(d.get(), m.bias(), v.qualifiedName(), v.address() + m.bias(), v.type()));
+                            if (!v.threadLocal()) return Optional.of(new Global(d.get(), m.bias(), v.qualifiedName(), v.address() + m.bias(), v.type()));
+                            // this thread's copy: only the main program's block is found (see tlsBlock)
+                            OptionalLong block = m.equals(f.module()) ? tlsBlock() : OptionalLong.empty();
+                            if (block.isPresent()) return Optional.of(new Global(d.get(), m.bias(), v.qualifiedName(), block.getAsLong() + v.address(), v.type()));
                         }
                     }
                 }

@@ -99,12 +99,17 @@ final class StackFrames {
      * frame whose return address is unknown or zero, or after {@link #MAX_FRAMES}.
      */
     List<Frame> unwind(int pid, int tid, long step, long rip, Map<Integer, long[]> recorded) throws IOException {
+        return unwind(pid, tid, step, rip, recorded, MAX_FRAMES);
+    }
+
+    /** As {@link #unwind(int, int, long, long, Map)}, stopping once {@code wanted} frames are known (the innermost ones). */
+    List<Frame> unwind(int pid, int tid, long step, long rip, Map<Integer, long[]> recorded, int wanted) throws IOException {
         List<Frame> frames = new ArrayList<>();
         Map<Integer, Long> regs = dwarfRegisters(recorded, rip);
         Map<Integer, byte[]> vectors = vectorRegisters(recorded);
         List<Locator.OpenCall> calls = null;
         long pc = rip;
-        for (int real = 0; real < MAX_FRAMES && frames.size() < MAX_FRAMES; real++) {
+        for (int real = 0; real < MAX_FRAMES && frames.size() < Math.min(wanted, MAX_FRAMES); real++) {
             long lookup = real == 0 ? pc : pc - 1;
             Symbolizer.ModuleInstance module = symbols.moduleInstance(pid, lookup, step);
             DebugInfo debug = module == null ? null : modules.debugInfo(module.path()).orElse(null);
@@ -215,11 +220,13 @@ final class StackFrames {
         return b.data();
     }
 
-    /** The call of {@code tid} that entered a frame whose CFA is {@code cfa} (its stack pointer after the call is cfa - 8), or null. */
-    Locator.OpenCall callOf(int tid, long step, long cfa) throws IOException {
-        for (Locator.OpenCall c : store.openCalls(tid, step)) {
-            if (c.sp() != null && c.sp() == cfa - 8) return c;
+    /** Of a thread's open calls, the one that entered a frame whose CFA is {@code cfa} (its stack pointer after the call is cfa - 8), or null. */
+    static Locator.OpenCall callOf(List<Locator.OpenCall> openCalls, long cfa) {
+        // the latest: a call the calls table could not close (left by longjmp, say) may sit at the same stack pointer
+        Locator.OpenCall found = null;
+        for (Locator.OpenCall c : openCalls) {
+            if (c.sp() != null && c.sp() == cfa - 8 && (found == null || c.callStep() > found.callStep())) found = c;
         }
-        return null;
+        return found;
     }
 }

