@@ -8,7 +8,8 @@ import { Panel, Status } from '../components/Panel';
 import { VirtualList } from '../components/VirtualList';
 import { groupDigits } from '../format';
 import { message } from '../hooks';
-import { hrefAt, type View } from './context';
+import { argumentList } from '../values';
+import { go, hrefAt, type View } from './context';
 
 const PAGE = 200;
 /** How many pages reveal reads at one level looking for a call before it gives up. */
@@ -106,6 +107,8 @@ export function CallTreePanel({ view }: { view: View }) {
 
   const rows = flatten(root.current);
   const step = route.step;
+  // the calls on the moment's stack have their typed parameters in the frames
+  const typed = new Map((view.frames?.frames ?? []).filter((f) => f.callStep !== null && f.callStep !== undefined).map((f) => [f.callStep!, f]));
   return (
     <Panel
       id="calls"
@@ -147,9 +150,24 @@ export function CallTreePanel({ view }: { view: View }) {
               <Link href={hrefAt(route, { step: BigInt(c.callStep) })} class="mono" title={`call at step ${c.callStep}`}>
                 {c.function ?? c.target}
               </Link>
-              <span class="mono muted">({c.args.slice(0, 3).join(', ')})</span>
-              <span class="mono">{c.returnValue !== null ? ` → ${c.returnValue}` : c.unwound ? ' ↯ unwound' : ' (no return)'}</span>
+              {/* the calls endpoint has the argument registers, not the typed parameters: those are in the call stack */}
+              <span class={'mono' + (typed.has(c.callStep) ? '' : ' muted')} title={`rdi, rsi, rdx, rcx, r8, r9 at the call: ${c.args.join(', ')}`} data-testid="call-args">
+                ({typed.has(c.callStep) ? argumentList(typed.get(c.callStep)!.args) : '…'})
+              </span>
+              <span class="mono muted small" title="rax at the return">
+                {c.returnValue !== null ? ` → ${c.returnValue}` : c.unwound ? ' ↯ unwound' : ' (no return)'}
+              </span>
               <span class="muted mono"> @{groupDigits(c.callStep)}</span>
+              {c.function && (
+                <button
+                  class="quiet small row-action"
+                  title={`Every execution of ${c.function}`}
+                  data-testid="call-executions"
+                  onClick={() => go(route, { exec: { kind: 'function', target: c.function! }, print: undefined })}
+                >
+                  runs
+                </button>
+              )}
             </div>
           );
         }}
