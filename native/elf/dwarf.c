@@ -10,7 +10,7 @@
 
 // Calls visit for every compile or partial unit (type units hold no code or variables), with the
 // split unit of a skeleton (-gsplit-dwarf: its DIEs are in a .dwo file) when libdw finds it.
-static void for_each_unit(omni_elf *h, void (*visit)(omni_elf *, Dwarf_CU *, Dwarf_Die *, Dwarf_Die *)) {
+void for_each_unit(omni_elf *h, void (*visit)(omni_elf *, Dwarf_CU *, Dwarf_Die *, Dwarf_Die *)) {
     Dwarf_CU *cu = NULL;
     Dwarf_Half version;
     uint8_t unit_type;
@@ -104,6 +104,13 @@ size_t omni_elf_lines(omni_elf *h, size_t cap, uint64_t *address, int32_t *file,
 
 int64_t omni_elf_variable_count(omni_elf *h) {
     return load_dwarf(h) < 0 ? -1 : (int64_t)h->nvariables;
+}
+
+size_t omni_elf_variable_types(omni_elf *h, size_t cap, uint64_t *type) {
+    if (load_dwarf(h) < 0) return 0;
+    size_t n = cap < h->nvariables ? cap : h->nvariables;
+    for (size_t i = 0; i < n; i++) type[i] = h->variables[i].type_offset;
+    return n;
 }
 
 size_t omni_elf_variables(omni_elf *h, size_t cap, uint64_t *address, uint64_t *size, uint32_t *name,

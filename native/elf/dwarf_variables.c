@@ -29,7 +29,7 @@ static void format(char *out, size_t cap, const char *fmt, ...) {
     va_end(ap);
 }
 
-static const char *die_name(Dwarf_Die *die) {
+const char *die_name(Dwarf_Die *die) {
     Dwarf_Attribute a;
     return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
 }
@@ -39,7 +39,7 @@ static Dwarf_Die *die_type(Dwarf_Die *die, Dwarf_Die *type) {
     return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a), type);
 }
 
-static bool next_sibling(Dwarf_Die *die) {
+bool next_sibling(Dwarf_Die *die) {
     Dwarf_Off before = dwarf_dieoffset(die);
     Dwarf_Die next;
     // Offsets must grow, or a hostile DW_AT_sibling could send the walk round in circles.
@@ -216,7 +216,7 @@ static bool scope_from_declaration(Dwarf_Die *die, char *out, size_t outlen) {
 // The declaring file and line, each from the first DIE that has it along DW_AT_specification and
 // DW_AT_abstract_origin: a C++ definition outside its class names its own line but leaves the
 // file to its declaration when they are the same.
-static int32_t decl_file(omni_elf *h, Dwarf_Die *die, uint32_t *line) {
+int32_t decl_file(omni_elf *h, Dwarf_Die *die, uint32_t *line) {
     Dwarf_Die d = *die;
     bool have_line = false;
     *line = 0;
@@ -237,7 +237,7 @@ static int32_t decl_file(omni_elf *h, Dwarf_Die *die, uint32_t *line) {
     return -1;
 }
 
-static bool loaded_address(omni_elf *h, uint64_t address) {
+bool loaded_address(omni_elf *h, uint64_t address) {
     if (address == 0) return false; // the linker's tombstone for a discarded definition
     if (h->nloaded == 0) return true; // relocatable files: nothing to check against
     for (size_t i = 0; i < h->nloaded; i++) {
@@ -276,7 +276,7 @@ static void add_variable(omni_elf *h, Dwarf_Die *die, const char *scope, bool c_
     int budget = MAX_TYPE_NODES;
     type_name(type, "", c_lang, 0, &budget, type_str, sizeof type_str);
 
-    struct variable v = {.address = address, .size = size};
+    struct variable v = {.address = address, .size = size, .type_offset = type ? dwarf_dieoffset(type) : 0};
     v.file = decl_file(h, die, &v.line);
     v.name = pool_add(h, &h->dwarf_pool, name);
     v.scope = pool_add(h, &h->dwarf_pool, scope);
@@ -312,7 +312,7 @@ static void walk_scope(omni_elf *h, Dwarf_Die *parent, const char *scope, bool c
     } while (!h->oom && next_sibling(&child));
 }
 
-static bool is_c_language(int lang) {
+bool is_c_language(int lang) {
     return lang == DW_LANG_C89 || lang == DW_LANG_C || lang == DW_LANG_C99 || lang == DW_LANG_C11 ||
            lang == DW_LANG_C17;
 }

@@ -91,4 +91,95 @@ size_t omni_elf_variables(omni_elf *elf, size_t cap, uint64_t *address, uint64_t
                           uint32_t *name, uint32_t *scope, uint32_t *type, int32_t *file,
                           uint32_t *line);
 
+// The type of each variable of omni_elf_variables, in the same order: the global (.debug_info)
+// offset of its type DIE, 0 when unknown.
+size_t omni_elf_variable_types(omni_elf *elf, size_t cap, uint64_t *type);
+
+// --- Query results ------------------------------------------------------------------------------
+//
+// The queries below answer with nested records (scopes holding variables holding expressions), so
+// each encodes its answer into the handle's result buffer, replacing the previous answer, and
+// returns its size in bytes (-1 when out of memory); omni_elf_result_copy copies it out. Two calls
+// per query. An ELF without DWARF gives empty answers. The encoding, little-endian throughout:
+//
+//   u8, u32, u64      integers of 1, 4 and 8 bytes (i64: a u64 read as two's complement)
+//   str               u32 length and that many bytes of UTF-8, no NUL; length 0xffffffff is "none"
+//   bytes             u32 length and the bytes
+//   ops               a DWARF expression: u32 count, then per operation: u8 atom, u64 number,
+//                     u64 number2, u64 offset (in its expression), bytes block, ops nested.
+//                     What libdw leaves as pointers is copied: block holds DW_OP_implicit_value's
+//                     bytes and DW_OP_const_type's constant (number2 is then 0), nested holds
+//                     DW_OP_entry_value's (DW_OP_GNU_entry_value's) sub-expression. The type
+//                     references of DW_OP_const_type, convert, reinterpret (number) and
+//                     regval_type, deref_type, xderef_type (number2), and their GNU forms, and
+//                     of DW_OP_GNU_parameter_ref, call2, call4 (number) are global DIE offsets (0
+//                     stays 0, the generic type). DW_OP_addrx and DW_OP_constx (and the GNU
+//                     index forms) arrive resolved through .debug_addr, as DW_OP_addr and
+//                     DW_OP_const8u with the value in number.
+//   location          u8 kind: OMNI_ELF_LOC_OPTIMIZED_OUT; OMNI_ELF_LOC_EXPRESSION then ops;
+//                     OMNI_ELF_LOC_CONSTANT then bytes (DW_AT_const_value: a block's bytes, a
+//                     string's with its NUL, a constant as 8 bytes, sign-extended when signed)
+enum { OMNI_ELF_LOC_OPTIMIZED_OUT, OMNI_ELF_LOC_EXPRESSION, OMNI_ELF_LOC_CONSTANT };
+enum { OMNI_ELF_SCOPE_FUNCTION, OMNI_ELF_SCOPE_INLINED, OMNI_ELF_SCOPE_BLOCK };
+enum { OMNI_ELF_VAR_PARAMETER = 1, OMNI_ELF_VAR_ARTIFICIAL = 2, OMNI_ELF_VAR_EXTERNAL = 4 };
+enum { OMNI_ELF_RULE_UNDEFINED, OMNI_ELF_RULE_SAME_VALUE, OMNI_ELF_RULE_EXPRESSION };
+
+size_t omni_elf_result_copy(omni_elf *elf, char *buf, size_t cap);
+
+// The scopes containing pc (link-time), outermost first: the function (DW_TAG_subprogram), then
+// the lexical blocks and inlined functions nested in it. u32 count, then per scope:
+//   u8 kind (OMNI_ELF_SCOPE_*), str name (an inlined function's from its abstract origin; "" for
+//   a block), str linkage name ("" when none), str qualified name ("ns::Klass::method" in C++:
+//   namespaces and classes of the declaration; the name in C), u64 DIE offset, u64 low pc (lowest
+//   of its ranges), u64 entry pc (DW_AT_entry_pc, else the low pc), ops frame base at pc
+//   (functions only, else empty), u64 return type DIE offset (0: void, or a block), str call file
+//   (inlined functions: DW_AT_call_file as a path; else none), u32 call line, str declaring file
+//   (none when unknown), u32 declaring line, u32 the unit's DW_AT_language, u32 variable count,
+//   then per variable (the scope's own DW_TAG_formal_parameter and DW_TAG_variable children in
+//   DIE order, abstract origins resolved; then those of the abstract origin the instance leaves
+//   out): str name, u64 type DIE offset (0 unknown), u32 DW_AT_decl_line, location at pc (a
+//   location list entry covering pc, else optimized out), u8 OMNI_ELF_VAR_* flags (external:
+//   DW_AT_external or a DW_OP_addr location, a static local).
+int64_t omni_elf_scopes_at(omni_elf *elf, uint64_t pc);
+
+// The type DIE at a global .debug_info offset; an empty answer when the DIE is not a type. Fields:
+//   u64 offset, u32 tag, str name ("" none), str qualified name (C++: with namespaces and
+//   enclosing classes), i64 DW_AT_byte_size (-1 absent; 8 for pointers and references without
+//   one, 16 for a pointer to member function), u32 DW_AT_encoding, u64 target (DW_AT_type's DIE
+//   offset, 0 none), then
+//   u32 count of members (DW_TAG_member, DW_TAG_inheritance, and DW_TAG_variable static members,
+//     in DIE order): str name (a base class's: its type's name), u64 type, i64 byte offset
+//     (DW_AT_data_member_location; a bit field without one: its bit offset / 8; -1 for static
+//     members and virtual bases), u32 bit size (0 unless a bit field), i64 bit offset from the
+//     start of the object, LSB first (DW_AT_data_bit_offset, or DWARF 2/3 DW_AT_bit_offset
+//     converted; -1 unless a bit field), u8 flags: 1 inheritance, 2 static, 4 artificial,
+//     8 virtual base
+//   u32 count of enumerators: str name, i64 value
+//   u32 count of array dimensions, outermost first: i64 element count (-1 unknown)
+//   u32 count of subroutine type parameters: u64 type
+//   u32 count of template parameters: str name, u64 type, u8 has value, i64 value
+//   u8 flags: 1 DW_AT_declaration, 2 DW_AT_enum_class, 4 DW_AT_prototyped, 8 varargs
+//   u32 the unit's DW_AT_language
+int64_t omni_elf_type(omni_elf *elf, uint64_t offset);
+
+// The DIE offset of a complete (not declaration-only) struct, class, union, enum, typedef or base
+// type declared outside functions under this qualified name ("geo::Point", "item",
+// "unsigned int"); the first in DIE order when several units define it; 0 when none.
+uint64_t omni_elf_type_named(omni_elf *elf, const char *qualified_name);
+
+// Every DW_TAG_subprogram with code (DW_AT_low_pc or DW_AT_ranges at a loaded address), C++
+// methods defined outside their class and out-of-line instances of inline functions included,
+// by address. u32 count, then per function: str name, str qualified name, str linkage name,
+// u64 low pc, u64 high pc (end of its main range: low_pc/high_pc or its first range), u64 DIE
+// offset, str declaring file (none when unknown), u32 declaring line, u8 DW_AT_external.
+int64_t omni_elf_functions(omni_elf *elf);
+
+// The call frame information at pc, from .eh_frame (no DWARF needed) or else .debug_frame; an
+// empty answer when none covers pc. u64 start, u64 end (the pcs the row covers), u32 the return
+// address register, ops the CFA (an expression computing it: DW_OP_bregN offset for the usual
+// rule), u32 count, then per DWARF register 0..16: u32 register, u8 OMNI_ELF_RULE_*, ops
+// (EXPRESSION: a location expression in which DW_OP_call_frame_cfa is the CFA, computing where
+// the caller's value is saved, or, ending in DW_OP_stack_value, the value itself).
+int64_t omni_elf_cfi_at(omni_elf *elf, uint64_t pc);
+
 #endif

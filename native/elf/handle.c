@@ -210,6 +210,9 @@ fail:
 
 void omni_elf_close(omni_elf *h) {
     if (!h) return;
+    free_index(h);
+    free_cfi(h);
+    free(h->result.data);
     free_dwarf_tables(h);
     free(h->symbols);
     free(h->symbol_pool.data);

@@ -42,6 +42,27 @@ watch() {
   else fail "watch $name $var: got '$got', expected '$want'"; sed 's/^/     /' "$tmp/err" | tail -n 10; fi
 }
 
+# oracle NAME 'MARK=HITS ...': values-oracle.sh's breakpoint hit counts, a stop for every hit, each
+# stop with its frame 0's arguments and locals, the program exiting 0.
+oracle() {
+  local name=$1 want=$2 got
+  got=$("$here/values-oracle.sh" "$bin/$name" 2>"$tmp/err" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["exit_code"] == 0, "exit code %r" % d["exit_code"]
+for m in d["marks"]:
+    stops = [s for s in d["stops"] if s["mark"] == m["name"]]
+    assert len(stops) == m["breakpoint"]["hits"], m["name"]
+    for s in stops:
+        f = s["frames"][0]
+        assert f["args"] is not None and f["locals"] is not None, m["name"]
+        assert all(p.get("value") or p.get("error") for p in f["prints"]), m["name"]
+print(" ".join("%s=%d" % (m["name"], m["breakpoint"]["hits"]) for m in d["marks"]))
+' 2>>"$tmp/err")
+  if [ "$got" = "$want" ]; then ok "values-oracle $name: $want"
+  else fail "values-oracle $name: got '$got', expected '$want'"; sed 's/^/     /' "$tmp/err" | tail -n 10; fi
+}
+
 run hello_static 0 a b
 run hello_dynamic 3 one two
 run counter 0
@@ -60,6 +81,10 @@ run spawns 0
 run isa_probe 0 SSE4_2 AES
 run cpu_dispatch 0
 run many_mappings 0
+run values_c_O0 0
+run values_c_O2 0
+run values_cxx 0
+run values_threads 0
 
 # alarm_loop: how many iterations run before the SIGALRM depends on the machine.
 if out=$("$bin/alarm_loop") && [ "$(echo "$out" | sed -n 2p)" = "stopped by SIGALRM" ] &&
@@ -105,8 +130,15 @@ if command -v gdb >/dev/null 2>&1; then
   watch calls jumps '1'
   watch demo_bug balance '500 750 630 670 512 612 567'
   watch demo_bug tx_count '1 2 3 4 5 6 7 8'
+  watch values_threads finished '1 2 3'
+
+  # The values oracle: gdb's hit count of every marked line, and values at every stop.
+  oracle values_c_O0 'inspect=2 blocks_inner=1 blocks_middle=1 descend=4 counted=3 main_end=1'
+  oracle values_c_O2 'inspect=2 blocks_inner=1 blocks_middle=1 descend=4 counted=3 main_end=1'
+  oracle values_cxx 'area=3 twice=2 largest=2 shift=2 measure=2 main_end=1'
+  oracle values_threads 'work=9 joined=1'
 else
-  echo "skip watch checks: no gdb"
+  echo "skip watch and values-oracle checks: no gdb"
 fi
 
 echo "$passed passed, $failed failed"

@@ -14,7 +14,8 @@ TP_LDLIBS   :=
 
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
-             isa_probe cpu_dispatch spawns many_mappings alarm_loop
+             isa_probe cpu_dispatch spawns many_mappings alarm_loop values_c_O0 values_c_O2 values_cxx \
+             values_threads
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs
@@ -31,12 +32,30 @@ $(TP_OUT)/cpu_dispatch:  TP_OPT     := -O1
 # demo_bug: keep globals in definition order, so balance lies right after owner[8].
 $(TP_OUT)/demo_bug:      TP_EXTRA   := -fno-toplevel-reorder
 
+$(TP_OUT)/values_threads: TP_LDLIBS := -pthread
+
 # One C file per program, except those below.
 $(TP_OUT)/%: testprogs/%.c testprogs/testprogs.mk
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 
 $(TP_OUT)/cxx_exceptions: testprogs/cxx_exceptions.cpp testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+# values_c (the gdb oracle of issue 12): one source, built at -O0 and at -O2 (without frame
+# pointers: frames found by CFI only, values in registers and location lists).
+$(TP_OUT)/values_c_O0: testprogs/values_c.c testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+$(TP_OUT)/values_c_O2: TP_OPT := -O2
+$(TP_OUT)/values_c_O2: TP_EXTRA := -fomit-frame-pointer
+$(TP_OUT)/values_c_O2: testprogs/values_c.c testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+$(TP_OUT)/values_cxx: testprogs/values_cxx.cpp testprogs/testprogs.mk
 	@mkdir -p $(@D)
 	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 

@@ -36,6 +36,8 @@ public final class ElfFile implements AutoCloseable {
 
     private List<ElfSymbol> symbols;
     private Dwarf dwarf;
+    private long[] variableTypes;
+    private ElfDebugInfo debugInfo;
 
     private record Dwarf(List<String> files, List<LineRow> lines, List<GlobalVariable> variables) {}
 
@@ -176,6 +178,40 @@ public final class ElfFile implements AutoCloseable {
     /** Variables at fixed addresses, by address. */
     public synchronized List<GlobalVariable> globals() {
         return dwarf().variables();
+    }
+
+    /**
+     * What the DWARF says about values (scopes and variables at a pc, types, call frame
+     * information, functions), for evaluating expressions; one instance per file, thread-safe.
+     * Without DWARF its answers are empty, except call frame information from .eh_frame.
+     */
+    public synchronized dev.omniscope.debuginfo.DebugInfo debugInfo() {
+        if (debugInfo == null) debugInfo = new ElfDebugInfo(this);
+        return debugInfo;
+    }
+
+    /** The type DIE offset of each of {@link #globals()}, in the same order. */
+    synchronized long[] globalTypes() {
+        if (variableTypes != null) return variableTypes;
+        int n = globals().size();
+        long[] types = new long[n];
+        lib.omni_elf_variable_types(live(), n, types);
+        return variableTypes = types;
+    }
+
+    /** A query of elfinfo.h's "Query results": runs it and copies its answer out; null when out of native memory. */
+    synchronized byte[] query(java.util.function.ToLongBiFunction<ElfNative, Pointer> call) {
+        Pointer h = live();
+        long size = call.applyAsLong(lib, h);
+        if (size < 0) return null;
+        byte[] out = new byte[Math.toIntExact(size)];
+        if (size > 0) lib.omni_elf_result_copy(h, out, size);
+        return out;
+    }
+
+    /** {@code omni_elf_type_named}: 0 when none. */
+    synchronized long typeNamed(String qualifiedName) {
+        return lib.omni_elf_type_named(live(), qualifiedName);
     }
 
     private Dwarf dwarf() {

@@ -63,4 +63,33 @@ public interface ElfNative {
 
     @size_t long omni_elf_variables(Pointer elf, @size_t long cap, @Out long[] address, @Out long[] size,
             @Out int[] name, @Out int[] scope, @Out int[] type, @Out int[] file, @Out int[] line);
+
+    @size_t long omni_elf_variable_types(Pointer elf, @size_t long cap, @Out long[] type);
+
+    // Query results (elfinfo.h): each query encodes its answer into the handle's result buffer and
+    // returns its size (-1: out of memory); omni_elf_result_copy copies it out.
+    int LOC_OPTIMIZED_OUT = 0;
+    int LOC_EXPRESSION = 1;
+    int LOC_CONSTANT = 2;
+    int SCOPE_FUNCTION = 0;
+    int SCOPE_INLINED = 1;
+    int SCOPE_BLOCK = 2;
+    int VAR_PARAMETER = 1;
+    int VAR_ARTIFICIAL = 2;
+    int VAR_EXTERNAL = 4;
+    int RULE_UNDEFINED = 0;
+    int RULE_SAME_VALUE = 1;
+    int RULE_EXPRESSION = 2;
+
+    @size_t long omni_elf_result_copy(Pointer elf, @Out byte[] buf, @size_t long cap);
+
+    long omni_elf_scopes_at(Pointer elf, long pc);
+
+    long omni_elf_type(Pointer elf, long offset);
+
+    long omni_elf_type_named(Pointer elf, @In String qualifiedName);
+
+    long omni_elf_functions(Pointer elf);
+
+    long omni_elf_cfi_at(Pointer elf, long pc);
 }

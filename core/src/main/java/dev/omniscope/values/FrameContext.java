@@ -47,6 +47,17 @@ public interface FrameContext {
     /** The fs base of the thread (TLS), or empty. */
     OptionalLong threadPointer();
 
+    /**
+     * The run-time address of this thread's TLS block of the frame's module (what
+     * DW_OP_form_tls_address offsets are relative to): for the main executable under glibc's
+     * variant II layout, the fs base minus the PT_TLS segment's memory size rounded up to its
+     * alignment; for a shared library, its DTV entry. Empty when not known, which makes a
+     * thread-local variable unavailable. (Added by the value code; the default knows nothing.)
+     */
+    default OptionalLong tlsBlock() {
+        return OptionalLong.empty();
+    }
+
     /** A global or static variable by name or qualified name, looked up in the frame's module first, then every other. */
     Optional<Global> global(String name);
 

@@ -94,6 +94,35 @@ class ElfFileHostileInputTest {
         }
     }
 
+    /**
+     * Asks the DWARF queries about every function, its variables' types (and theirs, a few levels
+     * down), the CFI at its entry, and a few types by name and by arbitrary offsets.
+     */
+    private static void readDebugInfo(ElfFile elf) {
+        dev.omniscope.debuginfo.DebugInfo info = elf.debugInfo();
+        info.staticVariables().forEach(v -> info.type(v.type()));
+        info.cfiAt(elf.entry());
+        for (var f : info.functions()) {
+            info.cfiAt(f.lowPc());
+            for (long pc : new long[] {f.lowPc(), (f.lowPc() + f.highPc()) / 2, f.highPc() - 1}) {
+                for (var scope : info.scopesAt(pc)) {
+                    info.type(scope.returnType());
+                    for (var v : scope.variables()) followType(info, v.type(), 4);
+                }
+            }
+        }
+        for (String name : new String[] {"int", "item", "point", "no such type"}) info.typeNamed(name);
+        for (long offset = 0; offset < 4096; offset += 37) info.type(offset);
+    }
+
+    private static void followType(dev.omniscope.debuginfo.DebugInfo info, long offset, int depth) {
+        if (depth == 0) return;
+        info.type(offset).ifPresent(t -> {
+            followType(info, t.target(), depth - 1);
+            t.members().forEach(m -> followType(info, m.type(), depth - 1));
+        });
+    }
+
     /** Opens the file and reads every table; false when opening is refused with a message. */
     private static boolean readEverything(Path file) {
         ElfFile elf;
@@ -113,6 +142,7 @@ class ElfFileHostileInputTest {
             elf.warnings();
             SymbolLookup.of(elf, 0).find(elf.entry());
             LineLookup.of(elf, 0).find(elf.entry());
+            readDebugInfo(elf);
             return true;
         }
     }

@@ -13,6 +13,7 @@ import dev.omniscope.debuginfo.DebugScope;
 import dev.omniscope.debuginfo.Dw;
 import dev.omniscope.trace.Registers;
 import dev.omniscope.values.FrameContext;
+import dev.omniscope.values.FrameRegisters;
 import dev.omniscope.values.Unwinder;
 
 /**
@@ -109,10 +110,7 @@ final class StackFrames {
             DebugInfo debug = module == null ? null : modules.debugInfo(module.path()).orElse(null);
             List<DebugScope> scopes = debug == null ? List.of() : debug.scopesAt(lookup - module.bias());
             Optional<CfiRow> cfi = debug == null ? Optional.empty() : debug.cfiAt(lookup - module.bias());
-            Unwinder.Result caller = null;
-            if (cfi.isPresent()) {
-                caller = Unwinder.caller(regs, cfi.get(), (address, length) -> read(pid, address, length, step));
-            }
+            Unwinder.Step caller = cfi.isPresent() ? Unwinder.caller(frameRegisters(regs), cfi.get(), memoryAt(pid, step)).orElse(null) : null;
             Long cfa = caller == null ? null : caller.cfa();
             // inline frames: the innermost inlined function first, then the functions it is inlined into
             List<Integer> inlinedAt = new ArrayList<>();
@@ -133,9 +131,14 @@ final class StackFrames {
                 }
             }
             if (isMain(scopes, module, lookup, step, pid)) break;
-            Map<Integer, Long> next;
+            final Map<Integer, Long> next;
             if (caller != null) {
-                next = caller.registers();
+                next = new HashMap<>();
+                for (int d = 0; d < FrameRegisters.COUNT; d++) {
+                    int r = d;
+                    caller.caller().get(d).ifPresent(v -> next.put(r, v));
+                }
+                for (int other : new int[] {Dw.REG_FS_BASE, Dw.REG_GS_BASE}) if (regs.containsKey(other)) next.put(other, regs.get(other));
             } else {
                 // no CFI: the calls table's innermost open call below this frame gives its return address
                 if (calls == null) calls = store.openCalls(tid, step);
@@ -182,6 +185,29 @@ final class StackFrames {
         return next;
     }
 
+    static FrameRegisters frameRegisters(Map<Integer, Long> regs) {
+        FrameRegisters r = new FrameRegisters();
+        for (int d = 0; d < FrameRegisters.COUNT; d++) {
+            Long v = regs.get(d);
+            if (v != null) r.set(d, v);
+        }
+        return r;
+    }
+
+    /** The process's memory at the moment, as the unwinder reads it. */
+    Unwinder.MemoryReader memoryAt(int pid, long step) {
+        return (address, length) -> {
+            byte[] b;
+            try {
+                b = read(pid, address, length, step);
+            } catch (IOException e) {
+                b = null;
+            }
+            if (b == null) throw new FrameContext.UnreadableMemory(address);
+            return b;
+        };
+    }
+
     /** Memory of the process at the moment; null when any byte is unmapped. */
     byte[] read(int pid, long address, int length, long step) throws IOException {
         MemoryView.Bytes b = memory.read(pid, address, length, step);
@@ -195,10 +221,5 @@ final class StackFrames {
             if (c.sp() != null && c.sp() == cfa - 8) return c;
         }
         return null;
-    }
-
-    /** Adapts the frame to what the value code reads. */
-    interface Reader {
-        byte[] read(long address, int length) throws FrameContext.UnreadableMemory;
     }
 }

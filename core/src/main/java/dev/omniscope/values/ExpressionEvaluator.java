@@ -1,0 +1,681 @@
+package dev.omniscope.values;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import dev.omniscope.debuginfo.DebugScope;
+import dev.omniscope.debuginfo.DebugType;
+import dev.omniscope.debuginfo.DebugVariable;
+import dev.omniscope.debuginfo.Dw;
+import dev.omniscope.values.FrameContext.UnreadableMemory;
+
+/**
+ * Evaluates an {@link Expr} in a frame to a {@link Value}, with C's rules as gdb applies them:
+ * names looked up in the frame's scopes innermost first, then as globals and functions; integer
+ * promotion and the usual arithmetic conversions; pointer arithmetic in elements; arrays
+ * decaying to pointers; comparisons giving {@code int} in C and {@code bool} in C++. Errors are
+ * gdb's messages.
+ */
+final class ExpressionEvaluator {
+    private final Session session;
+    private final Types types;
+
+    ExpressionEvaluator(Session session) {
+        this.session = session;
+        this.types = session.types;
+    }
+
+    /** Parses and evaluates. */
+    static Value evaluate(Session session, String text) throws ExpressionException {
+        ExpressionEvaluator ev = new ExpressionEvaluator(session);
+        Expr e = new ExpressionParser(text, ev::isTypeName).parse();
+        return ev.eval(e);
+    }
+
+    boolean isTypeName(String name) {
+        if (findVariable(name) != null) return false;
+        return session.ctx.debugInfo().typeNamed(name).isPresent();
+    }
+
+    Value eval(Expr e) throws ExpressionException {
+        if (e instanceof Expr.IntLiteral l) return intLiteral(l);
+        if (e instanceof Expr.FloatLiteral f) return floatValue(f.value(), types.base(f.kind().equals("long double") ? "double" : f.kind()));
+        if (e instanceof Expr.CharLiteral c) return Value.ofLong(types, types.base("char"), c.value(), session.ctx);
+        if (e instanceof Expr.StringLiteral s) {
+            byte[] b = java.util.Arrays.copyOf(s.bytes(), s.bytes().length + 1);
+            return Value.ofBytes(types, types.arrayOf(types.base("char"), b.length), b, null, session.ctx);
+        }
+        if (e instanceof Expr.Name n) return name(n);
+        if (e instanceof Expr.Register r) return register(r);
+        if (e instanceof Expr.Member m) return member(eval(m.object()), m.member(), m.pos());
+        if (e instanceof Expr.Index i) return index(eval(i.array()), eval(i.index()), i.pos());
+        if (e instanceof Expr.Unary u) return unary(u);
+        if (e instanceof Expr.Binary b) return binary(b);
+        if (e instanceof Expr.Conditional c) {
+            return truth(rvalue(eval(c.condition()), c.pos()), c.pos()) ? eval(c.then()) : eval(c.otherwise());
+        }
+        if (e instanceof Expr.Cast c) return cast(eval(c.operand()), resolveType(c.type(), c.pos()), c.pos());
+        if (e instanceof Expr.SizeofType s) return sizeValue(types.size(resolveType(s.type(), s.pos())));
+        if (e instanceof Expr.SizeofExpr s) return sizeValue(eval(s.operand()).size());
+        throw new ExpressionException("Unsupported expression", e.pos());
+    }
+
+    // ------------------------------------------------------------------ names
+
+    private Value intLiteral(Expr.IntLiteral l) {
+        BigInteger v = l.value();
+        // gdb 13's c-exp.y: int when it fits in 32 bits (unsigned int when its top bit is set), else long
+        boolean fitsInt = l.longs() == 0 && v.bitLength() <= 32;
+        String name;
+        if (fitsInt) name = l.unsigned() || v.testBit(31) ? "unsigned int" : "int";
+        else name = l.unsigned() || v.testBit(63) ? "unsigned long" : "long";
+        if (l.longs() >= 2) name = name.startsWith("unsigned") ? "unsigned long long" : "long long";
+        return Value.ofLong(types, types.base(name), v.longValue(), session.ctx);
+    }
+
+    private Value name(Expr.Name n) throws ExpressionException {
+        String name = n.name();
+        DebugVariable v = name.contains("::") ? null : findVariable(name);
+        if (v != null) return ValueReader.read(session.ctx, types, v);
+        Optional<FrameContext.Global> g = session.ctx.global(name);
+        if (g.isPresent()) return session.global(g.get());
+        Optional<FrameContext.Global> f = session.ctx.function(name);
+        if (f.isPresent()) {
+            Types t = session.typesOf(f.get().debugInfo());
+            return Value.inMemory(t, t.get(f.get().type()), f.get().address(), session.ctx);
+        }
+        Value enumerator = enumerator(name);
+        if (enumerator != null) return enumerator;
+        if (!name.contains("::")) {
+            DebugVariable self = findVariable("this");
+            if (self != null) {
+                Value thisValue = ValueReader.read(session.ctx, types, self);
+                Value m = findMember(deref(thisValue, n.pos()), name);
+                if (m != null) return m;
+            }
+        }
+        int cut = GdbFormat.lastScope(name);
+        if (cut > 0 && session.ctx.debugInfo().typeNamed(name.substring(0, cut)).isEmpty()) {
+            throw new ExpressionException("No symbol \"" + name.substring(0, cut) + "\" in current context.", n.pos());
+        }
+        if (cut > 0) {
+            throw new ExpressionException("There is no field named " + name.substring(cut + 2), n.pos());
+        }
+        throw new ExpressionException("No symbol \"" + name + "\" in current context.", n.pos());
+    }
+
+    /** A local or parameter visible in the frame, innermost scope first. */
+    DebugVariable findVariable(String name) {
+        List<DebugScope> scopes = session.ctx.scopes();
+        for (int i = scopes.size() - 1; i >= 0; i--) {
+            for (DebugVariable v : scopes.get(i).variables()) {
+                if (v.name().equals(name)) return v;
+            }
+        }
+        return null;
+    }
+
+    /** An enumerator of an enum type reachable from the frame's variables ("TOOL", "geo::Color::Red"). */
+    private Value enumerator(String name) {
+        int cut = GdbFormat.lastScope(name);
+        if (cut > 0) {
+            Optional<DebugType> owner = session.ctx.debugInfo().typeNamed(name.substring(0, cut));
+            if (owner.isPresent() && owner.get().tag() == Dw.TAG_ENUMERATION_TYPE) {
+                for (DebugType.Enumerator e : owner.get().enumerators()) {
+                    if (e.name().equals(name.substring(cut + 2))) return Value.ofLong(types, owner.get(), e.value(), session.ctx);
+                }
+            }
+        }
+        List<DebugType> seen = new ArrayList<>();
+        for (DebugScope s : session.ctx.scopes()) {
+            for (DebugVariable v : s.variables()) {
+                Value found = searchEnums(types.get(v.type()), name, seen, 0);
+                if (found != null) return found;
+            }
+        }
+        return null;
+    }
+
+    private Value searchEnums(DebugType t, String name, List<DebugType> seen, int depth) {
+        if (t == null || depth > 4 || seen.stream().anyMatch(x -> x.offset() == t.offset())) return null;
+        seen.add(t);
+        if (t.tag() == Dw.TAG_ENUMERATION_TYPE) {
+            for (DebugType.Enumerator e : t.enumerators()) {
+                String q = t.qualifiedName().isEmpty() || !Dw.isCxx(t.language()) ? e.name()
+                        : (t.enumClass() ? t.qualifiedName() : scopeOf(t.qualifiedName())) + "::" + e.name();
+                if (e.name().equals(name) && !t.enumClass() || q.equals(name) || q.equals("::" + name)) {
+                    return Value.ofLong(types, t, e.value(), session.ctx);
+                }
+            }
+            return null;
+        }
+        Value r = searchEnums(types.get(t.target()), name, seen, depth + 1);
+        if (r != null) return r;
+        for (DebugType.Member m : t.members()) {
+            r = searchEnums(types.get(m.type()), name, seen, depth + 1);
+            if (r != null) return r;
+        }
+        return null;
+    }
+
+    private static String scopeOf(String q) {
+        int cut = GdbFormat.lastScope(q);
+        return cut < 0 ? "" : q.substring(0, cut);
+    }
+
+    private Value register(Expr.Register r) throws ExpressionException {
+        String n = r.name();
+        int number = switch (n) {
+            case "pc", "rip" -> 16;
+            case "sp", "rsp" -> 7;
+            case "fp", "rbp" -> 6;
+            case "rax" -> 0;
+            case "rdx" -> 1;
+            case "rcx" -> 2;
+            case "rbx" -> 3;
+            case "rsi" -> 4;
+            case "rdi" -> 5;
+            case "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" -> Integer.parseInt(n.substring(1));
+            case "eflags" -> Dw.REG_RFLAGS;
+            case "fs_base" -> Dw.REG_FS_BASE;
+            case "gs_base" -> Dw.REG_GS_BASE;
+            default -> -1;
+        };
+        if (number < 0) throw new ExpressionException("No register named $" + n + ".", r.pos());
+        OptionalLong v = session.ctx.register(number);
+        DebugType type;
+        if (number == 16) {
+            Types c = new Types(session.ctx.debugInfo(), Dw.LANG_C99);
+            DebugType fn = new DebugType(-1000, Dw.TAG_SUBROUTINE_TYPE, "", "", -1, 0, 0, false, false, false, false, List.of(), List.of(),
+                    List.of(), List.of(), List.of(), Dw.LANG_C99);
+            type = pointerToSynthetic(fn);
+        } else if (number == 7 || number == 6) {
+            type = types.pointerTo(null);
+        } else {
+            type = types.base("long");
+        }
+        if (v.isEmpty()) return Value.optimizedOut(types, type);
+        return Value.ofLong(types, type, v.getAsLong(), session.ctx);
+    }
+
+    /** A pointer to a type that lives only in this evaluation (the function type of $pc). */
+    private DebugType pointerToSynthetic(DebugType fn) {
+        return new SyntheticPointer(types, fn).pointer;
+    }
+
+    /** Registers a made-up type in the session's Types so that offsets resolve. */
+    private static final class SyntheticPointer {
+        final DebugType pointer;
+
+        SyntheticPointer(Types types, DebugType fn) {
+            types.register(fn);
+            pointer = types.pointerTo(fn);
+        }
+    }
+
+    // ------------------------------------------------------------------ members, subscripts, dereference
+
+    private Value member(Value object, String name, int pos) throws ExpressionException {
+        DebugType s = object.stripped();
+        if (Types.isReference(s)) return member(deref(object, pos), name, pos);
+        if (Types.isPointer(s)) {
+            DebugType target = types(object).strip(object.types.get(s.target()));
+            if (Types.isAggregate(target)) return member(deref(object, pos), name, pos);
+        }
+        if (!Types.isAggregate(s)) {
+            throw new ExpressionException("Attempt to extract a component of a value that is not a structure"
+                    + (Types.isPointer(s) ? " pointer." : "."), pos);
+        }
+        Value m = findMember(object, name);
+        if (m == null) throw new ExpressionException("There is no member named " + name + ".", pos);
+        return m;
+    }
+
+    private static Types types(Value v) {
+        return v.types;
+    }
+
+    /** A member by name, searching anonymous members and base classes as gdb does; null when none. */
+    Value findMember(Value object, String name) {
+        DebugType s = object.stripped();
+        if (!Types.isAggregate(s)) return null;
+        for (DebugType.Member m : s.members()) {
+            if (m.inheritance()) continue;
+            DebugType mt = object.types.get(m.type());
+            if (m.name().equals(name)) {
+                if (m.isStatic()) {
+                    String owner = s.qualifiedName().isEmpty() ? s.name() : s.qualifiedName();
+                    Optional<FrameContext.Global> g = session.ctx.global(owner + "::" + name);
+                    return g.map(session::global).orElse(Value.optimizedOut(object.types, mt));
+                }
+                if (m.bitSize() > 0 && m.bitOffset() >= 0) return object.bits(m.bitOffset(), m.bitSize(), mt);
+                return object.part(m.byteOffset(), mt);
+            }
+            if (m.name().isEmpty() && Types.isAggregate(object.types.strip(mt))) {
+                Value inner = findMember(object.part(m.byteOffset(), mt), name);
+                if (inner != null) return inner;
+            }
+        }
+        for (DebugType.Member m : s.members()) {
+            if (!m.inheritance()) continue;
+            Value inner = findMember(object.part(Math.max(0, m.byteOffset()), object.types.get(m.type())), name);
+            if (inner != null) return inner;
+        }
+        return null;
+    }
+
+    private Value index(Value array, Value index, int pos) throws ExpressionException {
+        DebugType s = array.stripped();
+        if (Types.isReference(s)) return index(deref(array, pos), index, pos);
+        DebugType is = index.stripped();
+        if (!Types.isIntegral(is) && (Types.isPointer(is) || (is != null && is.tag() == Dw.TAG_ARRAY_TYPE)) && Types.isIntegral(s)) {
+            return index(index, array, pos);
+        }
+        if (s != null && s.tag() == Dw.TAG_ARRAY_TYPE) {
+            long i = integer(index, pos).longValue();
+            DebugType element = array.types.element(s);
+            long size = array.types.size(element);
+            if (array.address != null) return Value.inMemory(array.types, element, array.address + i * size, session.ctx);
+            long length = Types.length(s);
+            if (i < 0 || (length >= 0 && i >= length)) throw new ExpressionException("no such vector element", pos);
+            return array.part(i * size, element);
+        }
+        if (Types.isPointer(s)) {
+            return deref(pointerAdd(array, integer(index, pos).longValue(), pos), pos);
+        }
+        throw new ExpressionException("cannot subscript something of type `" + TypeNames.name(array.types, array.type) + "'", pos);
+    }
+
+    private Value deref(Value v, int pos) throws ExpressionException {
+        DebugType s = v.stripped();
+        if (s == null) throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+        if (Types.isReference(s)) {
+            return Value.inMemory(v.types, v.types.get(s.target()), address(v, pos), session.ctx);
+        }
+        if (s.tag() == Dw.TAG_ARRAY_TYPE) {
+            DebugType element = v.types.element(s);
+            if (v.address != null) return Value.inMemory(v.types, element, v.address, session.ctx);
+            return v.part(0, element);
+        }
+        if (Types.isPointer(s)) {
+            DebugType target = v.types.get(s.target());
+            if (target == null) throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+            return Value.inMemory(v.types, target, address(v, pos), session.ctx);
+        }
+        if (s.tag() == Dw.TAG_SUBROUTINE_TYPE) return v;
+        if (Types.isIntegral(s) && s.tag() == Dw.TAG_BASE_TYPE && s.encoding() != Dw.ATE_BOOLEAN) {
+            // gdb reads an int at an integer's value
+            return Value.inMemory(types, types.base("int"), integer(v, pos).longValue(), session.ctx);
+        }
+        throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+    }
+
+    /** A pointer's or reference's target address. */
+    private long address(Value v, int pos) throws ExpressionException {
+        if (v.optimizedOut) throw new ExpressionException("value has been optimized out", pos);
+        if (v.synthetic) throw new ExpressionException("Attempt to take contents of a synthetic pointer.", pos);
+        if (v.error != null) throw new ExpressionException(v.error, pos);
+        try {
+            return v.readLong(0, 8);
+        } catch (UnreadableMemory e) {
+            throw new ExpressionException(e.getMessage(), pos);
+        }
+    }
+
+    // ------------------------------------------------------------------ operators
+
+    private Value unary(Expr.Unary u) throws ExpressionException {
+        Value v = eval(u.operand());
+        int pos = u.pos();
+        switch (u.op()) {
+            case "*" -> {
+                return deref(v, pos);
+            }
+            case "&" -> {
+                DebugType s = v.stripped();
+                if (Types.isReference(s)) {
+                    return Value.ofLong(v.types, v.types.pointerTo(v.types.get(s.target())), address(v, pos), session.ctx);
+                }
+                if (v.address == null) throw new ExpressionException("Attempt to take address of value not located in memory.", pos);
+                return Value.ofLong(v.types, v.types.pointerTo(v.type), v.address, session.ctx);
+            }
+            case "!" -> {
+                return bool(!truth(rvalue(v, pos), pos));
+            }
+            default -> { }
+        }
+        Value r = rvalue(v, pos);
+        DebugType s = r.stripped();
+        if (Types.isFloat(s)) {
+            double d = floating(r, pos);
+            return switch (u.op()) {
+                case "-" -> floatValue(-d, s);
+                case "+" -> r;
+                default -> throw new ExpressionException("Argument to complement operation not an integer, boolean.", pos);
+            };
+        }
+        if (!Types.isIntegral(s)) throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
+        DebugType t = promote(s);
+        BigInteger x = integer(r, pos);
+        return switch (u.op()) {
+            case "-" -> integerValue(x.negate(), t);
+            case "+" -> integerValue(x, t);
+            default -> integerValue(x.not(), t);
+        };
+    }
+
+    private Value binary(Expr.Binary b) throws ExpressionException {
+        int pos = b.pos();
+        String op = b.op();
+        if (op.equals("&&") || op.equals("||")) {
+            boolean l = truth(rvalue(eval(b.left()), pos), pos);
+            if (op.equals("&&") && !l) return bool(false);
+            if (op.equals("||") && l) return bool(true);
+            return bool(truth(rvalue(eval(b.right()), pos), pos));
+        }
+        Value left = eval(b.left()), right = eval(b.right());
+        if (op.equals("@")) return repeat(left, right, pos);
+        Value l = rvalue(left, pos), r = rvalue(right, pos);
+        DebugType ls = l.stripped(), rs = r.stripped();
+        boolean lp = Types.isPointer(ls), rp = Types.isPointer(rs);
+        if (lp || rp) return pointerArithmetic(op, l, r, lp, rp, pos);
+        if (Types.isAggregate(ls) || Types.isAggregate(rs)) {
+            if (Dw.isCxx(types.language)) throw new ExpressionException("No symbol \"operator" + op + "\" in current context.", pos);
+            throw new ExpressionException("Structure has no component named operator" + op + ".", pos);
+        }
+        boolean floats = Types.isFloat(ls) || Types.isFloat(rs);
+        if (!floats && (!Types.isIntegral(ls) || !Types.isIntegral(rs))) {
+            throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
+        }
+        if (floats) {
+            double x = floating(l, pos), y = floating(r, pos);
+            DebugType t = biggerFloat(ls, rs);
+            return switch (op) {
+                case "+" -> floatValue(x + y, t);
+                case "-" -> floatValue(x - y, t);
+                case "*" -> floatValue(x * y, t);
+                case "/" -> floatValue(x / y, t);
+                case "<" -> bool(x < y);
+                case "<=" -> bool(x <= y);
+                case ">" -> bool(x > y);
+                case ">=" -> bool(x >= y);
+                case "==" -> bool(x == y);
+                case "!=" -> bool(x != y);
+                default -> throw new ExpressionException("Integer only operation " + op + ".", pos);
+            };
+        }
+        if (op.equals("<<") || op.equals(">>")) {
+            DebugType t = promote(ls);
+            BigInteger x = integer(l, pos);
+            long count = integer(r, pos).longValue();
+            int bits = (int) t.byteSize() * 8;
+            if (count < 0 || count >= bits) return integerValue(BigInteger.ZERO, t);
+            return integerValue(op.equals("<<") ? x.shiftLeft((int) count) : x.shiftRight((int) count), t);
+        }
+        DebugType t = arithmeticType(ls, rs);
+        BigInteger x = integer(l, pos), y = integer(r, pos);
+        boolean unsigned = !t.equals(types.base("int")) && !types.isSigned(t);
+        if (unsigned) {
+            x = unsignedOf(x, t);
+            y = unsignedOf(y, t);
+        } else {
+            x = signedOf(x, t);
+            y = signedOf(y, t);
+        }
+        return switch (op) {
+            case "+" -> integerValue(x.add(y), t);
+            case "-" -> integerValue(x.subtract(y), t);
+            case "*" -> integerValue(x.multiply(y), t);
+            case "/", "%" -> {
+                if (y.signum() == 0) throw new ExpressionException("Division by zero", pos);
+                yield integerValue(op.equals("/") ? x.divide(y) : x.remainder(y), t);
+            }
+            case "&" -> integerValue(x.and(y), t);
+            case "|" -> integerValue(x.or(y), t);
+            case "^" -> integerValue(x.xor(y), t);
+            case "<" -> bool(x.compareTo(y) < 0);
+            case "<=" -> bool(x.compareTo(y) <= 0);
+            case ">" -> bool(x.compareTo(y) > 0);
+            case ">=" -> bool(x.compareTo(y) >= 0);
+            case "==" -> bool(x.equals(y));
+            case "!=" -> bool(!x.equals(y));
+            default -> throw new ExpressionException("A syntax error in expression, near `" + op + "'.", pos);
+        };
+    }
+
+    private Value pointerArithmetic(String op, Value l, Value r, boolean lp, boolean rp, int pos) throws ExpressionException {
+        if (lp && rp) {
+            long a = address(l, pos), b = address(r, pos);
+            switch (op) {
+                case "-" -> {
+                    long size = Math.max(1, l.types.size(l.types.get(l.stripped().target())));
+                    return Value.ofLong(types, types.base("long"), (a - b) / size, session.ctx);
+                }
+                case "==" -> { return bool(a == b); }
+                case "!=" -> { return bool(a != b); }
+                case "<" -> { return bool(Long.compareUnsigned(a, b) < 0); }
+                case "<=" -> { return bool(Long.compareUnsigned(a, b) <= 0); }
+                case ">" -> { return bool(Long.compareUnsigned(a, b) > 0); }
+                case ">=" -> { return bool(Long.compareUnsigned(a, b) >= 0); }
+                default -> throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
+            }
+        }
+        Value p = lp ? l : r, n = lp ? r : l;
+        if (Types.isIntegral(n.stripped())) {
+            long k = integer(n, pos).longValue();
+            if (op.equals("+")) return pointerAdd(p, k, pos);
+            if (op.equals("-") && lp) return pointerAdd(p, -k, pos);
+            long a = address(p, pos);
+            long b = k;
+            if (!lp) {
+                long t = a;
+                a = b;
+                b = t;
+            }
+            switch (op) {
+                case "==" -> { return bool(a == b); }
+                case "!=" -> { return bool(a != b); }
+                case "<" -> { return bool(Long.compareUnsigned(a, b) < 0); }
+                case ">" -> { return bool(Long.compareUnsigned(a, b) > 0); }
+                case "<=" -> { return bool(Long.compareUnsigned(a, b) <= 0); }
+                case ">=" -> { return bool(Long.compareUnsigned(a, b) >= 0); }
+                case "&" -> { return Value.ofLong(types, types.base("long"), a & b, session.ctx); }
+                default -> { }
+            }
+        }
+        throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
+    }
+
+    private Value pointerAdd(Value p, long k, int pos) throws ExpressionException {
+        DebugType target = p.types.get(p.stripped().target());
+        long size = target == null ? 1 : Math.max(1, p.types.size(target));
+        return Value.ofLong(p.types, p.type, address(p, pos) + k * size, session.ctx);
+    }
+
+    private Value repeat(Value left, Value right, int pos) throws ExpressionException {
+        if (left.address == null) throw new ExpressionException("Only values in memory can be extended with '@'.", pos);
+        long count = integer(rvalue(right, pos), pos).longValue();
+        if (count <= 0) throw new ExpressionException("Non-positive repeat count.", pos);
+        return Value.inMemory(left.types, left.types.arrayOf(left.type, count), left.address, session.ctx);
+    }
+
+    private Value cast(Value v, DebugType to, int pos) throws ExpressionException {
+        DebugType ts = types.strip(to);
+        Value r = rvalue(v, pos);
+        DebugType from = r.stripped();
+        if (ts == null) return Value.optimizedOut(types, null);
+        if (Types.isAggregate(ts)) {
+            if (Types.isAggregate(from)) {
+                if (from.offset() == ts.offset()) return v.withType(to);
+                for (DebugType.Member m : from.members()) {
+                    DebugType bt = v.types.strip(v.types.get(m.type()));
+                    if (m.inheritance() && bt != null && bt.offset() == ts.offset()) return v.part(Math.max(0, m.byteOffset()), to);
+                }
+            }
+            throw new ExpressionException("Invalid cast.", pos);
+        }
+        if (Types.isFloat(ts)) {
+            if (!Types.isFloat(from) && !Types.isIntegral(from)) throw new ExpressionException("Invalid cast.", pos);
+            return floatValue(Types.isFloat(from) ? floating(r, pos) : new BigDecimal(integer(r, pos)).doubleValue(), to);
+        }
+        if (Types.isIntegral(ts) || Types.isPointer(ts)) {
+            BigInteger x;
+            if (Types.isFloat(from)) x = new BigDecimal(floating(r, pos)).toBigInteger();
+            else if (Types.isIntegral(from)) x = integer(r, pos);
+            else if (Types.isPointer(from)) x = BigInteger.valueOf(address(r, pos)).and(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+            else throw new ExpressionException("Invalid cast.", pos);
+            if (ts.tag() == Dw.TAG_BASE_TYPE && ts.encoding() == Dw.ATE_BOOLEAN) x = x.signum() == 0 ? BigInteger.ZERO : BigInteger.ONE;
+            return integerValue(x, to);
+        }
+        throw new ExpressionException("Invalid cast.", pos);
+    }
+
+    private DebugType resolveType(Expr.TypeName n, int pos) throws ExpressionException {
+        DebugType t;
+        if (n.isBase()) {
+            t = n.base().equals("void") ? null : types.base(Dw.isCxx(types.language) && n.base().equals("_Bool") ? "bool" : n.base());
+            if (t != null) {
+                Optional<DebugType> own = session.ctx.debugInfo().typeNamed(n.base());
+                if (own.isPresent() && own.get().tag() == Dw.TAG_BASE_TYPE) t = own.get();
+            }
+        } else {
+            Optional<DebugType> found = session.ctx.debugInfo().typeNamed(n.base());
+            if (found.isEmpty()) {
+                if (!n.keyword().isEmpty()) throw new ExpressionException("No " + n.keyword() + " type named " + n.base() + ".", pos);
+                throw new ExpressionException("No symbol \"" + n.base() + "\" in current context.", pos);
+            }
+            t = found.get();
+        }
+        for (int i = 0; i < n.pointers(); i++) t = types.pointerTo(t);
+        List<Long> dims = new ArrayList<>(n.dimensions());
+        for (int i = dims.size() - 1; i >= 0; i--) t = types.arrayOf(t, dims.get(i));
+        return t;
+    }
+
+    // ------------------------------------------------------------------ conversions
+
+    /** An rvalue for arithmetic: references followed, arrays decayed to pointers, functions to pointers. */
+    private Value rvalue(Value v, int pos) throws ExpressionException {
+        DebugType s = v.stripped();
+        if (Types.isReference(s)) return rvalue(deref(v, pos), pos);
+        if (s != null && s.tag() == Dw.TAG_ARRAY_TYPE && v.address != null) {
+            return Value.ofLong(v.types, v.types.pointerTo(v.types.element(s)), v.address, session.ctx);
+        }
+        if (s != null && s.tag() == Dw.TAG_SUBROUTINE_TYPE && v.address != null) {
+            return Value.ofLong(v.types, v.types.pointerTo(v.type), v.address, session.ctx);
+        }
+        if (v.optimizedOut) throw new ExpressionException("value has been optimized out", pos);
+        if (v.synthetic) throw new ExpressionException("Attempt to take contents of a synthetic pointer.", pos);
+        if (v.error != null) throw new ExpressionException(v.error, pos);
+        return v;
+    }
+
+    private boolean truth(Value v, int pos) throws ExpressionException {
+        DebugType s = v.stripped();
+        if (Types.isFloat(s)) return floating(v, pos) != 0;
+        if (Types.isPointer(s)) return address(v, pos) != 0;
+        if (Types.isIntegral(s)) return integer(v, pos).signum() != 0;
+        throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
+    }
+
+    BigInteger integer(Value v, int pos) throws ExpressionException {
+        v = rvalue(v, pos);
+        DebugType s = v.stripped();
+        int size = (int) Math.max(1, Math.min(16, v.size()));
+        if (v.anyOptimizedOut(0, size)) throw new ExpressionException("value has been optimized out", pos);
+        try {
+            if (Types.isPointer(s)) return BigInteger.valueOf(v.readLong(0, 8));
+            if (!Types.isIntegral(s)) throw new ExpressionException("Value can't be converted to integer.", pos);
+            return v.readBig(0, size, v.types.isSigned(s));
+        } catch (UnreadableMemory e) {
+            throw new ExpressionException(e.getMessage(), pos);
+        }
+    }
+
+    private double floating(Value v, int pos) throws ExpressionException {
+        DebugType s = v.stripped();
+        if (!Types.isFloat(s)) return new BigDecimal(integer(v, pos)).doubleValue();
+        if (v.anyOptimizedOut(0, s.byteSize())) throw new ExpressionException("value has been optimized out", pos);
+        try {
+            byte[] b = v.read(0, (int) s.byteSize());
+            return switch ((int) s.byteSize()) {
+                case 4 -> Float.intBitsToFloat((int) LocationEvaluator.bytesToLong(b));
+                case 8 -> Double.longBitsToDouble(LocationEvaluator.bytesToLong(b));
+                default -> x87ToDouble(b);
+            };
+        } catch (UnreadableMemory e) {
+            throw new ExpressionException(e.getMessage(), pos);
+        }
+    }
+
+    private static double x87ToDouble(byte[] b) {
+        long mantissa = LocationEvaluator.bytesToLong(java.util.Arrays.copyOf(b, 8));
+        int se = (b[8] & 0xff) | (b[9] & 0xff) << 8;
+        int exp = se & 0x7fff;
+        double sign = (se & 0x8000) != 0 ? -1 : 1;
+        if (exp == 0x7fff) return (mantissa << 1) == 0 ? sign * Double.POSITIVE_INFINITY : Double.NaN;
+        double m = new BigDecimal(new BigInteger(Long.toUnsignedString(mantissa))).doubleValue();
+        return sign * m * Math.pow(2, (exp == 0 ? 1 : exp) - 16383 - 63);
+    }
+
+    private DebugType promote(DebugType s) {
+        if (s.tag() == Dw.TAG_ENUMERATION_TYPE) return s.byteSize() > 4 ? types.base(types.isSigned(s) ? "long" : "unsigned long")
+                : types.base(types.isSigned(s) || s.byteSize() < 4 ? "int" : "unsigned int");
+        if (s.byteSize() < 4 || s.encoding() == Dw.ATE_BOOLEAN) return types.base("int");
+        return s;
+    }
+
+    /** The usual arithmetic conversions of two integral types (promoted). */
+    private DebugType arithmeticType(DebugType a, DebugType b) {
+        a = promote(a);
+        b = promote(b);
+        if (a.byteSize() != b.byteSize()) return a.byteSize() > b.byteSize() ? a : b;
+        if (!types.isSigned(a)) return a;
+        if (!types.isSigned(b)) return b;
+        return a;
+    }
+
+    private DebugType biggerFloat(DebugType a, DebugType b) {
+        long sa = Types.isFloat(a) ? a.byteSize() : 0, sb = Types.isFloat(b) ? b.byteSize() : 0;
+        DebugType t = sa >= sb ? a : b;
+        return t.byteSize() > 8 ? types.base("double") : t;
+    }
+
+    private Value integerValue(BigInteger x, DebugType t) {
+        int size = (int) Math.max(1, types.size(t));
+        byte[] be = x.toByteArray();
+        byte[] le = new byte[size];
+        byte fill = (byte) (x.signum() < 0 ? -1 : 0);
+        for (int i = 0; i < size; i++) le[i] = i < be.length ? be[be.length - 1 - i] : fill;
+        return Value.ofBytes(types, t, le, null, session.ctx);
+    }
+
+    private static BigInteger unsignedOf(BigInteger x, DebugType t) {
+        return x.and(BigInteger.ONE.shiftLeft((int) t.byteSize() * 8).subtract(BigInteger.ONE));
+    }
+
+    private static BigInteger signedOf(BigInteger x, DebugType t) {
+        int bits = (int) t.byteSize() * 8;
+        BigInteger u = unsignedOf(x, t);
+        return u.testBit(bits - 1) ? u.subtract(BigInteger.ONE.shiftLeft(bits)) : u;
+    }
+
+    private Value floatValue(double d, DebugType t) {
+        DebugType s = types.strip(t);
+        if (s.byteSize() == 4) return Value.ofLong(types, t, Float.floatToRawIntBits((float) d) & 0xffffffffL, session.ctx);
+        if (s.byteSize() == 8) return Value.ofLong(types, t, Double.doubleToRawLongBits(d), session.ctx);
+        return Value.ofLong(types, types.base("double"), Double.doubleToRawLongBits(d), session.ctx);
+    }
+
+    private Value bool(boolean b) {
+        return Value.ofLong(types, types.base(Dw.isCxx(types.language) ? "bool" : "int"), b ? 1 : 0, session.ctx);
+    }
+
+    private Value sizeValue(long size) {
+        return Value.ofLong(types, types.base("unsigned long"), size, session.ctx);
+    }
+}

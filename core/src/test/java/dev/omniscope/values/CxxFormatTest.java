@@ -1,0 +1,110 @@
+package dev.omniscope.values;
+
+import static dev.omniscope.values.Fixture.artificial;
+import static dev.omniscope.values.Fixture.en;
+import static dev.omniscope.values.Fixture.field;
+import static dev.omniscope.values.Fixture.le;
+import static dev.omniscope.values.Fixture.staticMember;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.omniscope.debuginfo.DebugScope;
+import dev.omniscope.debuginfo.DebugType;
+import dev.omniscope.debuginfo.Dw;
+
+/**
+ * C++ values as gdb 13 prints them: p1.cpp ({@code g++ -g -O0}), frames {@code use} and
+ * {@code main}, printed with {@code info args}, {@code info locals} and {@code print}.
+ */
+class CxxFormatTest {
+    private final Fixture f = Fixture.cxx();
+    private final DebugType intT = f.intT();
+
+    @Test
+    void referencesBasesStaticsVtablesEnums() {
+        DebugType pt = f.struct("geo::Point", 8, field("x", intT, 0), field("y", intT, 4));
+        DebugType base = f.struct("Base", 4, field("x", intT, 0));
+        DebugType derived = f.struct("Derived", 8, Fixture.base(base, 0), field("y", intT, 4), staticMember("count", intT));
+        DebugType fnT = f.function(intT);
+        DebugType vptrT = f.ptr(f.ptr(fnT));
+        DebugType shape = f.struct("Shape", 16, artificial("_vptr.Shape", vptrT, 0), field("id", intT, 8));
+        DebugType dbl = f.base("double", 8, Dw.ATE_FLOAT);
+        DebugType circle = f.struct("Circle", 24, Fixture.base(shape, 0), field("r", dbl, 16));
+        DebugType color = f.enumeration("Color", "geo::Color", true, en("Red", 0), en("Green", 5));
+        DebugType plain = f.enumeration("Plain", "geo::Plain", false, en("PA", 0), en("PB", 1));
+        DebugType kindE = f.enumeration("E", "Kind::E", false, en("K1", 0), en("K2", 1));
+        DebugType kind = f.struct("Kind", 4, field("e", kindE, 0));
+        f.global("Derived::count", intT, 0x555555558010L, le(4, 3));
+        f.symbol("vtable for Circle", 0x555555557d48L, 48);
+        long c = 0x7fffffffe620L;
+        f.map(c, Fixture.concat(le(8, 0x555555557d58L), le(4, 9, 0), le(8, Double.doubleToLongBits(2.0))));
+        f.map(0x7fffffffe644L, le(4, 5));
+        f.map(0x7fffffffe618L, le(4, 3, 4));
+        f.scope(DebugScope.Kind.FUNCTION, "main",
+                f.stackLocal("r", f.ref(intT), le(8, 0x7fffffffe644L)),
+                f.stackLocal("d", derived, le(4, 1, 2)),
+                f.memoryVariable("c", false, circle, c),
+                f.stackLocal("sr", f.ref(shape), le(8, c)),
+                f.stackLocal("sp", f.ptr(shape), le(8, c)),
+                f.stackLocal("ptr", f.ref(pt), le(8, 0x7fffffffe618L)),
+                f.stackLocal("col", color, le(4, 5)),
+                f.stackLocal("colx", color, le(4, 7)),
+                f.stackLocal("pl", plain, le(4, 1)),
+                f.stackLocal("kk", kind, le(4, 1)),
+                f.stackLocal("np", f.add(Dw.TAG_UNSPECIFIED_TYPE, "decltype(nullptr)", "decltype(nullptr)", 8, 0, 0, List.of(), List.of(), List.of(), List.of(), false, false), le(8, 0)),
+                f.stackLocal("bt", f.base("bool", 1, Dw.ATE_BOOLEAN), Fixture.bytes(1)),
+                f.stackLocal("wc", f.base("wchar_t", 4, Dw.ATE_SIGNED), le(4, 'y')),
+                f.stackLocal("c16", f.base("char16_t", 2, Dw.ATE_UTF), le(2, 'z')),
+                f.stackLocal("c32", f.base("char32_t", 4, Dw.ATE_UTF), le(4, 'w')));
+        List<ShownValue> locals = FrameValues.locals(f);
+        String[] expected = {
+            "r = @0x7fffffffe644: 5",
+            "d = {<Base> = {x = 1}, y = 2, static count = 3}",
+            "c = {<Shape> = {_vptr.Shape = 0x555555557d58 <vtable for Circle+16>, id = 9}, r = 2}",
+            "sr = @0x7fffffffe620: {_vptr.Shape = 0x555555557d58 <vtable for Circle+16>, id = 9}",
+            "sp = 0x7fffffffe620",
+            "ptr = @0x7fffffffe618: {x = 3, y = 4}",
+            "col = geo::Color::Green",
+            "colx = 7",
+            "pl = geo::PB",
+            "kk = {e = Kind::K2}",
+            "np = 0",
+            "bt = true",
+            "wc = 121 L'y'",
+            "c16 = 122 u'z'",
+            "c32 = 119 U'w'",
+        };
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], locals.get(i).name() + " = " + locals.get(i).value());
+        }
+        assertEquals("(int &) @0x7fffffffe644: 5", f.print("r"));
+        assertEquals("(Shape &) @0x7fffffffe620: {_vptr.Shape = 0x555555557d58 <vtable for Circle+16>, id = 9}", f.print("sr"));
+        assertEquals("(Shape *) 0x7fffffffe620", f.print("sp"));
+        assertEquals("{_vptr.Shape = 0x555555557d58 <vtable for Circle+16>, id = 9}", f.print("*sp"));
+        assertEquals("3", f.print("Derived::count"));
+        assertEquals("3", f.print("d.count"));
+        assertEquals("geo::Color::Green", f.print("col"));
+        assertEquals("true", f.print("1 == 1"));
+        assertEquals("(geo::Point *) 0x7fffffffe618", f.print("&ptr"));
+        assertEquals("6", f.print("r + 1"));
+        assertEquals("geo::Point &", locals.get(5).type());
+        assertEquals("Derived", locals.get(1).type());
+        // children: base class, field, static member
+        try {
+            List<ShownValue> kids = FrameValues.children(f, "d", 0, 10);
+            assertEquals(List.of("<Base>", "y", "count"), kids.stream().map(ShownValue::name).toList());
+            assertEquals("{x = 1}", kids.get(0).value());
+            assertEquals("d.y", kids.get(1).expression());
+            assertEquals("Derived::count", kids.get(2).expression());
+            List<ShownValue> viaPointer = FrameValues.children(f, "sp", 0, 10);
+            assertEquals(List.of("_vptr.Shape", "id"), viaPointer.stream().map(ShownValue::name).toList());
+            assertEquals("sp->id", viaPointer.get(1).expression());
+            assertEquals("9", viaPointer.get(1).value());
+        } catch (ExpressionException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
