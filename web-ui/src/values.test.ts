@@ -82,6 +82,10 @@ describe('the expression under the mouse', () => {
     expect(at('    x = y; /* the balance */ z = 1;', 'balance')).toBeUndefined();
     expect(at('    x = y; /* the balance */ z = 1;', 'z')).toBe('z');
     expect(at(' * Built with owner', 'owner')).toBeUndefined();
+    expect(at('    sink = copy.balance + 1; /* MARK inspect: print *acc */', 'balance')).toBe('copy.balance');
+    expect(at('    sink = copy.balance + 1; /* MARK inspect: print *acc */', 'acc')).toBeUndefined();
+    expect(at('   the end of a comment */ x = 1;', 'end')).toBeUndefined();
+    expect(at('   the end of a comment */ x = 1;', 'x =')).toBe('x');
     expect(at('#define OWNER_MAX 8', 'OWNER_MAX')).toBeUndefined();
     expect(at('    *p = 3;', 'p')).toBe('p');
     expect(expressionAt('abc', 5)).toBeUndefined();

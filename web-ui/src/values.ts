@@ -113,7 +113,8 @@ function insideLiteralOrComment(line: string, offset: number): boolean {
   // a block comment's continuation line (" * text"), or its end ("… */") after the offset
   if (/^\s*\*(\s|\/|$)/.test(line)) return true;
   const close = line.indexOf('*/');
-  return close >= offset && line.lastIndexOf('/*', offset) < 0;
+  const open = line.indexOf('/*');
+  return close >= offset && (open < 0 || open > close);
 }
 
 /** An expression cut at a parse error's position, to mark it: [before, at, after]. */

@@ -110,6 +110,7 @@ export function SourcePanel({ view }: { view: View }) {
           rowHeight={18}
           reveal={current}
           revealKey={`${file}:${line}`}
+          revealContext={4}
           testId="source"
           class="code"
           renderRow={(i) => (

@@ -101,7 +101,7 @@ export function VariablesPanel({ view }: { view: View }) {
   return (
     <Panel
       id="variables"
-      class="grow2"
+      class="grow3"
       title={
         <>
           Variables{' '}
