@@ -59,6 +59,8 @@ test('the Variables panel shows the frame of the demo\'s moment: set_owner, near
   await expect(page.locator('[data-testid="frame"][data-index="1"]').getByTestId('frame-args')).toHaveText(/^\(name=0x[0-9a-f]+ "Jonathan"\)$/);
   await expect(page.getByTestId('current-line')).toContainText('strcpy(owner, name);');
   await expect(page.getByTestId('variables-frame')).toContainText('#1 set_owner');
+  await expect(page.getByTestId('variables')).toHaveAttribute('data-step', String(step));
+  await expect(page.getByTestId('variables')).toHaveAttribute('data-frame', '1');
   await expect(page.getByTestId('args-section').getByTestId('var')).toHaveCount(1);
   expect(await shown(page, 'args-section')).toEqual({ name: expect.stringMatching(/^0x[0-9a-f]+ "Jonathan"$/) });
   await expect(page.locator('[data-testid="var"][data-name="name"] .var-type')).toHaveText('const char *');
@@ -99,6 +101,7 @@ test('selecting another frame keeps the step and shows that frame\'s line and va
   await expect(page.getByTestId('current-line')).toContainText('if (set_owner(t->name) != 0)');
   // the sixth transaction, TRANSFER_OWNERSHIP to "Jonathan": 500 + 250 + 40 deposited, 120 withdrawn
   await expect(page.locator('[data-testid="locals-section"] [data-testid="var"][data-name="deposits"] [data-testid="var-value"]')).toHaveText('790');
+  await expect(page.getByTestId('variables')).toHaveAttribute('data-frame', '2');
   expect(await shown(page, 'locals-section')).toMatchObject({
     i: '5',
     n: '8',
@@ -124,6 +127,16 @@ test('selecting another frame keeps the step and shows that frame\'s line and va
   await expect(page.getByTestId('variables-frame')).toContainText('#1 set_owner');
   const call = await page.locator('[data-testid="frame"][data-index="1"]').getByTestId('frame-travel').getAttribute('href');
   expect(call).toMatch(new RegExp(`^/t/${id}/step/\\d+$`));
+  // gdb's up and down: u selects the caller, d the callee, the moment stays
+  await page.keyboard.press('u');
+  await expect(page).toHaveURL(`${base()}/t/${id}/step/${step}?frame=2`);
+  await page.keyboard.press('d');
+  await page.keyboard.press('d');
+  await expect(page).toHaveURL(`${base()}/t/${id}/step/${step}?frame=0`);
+  await expect(page.getByTestId('variables-frame')).toContainText('#0 __strcpy');
+  await expect(page.getByText('the trace does not carry this file')).toBeVisible();
+  await page.getByTestId('frame-travel').first().click();
+  await expect(page).toHaveURL(new RegExp(`^${base()}/t/${id}/step/\\d+$`));
   expect(errors).toEqual([]);
 });
 
@@ -173,6 +186,7 @@ test('a member\'s history opens from the Variables panel; executions of a line l
   await expect(page.getByTestId('current-line')).toContainText('MARK inspect');
 
   // the values there, as gdb prints them (values_oracle.py's stop "inspect")
+  await expect(page.getByTestId('variables')).toHaveAttribute('data-step', at!);
   expect(await shown(page, 'args-section')).toMatchObject({
     acc: expect.stringMatching(/^0x[0-9a-f]+ <accounts>$/),
     count: '3',

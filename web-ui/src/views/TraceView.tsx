@@ -115,8 +115,17 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       (e) => setNotice(message(e)),
     );
   };
-  const latest = useRef({ move, write });
-  latest.current = { move, write };
+  /** gdb's up (+1: the caller) and down (-1): selects the next frame out or in, keeping the moment. */
+  const upDown = (direction: -1 | 1) => {
+    const list = view.frames?.frames;
+    if (!list || !view.frame) return;
+    const i = list.findIndex((f) => f.index === view.frame!.index) + direction;
+    if (i < 0 || i >= list.length) return setNotice(direction > 0 ? 'This is the outermost frame.' : 'This is the innermost frame.');
+    setNotice(undefined);
+    go(route, { frame: list[i].index });
+  };
+  const latest = useRef({ move, write, upDown });
+  latest.current = { move, write, upDown };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -131,6 +140,10 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
           return latest.current.write(-1);
         case ']':
           return latest.current.write(1);
+        case 'u':
+          return latest.current.upDown(1);
+        case 'd':
+          return latest.current.upDown(-1);
         case '?':
           return setDialog('help');
         case 's':
@@ -202,9 +215,10 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       </nav>
       {open('timeline') && <TimelineView view={view} />}
       <div class="grid" style={{ gridTemplateColumns: columns(route) }}>
-        {(open('source') || open('disasm')) && (
+        {(open('source') || open('disasm') || route.exec) && (
           <div class="column">
             {open('source') && <SourcePanel view={view} />}
+            {route.exec && <ExecutionsPanel view={view} />}
             {open('disasm') && <DisassemblyPanel view={view} />}
           </div>
         )}
@@ -215,9 +229,8 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
             {open('calls') && <CallTreePanel view={view} />}
           </div>
         )}
-        {(route.exec || open('memory') || open('symbols') || open('history') || open('registers')) && (
+        {(open('memory') || open('symbols') || open('history') || open('registers')) && (
           <div class="column">
-            {route.exec && <ExecutionsPanel view={view} />}
             {open('history') && (
               <HistoryPanel view={view} onRows={(rows) => (history.current = rows)} onResolved={(addr, len) => setSelected({ addr, len })} />
             )}
@@ -237,9 +250,9 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
 function columns(route: Moment): string {
   const open = (p: Panel) => route.panels.includes(p);
   const weights: number[] = [];
-  if (open('source') || open('disasm')) weights.push(1);
+  if (open('source') || open('disasm') || route.exec) weights.push(1);
   if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
-  if (route.exec || open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
+  if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
   return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');
 }
 
