@@ -29,11 +29,13 @@ const GLOBALS = 50;
 /** Where the selected frame is looked at, once known: undefined while the frames of this moment load. */
 export function frameAt(view: View): At | undefined {
   const { route, frames, frame } = view;
-  if (route.frame !== undefined) return { step: route.step, tid: route.tid, frame: route.frame };
-  // without frames (a server without them) the innermost frame
-  if (view.framesError) return { step: route.step, tid: route.tid };
   const fresh = frames && BigInt(frames.step) === route.step && (route.tid === undefined || frames.tid === route.tid);
-  return fresh && frame ? { step: route.step, tid: route.tid, frame: frame.index } : undefined;
+  // the frames of the moment say which frame is shown (a frame the stack does not have: the default)
+  if (fresh) return frame ? { step: route.step, tid: route.tid, frame: frame.index } : undefined;
+  // a frame named by the URL loads at once; without frames (a server without them) the innermost
+  if (route.frame !== undefined) return { step: route.step, tid: route.tid, frame: route.frame };
+  if (view.framesError) return { step: route.step, tid: route.tid };
+  return undefined;
 }
 
 const atKey = (at: At | undefined) => (at ? `${at.step} ${at.tid ?? ''} ${at.frame ?? ''}` : '');
