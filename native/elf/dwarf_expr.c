@@ -144,7 +144,7 @@ bool const_int(Dwarf_Die *die, Dwarf_Attribute *attr, int64_t *out) {
 }
 
 // A DW_AT_const_value: a block's bytes, a string's with its NUL, a constant as 8 bytes.
-static void put_const_value(omni_elf *h, Dwarf_Die *die, Dwarf_Attribute *attr) {
+void put_const_value(omni_elf *h, Dwarf_Die *die, Dwarf_Attribute *attr) {
     Dwarf_Block b;
     const char *s;
     int64_t v;

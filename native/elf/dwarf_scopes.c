@@ -136,6 +136,11 @@ static void put_variable(omni_elf *h, Dwarf_Die *var, uint64_t pc) {
     if (flag(var, DW_AT_artificial, true)) flags |= OMNI_ELF_VAR_ARTIFICIAL;
     if (is_static || flag(var, DW_AT_external, true)) flags |= OMNI_ELF_VAR_EXTERNAL;
     res_u8(h, flags);
+    // the DIE and its abstract origin: what a DW_OP_implicit_pointer elsewhere may name
+    res_u64(h, dwarf_dieoffset(var));
+    Dwarf_Attribute oa;
+    Dwarf_Die origin;
+    res_u64(h, dwarf_formref_die(dwarf_attr(var, DW_AT_abstract_origin, &oa), &origin) ? dwarf_dieoffset(&origin) : 0);
 }
 
 static bool is_variable(Dwarf_Die *die) {

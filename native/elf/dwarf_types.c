@@ -133,8 +133,12 @@ static void put_member(omni_elf *h, Dwarf_Die *m, int tag) {
     res_u64(h, (uint64_t)byte_offset);
     res_u32(h, bit_size <= UINT32_MAX ? (uint32_t)bit_size : 0);
     res_u64(h, (uint64_t)bit_offset);
+    // a static member without storage (static const int sides = 4;) has its value here
+    Dwarf_Attribute cv;
+    bool constant = is_static && dwarf_attr_integrate(m, DW_AT_const_value, &cv) != NULL;
     res_u8(h, (inheritance ? 1 : 0) | (is_static ? 2 : 0) | (die_flag(m, DW_AT_artificial) ? 4 : 0) |
-                  (virtual_base ? 8 : 0));
+                  (virtual_base ? 8 : 0) | (constant ? 16 : 0));
+    if (constant) put_const_value(h, m, &cv);
 }
 
 // An array dimension's element count: DW_AT_count, or DW_AT_upper_bound - DW_AT_lower_bound + 1

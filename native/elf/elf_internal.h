@@ -246,6 +246,10 @@ void res_patch_u32(omni_elf *h, size_t at, uint32_t v);
 // The answer's size, or -1 (and an empty buffer) when memory ran out while encoding it.
 int64_t res_done(omni_elf *h);
 
+// A DW_AT_const_value into the result: a block's bytes, a string's with its NUL, a constant as 8
+// bytes (dwarf_expr.c).
+void put_const_value(omni_elf *h, Dwarf_Die *die, Dwarf_Attribute *attr);
+
 #pragma GCC visibility pop
 
 #endif

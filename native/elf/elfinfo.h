@@ -139,7 +139,8 @@ size_t omni_elf_result_copy(omni_elf *elf, char *buf, size_t cap);
 //   DIE order, abstract origins resolved; then those of the abstract origin the instance leaves
 //   out): str name, u64 type DIE offset (0 unknown), u32 DW_AT_decl_line, location at pc (a
 //   location list entry covering pc, else optimized out), u8 OMNI_ELF_VAR_* flags (external:
-//   DW_AT_external or a DW_OP_addr location, a static local).
+//   DW_AT_external or a DW_OP_addr location, a static local), u64 its DIE offset, u64 its
+//   DW_AT_abstract_origin's DIE offset (0 none): what a DW_OP_implicit_pointer may name.
 int64_t omni_elf_scopes_at(omni_elf *elf, uint64_t pc);
 
 // The type DIE at a global .debug_info offset; an empty answer when the DIE is not a type. Fields:
@@ -153,7 +154,8 @@ int64_t omni_elf_scopes_at(omni_elf *elf, uint64_t pc);
 //     members and virtual bases), u32 bit size (0 unless a bit field), i64 bit offset from the
 //     start of the object, LSB first (DW_AT_data_bit_offset, or DWARF 2/3 DW_AT_bit_offset
 //     converted; -1 unless a bit field), u8 flags: 1 inheritance, 2 static, 4 artificial,
-//     8 virtual base
+//     8 virtual base, 16 a DW_AT_const_value follows (a static member without storage: the
+//     value as a location's constant is encoded)
 //   u32 count of enumerators: str name, i64 value
 //   u32 count of array dimensions, outermost first: i64 element count (-1 unknown)
 //   u32 count of subroutine type parameters: u64 type

@@ -149,7 +149,13 @@ class ValuesOracleIT {
             String expr = p.path("expr").asString();
             JsonNode v = run.path("values").path(expr);
             String value = v.isString() ? v.asString() : null;
-            tally.print(at + " executions --print", expr, text(p, "value"), text(p, "error"), value, value == null ? "no value" : null);
+            // an expression that fails at an execution reads "<error: MESSAGE>" there
+            String error = value == null ? "no value" : null;
+            if (value != null && value.startsWith("<error: ") && value.endsWith(">")) {
+                error = value.substring("<error: ".length(), value.length() - 1);
+                value = null;
+            }
+            tally.print(at + " executions --print", expr, text(p, "value"), text(p, "error"), value, error);
         }
         for (JsonNode frame : stop.path("frames")) {
             int level = frame.path("level").asInt();

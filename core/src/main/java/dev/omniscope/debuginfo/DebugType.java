@@ -55,9 +55,17 @@ public record DebugType(long offset, int tag, String name, String qualifiedName,
      * @param isStatic    a static data member (a declaration; its storage is a variable elsewhere)
      * @param artificial  DW_AT_artificial (the vtable pointer {@code _vptr.Shape} is)
      * @param virtualBase a virtual base class (its offset is found through the vtable)
+     * @param constantValue a static member's DW_AT_const_value (little-endian bytes), when it has one
+     *                    instead of storage ({@code static const int sides = 4;}); else null
      */
     public record Member(String name, long type, long byteOffset, int bitSize, long bitOffset, boolean inheritance, boolean isStatic,
-                         boolean artificial, boolean virtualBase) {}
+                         boolean artificial, boolean virtualBase, byte[] constantValue) {
+        /** A member without a constant value. */
+        public Member(String name, long type, long byteOffset, int bitSize, long bitOffset, boolean inheritance, boolean isStatic,
+                      boolean artificial, boolean virtualBase) {
+            this(name, type, byteOffset, bitSize, bitOffset, inheritance, isStatic, artificial, virtualBase, null);
+        }
+    }
 
     public record Enumerator(String name, long value) {}
 

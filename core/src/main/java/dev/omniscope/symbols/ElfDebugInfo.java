@@ -77,7 +77,7 @@ final class ElfDebugInfo implements DebugInfo {
                 VarLocation location = r.location();
                 int flags = r.u8();
                 vars.add(new DebugVariable(vname, (flags & ElfNative.VAR_PARAMETER) != 0, type, line, location,
-                        (flags & ElfNative.VAR_ARTIFICIAL) != 0, (flags & ElfNative.VAR_EXTERNAL) != 0));
+                        (flags & ElfNative.VAR_ARTIFICIAL) != 0, (flags & ElfNative.VAR_EXTERNAL) != 0, r.u64(), r.u64()));
             }
             scopes.add(new DebugScope(kind, name, linkage, qualified, die, low, entry, frameBase, returnType, callFile, callLine,
                     declFile, declLine, language, vars));
@@ -116,8 +116,9 @@ final class ElfDebugInfo implements DebugInfo {
             int bitSize = r.u32();
             long bitOffset = r.u64();
             int f = r.u8();
+            byte[] constant = (f & 16) != 0 ? r.bytes() : null;
             members.add(new DebugType.Member(mname, type, byteOffset, bitSize, bitOffset, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0,
-                    (f & 8) != 0));
+                    (f & 8) != 0, constant));
         }
         int ne = r.count();
         List<DebugType.Enumerator> enumerators = new ArrayList<>(ne);

@@ -32,13 +32,29 @@ final class ExpressionEvaluator {
     /** Parses and evaluates. */
     static Value evaluate(Session session, String text) throws ExpressionException {
         ExpressionEvaluator ev = new ExpressionEvaluator(session);
-        Expr e = new ExpressionParser(text, ev::isTypeName).parse();
+        Expr e = new ExpressionParser(text, ev::isTypeName, ev::isSymbol).parse();
         return ev.eval(e);
     }
 
     boolean isTypeName(String name) {
         if (findVariable(name) != null) return false;
-        return session.ctx.debugInfo().typeNamed(name).isPresent();
+        return typeNamed(name).isPresent();
+    }
+
+    /** Whether an unqualified name designates something: a variable, global, function, enumerator or member of {@code this}. */
+    boolean isSymbol(String name) {
+        if (findVariable(name) != null) return true;
+        for (String candidate : scoped(name)) {
+            if (session.ctx.global(candidate).isPresent() || session.ctx.function(candidate).isPresent()) return true;
+        }
+        if (enumerator(name) != null) return true;
+        DebugVariable self = findVariable("this");
+        if (self == null) return false;
+        try {
+            return findMember(deref(ValueReader.read(session.ctx, types, self), 0), name) != null;
+        } catch (ExpressionException e) {
+            return false;
+        }
     }
 
     Value eval(Expr e) throws ExpressionException {
@@ -81,12 +97,26 @@ final class ExpressionEvaluator {
         String name = n.name();
         DebugVariable v = name.contains("::") ? null : findVariable(name);
         if (v != null) return ValueReader.read(session.ctx, types, v);
-        Optional<FrameContext.Global> g = session.ctx.global(name);
-        if (g.isPresent()) return session.global(g.get());
-        Optional<FrameContext.Global> f = session.ctx.function(name);
-        if (f.isPresent()) {
-            Types t = session.typesOf(f.get().debugInfo());
-            return Value.inMemory(t, t.get(f.get().type()), f.get().address(), session.ctx);
+        for (String candidate : scoped(name)) {
+            Optional<FrameContext.Global> g = session.ctx.global(candidate);
+            if (g.isPresent()) return session.global(g.get());
+            Optional<FrameContext.Global> f = session.ctx.function(candidate);
+            if (f.isPresent()) {
+                Types t = session.typesOf(f.get().debugInfo());
+                return Value.inMemory(t, t.get(f.get().type()), f.get().address(), session.ctx);
+            }
+        }
+        int scope = GdbFormat.lastScope(name);
+        if (scope > 0) { // Klass::static_member without storage of its own: the constant the class declares
+            Optional<DebugType> owner = typeNamed(name.substring(0, scope));
+            if (owner.isPresent()) {
+                for (DebugType.Member m : owner.get().members()) {
+                    if (m.isStatic() && m.name().equals(name.substring(scope + 2))) {
+                        Value sv = session.staticMember(types, owner.get(), m);
+                        if (sv != null) return sv;
+                    }
+                }
+            }
         }
         Value enumerator = enumerator(name);
         if (enumerator != null) return enumerator;
@@ -99,13 +129,40 @@ final class ExpressionEvaluator {
             }
         }
         int cut = GdbFormat.lastScope(name);
-        if (cut > 0 && session.ctx.debugInfo().typeNamed(name.substring(0, cut)).isEmpty()) {
+        if (cut > 0 && typeNamed(name.substring(0, cut)).isEmpty()) {
             throw new ExpressionException("No symbol \"" + name.substring(0, cut) + "\" in current context.", n.pos());
         }
         if (cut > 0) {
             throw new ExpressionException("There is no field named " + name.substring(cut + 2), n.pos());
         }
         throw new ExpressionException("No symbol \"" + name + "\" in current context.", n.pos());
+    }
+
+    /**
+     * C++ name lookup from the frame's function outward: in {@code geo::Rect::area}, {@code Base}
+     * is looked for as {@code geo::Rect::Base}, {@code geo::Base}, then {@code Base}. C: the name.
+     */
+    List<String> scoped(String name) {
+        List<DebugScope> scopes = session.ctx.scopes();
+        if (!session.cxx() || scopes.isEmpty() || name.startsWith("::")) return List.of(name.startsWith("::") ? name.substring(2) : name);
+        String function = scopes.get(0).qualifiedName();
+        int paren = function.indexOf('(');
+        if (paren >= 0) function = function.substring(0, paren);
+        List<String> out = new ArrayList<>();
+        for (int cut = GdbFormat.lastScope(function); cut > 0; cut = GdbFormat.lastScope(function.substring(0, cut))) {
+            out.add(function.substring(0, cut) + "::" + name);
+        }
+        out.add(name);
+        return out;
+    }
+
+    /** A type by name, looked up as {@link #scoped} says. */
+    Optional<DebugType> typeNamed(String name) {
+        for (String candidate : scoped(name)) {
+            Optional<DebugType> t = session.ctx.debugInfo().typeNamed(candidate);
+            if (t.isPresent()) return t;
+        }
+        return Optional.empty();
     }
 
     /** A local or parameter visible in the frame, innermost scope first. */
@@ -123,7 +180,7 @@ final class ExpressionEvaluator {
     private Value enumerator(String name) {
         int cut = GdbFormat.lastScope(name);
         if (cut > 0) {
-            Optional<DebugType> owner = session.ctx.debugInfo().typeNamed(name.substring(0, cut));
+            Optional<DebugType> owner = typeNamed(name.substring(0, cut));
             if (owner.isPresent() && owner.get().tag() == Dw.TAG_ENUMERATION_TYPE) {
                 for (DebugType.Enumerator e : owner.get().enumerators()) {
                     if (e.name().equals(name.substring(cut + 2))) return Value.ofLong(types, owner.get(), e.value(), session.ctx);
@@ -189,7 +246,6 @@ final class ExpressionEvaluator {
         OptionalLong v = session.ctx.register(number);
         DebugType type;
         if (number == 16) {
-            Types c = new Types(session.ctx.debugInfo(), Dw.LANG_C99);
             DebugType fn = new DebugType(-1000, Dw.TAG_SUBROUTINE_TYPE, "", "", -1, 0, 0, false, false, false, false, List.of(), List.of(),
                     List.of(), List.of(), List.of(), Dw.LANG_C99);
             type = pointerToSynthetic(fn);
@@ -248,9 +304,8 @@ final class ExpressionEvaluator {
             DebugType mt = object.types.get(m.type());
             if (m.name().equals(name)) {
                 if (m.isStatic()) {
-                    String owner = s.qualifiedName().isEmpty() ? s.name() : s.qualifiedName();
-                    Optional<FrameContext.Global> g = session.ctx.global(owner + "::" + name);
-                    return g.map(session::global).orElse(Value.optimizedOut(object.types, mt));
+                    Value sv = session.staticMember(object.types, s, m);
+                    return sv != null ? sv : Value.optimizedOut(object.types, mt);
                 }
                 if (m.bitSize() > 0 && m.bitOffset() >= 0) return object.bits(m.bitOffset(), m.bitSize(), mt);
                 return object.part(m.byteOffset(), mt);
@@ -304,6 +359,10 @@ final class ExpressionEvaluator {
         if (Types.isPointer(s)) {
             DebugType target = v.types.get(s.target());
             if (target == null) throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+            if (v.synthetic && v.pointsTo != null) {
+                Value pointee = syntheticTarget(v.pointsTo, target);
+                if (pointee != null) return pointee;
+            }
             return Value.inMemory(v.types, target, address(v, pos), session.ctx);
         }
         if (s.tag() == Dw.TAG_SUBROUTINE_TYPE) return v;
@@ -312,6 +371,19 @@ final class ExpressionEvaluator {
             return Value.inMemory(types, types.base("int"), integer(v, pos).longValue(), session.ctx);
         }
         throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+    }
+
+    /**
+     * What a synthetic pointer points to, as gdb follows it: the variable of the frame whose DIE
+     * the DW_OP_implicit_pointer names, at its offset; null when no scope of the frame has it.
+     */
+    private Value syntheticTarget(Location.ImplicitPointer p, DebugType target) {
+        for (DebugScope scope : session.ctx.scopes()) {
+            for (DebugVariable v : scope.variables()) {
+                if (v.isDie(p.dieOffset())) return ValueReader.read(session.ctx, types, v).part(p.offset(), target);
+            }
+        }
+        return null;
     }
 
     /** A pointer's or reference's target address. */
@@ -539,11 +611,11 @@ final class ExpressionEvaluator {
         if (n.isBase()) {
             t = n.base().equals("void") ? null : types.base(Dw.isCxx(types.language) && n.base().equals("_Bool") ? "bool" : n.base());
             if (t != null) {
-                Optional<DebugType> own = session.ctx.debugInfo().typeNamed(n.base());
+                Optional<DebugType> own = typeNamed(n.base());
                 if (own.isPresent() && own.get().tag() == Dw.TAG_BASE_TYPE) t = own.get();
             }
         } else {
-            Optional<DebugType> found = session.ctx.debugInfo().typeNamed(n.base());
+            Optional<DebugType> found = typeNamed(n.base());
             if (found.isEmpty()) {
                 if (!n.keyword().isEmpty()) throw new ExpressionException("No " + n.keyword() + " type named " + n.base() + ".", pos);
                 throw new ExpressionException("No symbol \"" + n.base() + "\" in current context.", pos);

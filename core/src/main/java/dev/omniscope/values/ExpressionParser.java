@@ -24,12 +24,18 @@ final class ExpressionParser {
     private final String text;
     private final List<Token> tokens = new ArrayList<>();
     private final Predicate<String> isTypeName;
+    private final Predicate<String> isSymbol;
     private int at;
 
-    /** @param isTypeName whether an identifier names a type (a typedef, or a C++ class) rather than a variable */
-    ExpressionParser(String text, Predicate<String> isTypeName) {
+    /**
+     * @param isTypeName whether an identifier names a type (a typedef, or a C++ class) rather than a variable
+     * @param isSymbol   whether an unqualified name is known; gdb's parser reports an unknown one
+     *                   ("No symbol ... in current context.") as soon as it reads it, before any later syntax error
+     */
+    ExpressionParser(String text, Predicate<String> isTypeName, Predicate<String> isSymbol) {
         this.text = text;
         this.isTypeName = isTypeName;
+        this.isSymbol = isSymbol;
     }
 
     Expr parse() throws ExpressionException {
@@ -316,7 +322,11 @@ final class ExpressionParser {
                 return new Expr.Register(t.pos, t.text.substring(1));
             }
             case "name" -> {
-                return new Expr.Name(t.pos, qualifiedName());
+                String name = qualifiedName();
+                if (isSymbol != null && !name.contains("::") && !isSymbol.test(name)) {
+                    throw new ExpressionException("No symbol \"" + name + "\" in current context.", t.pos);
+                }
+                return new Expr.Name(t.pos, name);
             }
             default -> {
                 if (is("::") && peek(1).kind.equals("name")) {

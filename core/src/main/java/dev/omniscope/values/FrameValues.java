@@ -150,6 +150,56 @@ public final class FrameValues {
         return "(" + e + ")";
     }
 
+    /**
+     * A function's return value of type {@code type} (a DIE offset in the frame's module) as the
+     * x86-64 System V ABI returns it: a float or double in xmm0, an integer, pointer, enum or bool
+     * in rax, a struct or union of up to 16 bytes of integers in rax:rdx. {@code rax}, {@code rdx}
+     * and {@code xmm0} are the registers at the return (xmm0's low 8 bytes). Null for void, for
+     * values returned in memory, and for mixed or x87 classes, which this does not decode.
+     */
+    public static ShownValue returned(FrameContext ctx, long type, long rax, long rdx, byte[] xmm0) {
+        if (type == 0) return null;
+        Session session = new Session(ctx);
+        DebugType declared = session.types.get(type);
+        DebugType t = session.types.strip(declared);
+        if (t == null) return null;
+        long size = session.types.size(declared);
+        byte[] bytes;
+        if (Types.isFloat(t)) {
+            if (size != 4 && size != 8 || xmm0 == null) return null;
+            bytes = java.util.Arrays.copyOf(xmm0, (int) size);
+        } else if (Types.isIntegral(t) || Types.isPointer(t) || t.tag() == Dw.TAG_ENUMERATION_TYPE) {
+            if (size < 1 || size > 8) return null;
+            bytes = java.util.Arrays.copyOf(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(rax).array(), (int) size);
+        } else if (Types.isAggregate(t) && size >= 1 && size <= 16 && integersOnly(session.types, t, 0)) {
+            bytes = java.util.Arrays.copyOf(java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(rax).putLong(rdx)
+                    .array(), (int) size);
+        } else {
+            return null;
+        }
+        Value value = Value.ofBytes(session.types, declared, bytes, null, ctx);
+        return shown("return", "$", value, new GdbFormat(session).format(value));
+    }
+
+    /** Whether an aggregate holds only integers and pointers (the ABI's INTEGER class for all its eightbytes). */
+    private static boolean integersOnly(Types types, DebugType t, int depth) {
+        if (depth > 8) return false;
+        for (DebugType.Member m : t.members()) {
+            if (m.isStatic()) continue;
+            DebugType mt = types.strip(types.get(m.type()));
+            if (mt == null) return false;
+            if (Types.isAggregate(mt)) {
+                if (!integersOnly(types, mt, depth + 1)) return false;
+            } else if (mt.tag() == Dw.TAG_ARRAY_TYPE) {
+                DebugType e = types.strip(types.element(mt));
+                if (e == null || Types.isFloat(e) || Types.isAggregate(e)) return false;
+            } else if (Types.isFloat(mt)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ShownValue shown(String name, String expression, Value v, String text) {
         String address = v.address == null ? null : "0x" + Long.toHexString(v.address);
         long size = Math.max(0, v.size());

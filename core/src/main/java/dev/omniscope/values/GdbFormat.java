@@ -1,9 +1,6 @@
 package dev.omniscope.values;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -437,13 +434,11 @@ final class GdbFormat {
     }
 
     private void staticMember(StringBuilder out, Value v, DebugType owner, DebugType.Member m, DebugType mt, int depth) {
-        String qualified = (owner.qualifiedName().isEmpty() ? owner.name() : owner.qualifiedName()) + "::" + m.name();
-        Optional<FrameContext.Global> g = session.ctx.global(qualified);
-        if (g.isEmpty()) {
+        Value sv = session.staticMember(v.types, owner, m);
+        if (sv == null) {
             out.append("<optimized out>");
             return;
         }
-        Value sv = session.global(g.get());
         DebugType st = sv.stripped();
         if (st != null && Types.isAggregate(st)) {
             if (!staticTypesInProgress.add(st.offset())) {

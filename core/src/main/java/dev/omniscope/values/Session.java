@@ -30,6 +30,22 @@ final class Session {
         return types.cxx();
     }
 
+    /**
+     * A static data member of {@code owner}: its storage (a variable elsewhere, named
+     * Owner::member), else the constant the class declares ({@code static const int sides = 4;}),
+     * else null.
+     */
+    Value staticMember(Types t, dev.omniscope.debuginfo.DebugType owner, dev.omniscope.debuginfo.DebugType.Member m) {
+        String qualified = (owner.qualifiedName().isEmpty() ? owner.name() : owner.qualifiedName()) + "::" + m.name();
+        java.util.Optional<FrameContext.Global> g = ctx.global(qualified);
+        if (g.isPresent()) return global(g.get());
+        if (m.constantValue() == null) return null;
+        dev.omniscope.debuginfo.DebugType mt = t.get(m.type());
+        long size = Math.max(0, t.size(mt));
+        byte[] bytes = java.util.Arrays.copyOf(m.constantValue(), (int) Math.min(Math.max(size, 0), 1 << 16));
+        return Value.ofBytes(t, mt, bytes, null, ctx);
+    }
+
     /** The value of a global or static variable. */
     Value global(FrameContext.Global g) {
         Types t = typesOf(g.debugInfo());

@@ -17,6 +17,9 @@ import dev.omniscope.values.FrameContext.UnreadableMemory;
 public final class Unwinder {
     private Unwinder() {}
 
+    /** rax, rdx, rcx, rsi, rdi, r8-r11 by DWARF number. */
+    private static final java.util.Set<Integer> CALL_CLOBBERED = java.util.Set.of(0, 1, 2, 4, 5, 8, 9, 10, 11);
+
     /** The process's memory at the moment. */
     @FunctionalInterface
     public interface MemoryReader {
@@ -47,6 +50,12 @@ public final class Unwinder {
         for (int r = 0; r < 16; r++) {
             final int reg = r;
             CfiRow.Rule rule = row.registers().get(r);
+            // libdw folds the x86-64 ABI's initial rules into every row: the call-clobbered registers
+            // (rax, rdx, rcx, rsi, rdi, r8-r11) come out UNDEFINED. gdb does not apply those: a
+            // register without a rule of the frame's own keeps its value, so a caller's variable in
+            // r8 reads r8 (gdb 13, amd64_init_reg). As gdb does, then; an undefined callee-saved
+            // register is the FDE's own word and stays unknown.
+            if (rule != null && rule.kind() == CfiRow.Rule.Kind.UNDEFINED && CALL_CLOBBERED.contains(r)) rule = null;
             if (rule == null) {
                 OptionalLong v = r == Dw.REG_RSP ? OptionalLong.of(cfa) : callee.get(r);
                 v.ifPresent(x -> caller.set(reg, x));

@@ -88,6 +88,15 @@ final class Value {
         return new Value(types, type, null, null, null, null, null, false, true);
     }
 
+    /** What a synthetic pointer points to (DW_OP_implicit_pointer: a variable's DIE and an offset in it), or null. */
+    Location.ImplicitPointer pointsTo;
+
+    static Value syntheticPointer(Types types, DebugType type, Location.ImplicitPointer target) {
+        Value v = syntheticPointer(types, type);
+        v.pointsTo = target;
+        return v;
+    }
+
     FrameContext context() {
         return memory;
     }

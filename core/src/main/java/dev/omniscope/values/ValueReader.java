@@ -30,7 +30,7 @@ final class ValueReader {
         if (loc instanceof Location.Memory m) return Value.inMemory(types, type, m.address(), ctx);
         if (loc instanceof Location.OptimizedOut) return Value.optimizedOut(types, type);
         if (loc instanceof Location.Unavailable u) return Value.failed(types, type, u.message(), null);
-        if (loc instanceof Location.ImplicitPointer) return Value.syntheticPointer(types, type);
+        if (loc instanceof Location.ImplicitPointer ip) return Value.syntheticPointer(types, type, ip);
         if (loc instanceof Location.Implicit i) return Value.ofBytes(types, type, i.bytes(), null, ctx);
         if (loc instanceof Location.Register r) {
             Optional<byte[]> b = registerBytes(ctx, r.dwarfRegister());

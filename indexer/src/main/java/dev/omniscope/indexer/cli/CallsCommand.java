@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import dev.omniscope.indexer.query.CallEntry;
 import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.QueryableTrace;
+import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.trace.Trace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "calls",
         mixinStandardHelpOptions = true,
-        description = "Calls with their arguments (the six integer argument registers), return values and steps.")
+        description = {"Calls with their arguments (the six integer argument registers), return values and steps;",
+            "with --typed, each function's parameters by name and type and its typed return value (DWARF)."})
 public final class CallsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
     Path trace;
@@ -28,6 +30,10 @@ public final class CallsCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "at most N calls (0: all)")
     int limit;
+
+    @Option(names = "--typed", description = "show each call as its function's signature: deposit(amount=500) = 55 "
+            + "(calls of functions without debug information keep their registers)")
+    boolean typed;
 
     @Option(names = "--json", description = "print a JSON array")
     boolean json;
@@ -45,11 +51,28 @@ public final class CallsCommand implements Callable<Integer> {
             } catch (QueryException e) {
                 throw ArrowQueries.refusal(e);
             }
+            java.util.Map<String, ValueDocuments.Signature> signatures = new java.util.HashMap<>();
+            if (typed) {
+                for (CallEntry c : calls) {
+                    ValueDocuments.Signatures found = t.queries.signatures(c.tid(), List.of(c.callStep()));
+                    for (ValueDocuments.Signature sig : found.signatures()) signatures.put(c.tid() + ":" + c.callStep(), sig);
+                }
+            }
             if (json) {
-                System.out.println(Trace.json().writeValueAsString(calls));
+                System.out.println(Trace.json().writeValueAsString(typed ? signatures.values().stream()
+                        .sorted(java.util.Comparator.comparingLong(ValueDocuments.Signature::callStep)).toList() : calls));
                 return 0;
             }
             for (CallEntry c : calls) {
+                ValueDocuments.Signature sig = signatures.get(c.tid() + ":" + c.callStep());
+                if (sig != null) {
+                    System.out.printf("step %,-12d %-14s tid %-6d %s%s(%s)%s%n", c.callStep(),
+                            c.returnStep() == null ? "(no return)" : "-> " + String.format("%,d", c.returnStep()), c.tid(),
+                            "  ".repeat(Math.min(c.depth(), 20)), sig.function(),
+                            String.join(", ", sig.args().stream().map(a -> a.name() + "=" + a.value()).toList()),
+                            sig.returned() != null ? " = " + sig.returned().value() : "");
+                    continue;
+                }
                 System.out.printf("step %,-12d %-14s tid %-6d %s%s(%s) = %s%n", c.callStep(),
                         c.returnStep() == null ? "(no return)" : "-> " + String.format("%,d", c.returnStep()), c.tid(),
                         "  ".repeat(Math.min(c.depth(), 20)), c.function() != null ? c.function() : c.target(),

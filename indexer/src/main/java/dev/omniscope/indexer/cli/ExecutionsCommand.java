@@ -46,6 +46,9 @@ public final class ExecutionsCommand implements Callable<Integer> {
     @Option(names = "--print", paramLabel = "EXPR", description = "an expression to evaluate at each execution (repeatable)")
     List<String> print = new ArrayList<>();
 
+    @Option(names = "--from", paramLabel = "S", description = "only executions at or after step S")
+    Long from;
+
     @Option(names = "--limit", paramLabel = "N", description = "at most N executions (default: all)")
     Integer limit;
 
@@ -72,7 +75,7 @@ public final class ExecutionsCommand implements Callable<Integer> {
             do {
                 int n = (int) Math.min(PAGE, wanted - count);
                 ValueDocuments.ExecutionsPage page = t.queries.executions(new QueryableTrace.ExecutionsQuery(where.line, address, where.function,
-                        print, n, cursor));
+                        print, from, n, cursor));
                 if (first && !json) {
                     for (ValueDocuments.Place p : page.locations()) {
                         System.out.printf("at %s %s%s%n", p.address(), p.function() != null ? p.function() : "",

@@ -330,6 +330,24 @@ public final class QueryableTrace implements AutoCloseable {
         return new ValueDocuments.Children(expr, offset, page, next);
     }
 
+    /** The most calls one signatures query takes. */
+    public static final int MAX_SIGNATURES = 200;
+
+    /** The typed signatures of thread {@code tid}'s calls at {@code callSteps} (their call steps); calls without DWARF are left out. */
+    public ValueDocuments.Signatures signatures(int tid, List<Long> callSteps) throws IOException {
+        if (!tids.contains(tid)) throw QueryException.notFound("tid " + tid + " is not a thread of this trace (its threads: " + tids + ")");
+        if (callSteps.isEmpty()) throw QueryException.badRequest("steps is empty: give the call steps of the calls");
+        if (callSteps.size() > MAX_SIGNATURES) throw QueryException.badRequest("at most " + MAX_SIGNATURES + " calls at a time, not " + callSteps.size());
+        List<ValueDocuments.Signature> out = new ArrayList<>();
+        for (long step : callSteps) {
+            CallEntry c = call(tid, step);
+            if (c == null) throw QueryException.notFound("thread " + tid + " made no call at step " + step);
+            ValueDocuments.Signature sig = values.signature(moments, c);
+            if (sig != null) out.add(sig);
+        }
+        return new ValueDocuments.Signatures(out);
+    }
+
     /** What an expression designates at a moment in a frame: the memory its history watches. */
     public record Designation(String expr, long address, int length) {}
 
@@ -350,9 +368,10 @@ public final class QueryableTrace implements AutoCloseable {
      * Which executions to list: of a source line ({@code line}, "FILE:LINE", where gdb's
      * {@code break FILE:LINE} would stop), of a code {@code address}, or of a {@code function}
      * (past its prologue, as {@code break FUNCTION}); with the values of {@code print}'s
-     * expressions at each; a page of {@code limit} after {@code cursor}.
+     * expressions at each; those at or after step {@code from} (null: from the start); a page of
+     * {@code limit} after {@code cursor}.
      */
-    public record ExecutionsQuery(String line, Long address, String function, List<String> print, int limit, String cursor) {}
+    public record ExecutionsQuery(String line, Long address, String function, List<String> print, Long from, int limit, String cursor) {}
 
     /** The executions of a line, address or function, in the order they ran. */
     public ValueDocuments.ExecutionsPage executions(ExecutionsQuery q) throws IOException {
@@ -363,6 +382,7 @@ public final class QueryableTrace implements AutoCloseable {
         if (prints.size() > SourceValues.MAX_PRINTS) throw QueryException.badRequest("at most " + SourceValues.MAX_PRINTS + " expressions to print");
         for (String e : prints) requireExpression(e);
         long[] after = Cursors.decode(q.cursor(), Cursors.EXECUTIONS, 1);
+        if (q.from() != null) requireStep("from", q.from(), true);
         List<Breakpoints.Location> places;
         if (q.line() != null) {
             int colon = q.line().lastIndexOf(':');
@@ -395,7 +415,8 @@ public final class QueryableTrace implements AutoCloseable {
             described.add(new ValueDocuments.Place(History.hex(l.address()), l.function() != null ? l.function() : p.function(), p.file(), p.line()));
         }
         int n = q.limit() == Integer.MAX_VALUE ? q.limit() : q.limit() + 1;
-        List<Executions.Hit> hits = values.executions().page(starts, after == null ? -1 : after[0], n);
+        long afterStep = Math.max(after == null ? -1 : after[0], q.from() == null ? -1 : q.from() - 1);
+        List<Executions.Hit> hits = values.executions().page(starts, afterStep, n);
         String next = null;
         if (hits.size() > q.limit()) {
             hits = hits.subList(0, q.limit());

@@ -128,6 +128,52 @@ final class SourceValues implements AutoCloseable {
         return out;
     }
 
+    /** How many blocks after a call are searched for the callee's entry (a PLT stub first) and its first line. */
+    private static final int SIGNATURE_BLOCKS = 8;
+
+    /**
+     * A call's typed signature: the callee's parameters as they were once its prologue had run
+     * (where gdb's {@code break FUNCTION} stops, so -O0's stack slots are written), and its typed
+     * return value from the registers after its return. Null when the callee has no DWARF or its
+     * first line is not reached within a few blocks (lazy binding on a first call through the PLT).
+     */
+    ValueDocuments.Signature signature(Locator.Moments moments, CallEntry call) throws IOException {
+        List<Locator.Block> blocks = store.blocks(call.tid(), call.callStep() + 1, true, SIGNATURE_BLOCKS);
+        for (int i = 0; i < blocks.size(); i++) {
+            Locator.Block entry = blocks.get(i);
+            Symbolizer.ModuleInstance m = symbols.moduleInstance(entry.pid(), entry.rip(), entry.step() + 1);
+            DebugInfo debug = m == null ? null : modules.debugInfo(m.path()).orElse(null);
+            if (debug == null) continue;
+            List<DebugScope> scopes = debug.scopesAt(entry.rip() - m.bias());
+            if (scopes.isEmpty() || scopes.get(0).lowPc() != entry.rip() - m.bias()) continue;
+            long firstLine = breakpoints.skipPrologue(m, entry.rip());
+            Long moment = null;
+            for (Executions.Start start : executions.starts(m, firstLine)) {
+                for (Locator.Block b : blocks.subList(i, blocks.size())) {
+                    if (b.rip() == start.rip() && b.instructions() > start.skip() && (moment == null || b.step() + start.skip() < moment)) {
+                        moment = b.step() + start.skip();
+                    }
+                }
+            }
+            if (moment == null || call.returnStep() != null && moment > call.returnStep()) return null;
+            List<StackFrames.Frame> frames = frames(Locator.state(moments, memory, moment, call.tid()));
+            if (frames.isEmpty()) return null;
+            FrameContext c = context(frames.get(0));
+            List<ShownValue> args = FrameValues.arguments(c);
+            ShownValue returned = null;
+            if (call.returnStep() != null && !call.unwound()) {
+                Map<Integer, long[]> after = store.registers(call.tid(), call.returnStep() + 1);
+                long[] rax = after.get(dev.omniscope.trace.Registers.RAX), rdx = after.get(dev.omniscope.trace.Registers.RDX);
+                long[] xmm0 = after.get(dev.omniscope.trace.Registers.XMM0);
+                byte[] xmm = null;
+                if (xmm0 != null) xmm = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(xmm0[0]).array();
+                returned = FrameValues.returned(c, scopes.get(0).returnType(), rax == null ? 0 : rax[0], rdx == null ? 0 : rdx[0], xmm);
+            }
+            return new ValueDocuments.Signature(call.callStep(), call.tid(), scopes.get(0).qualifiedName(), moment, args, returned);
+        }
+        return null;
+    }
+
     /** The functions named {@code name} in any module with DWARF, for messages. */
     List<DebugFunction> functions(String name) {
         List<DebugFunction> found = new ArrayList<>();

@@ -51,6 +51,20 @@ public final class ValueDocuments {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Children(String expr, long offset, List<ShownValue> children, Long next) {}
 
+    /**
+     * A call's typed signature, as a call tree shows it: {@code deposit(amount=500) = 55}.
+     *
+     * @param function  the callee (C++: qualified)
+     * @param firstLine the step at which the callee reached its first line (where its arguments were read)
+     * @param args      its parameters there
+     * @param returned  its return value, typed; null for void, a call that did not return, or a value this does not decode
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Signature(long callStep, int tid, String function, long firstLine, List<ShownValue> args, ShownValue returned) {}
+
+    /** Signatures of calls; a call without one (no DWARF) is left out. */
+    public record Signatures(List<Signature> signatures) {}
+
     /** A place where executions are counted: an address gdb would break on, with its function and line. */
     public record Place(String address, String function, String file, Integer line) {}
 

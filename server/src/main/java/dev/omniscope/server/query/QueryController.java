@@ -192,6 +192,22 @@ class QueryController {
         return Blocking.call(() -> queries.children(caller, id, step, tid, frame, expr, offset, limit));
     }
 
+    @GetMapping("/calls/signatures")
+    @Operation(summary = "Calls with their real signatures: parameters by name and type, and the typed return value",
+            description = "For each call step of `steps` (the `callStep`s of calls of thread `tid`): {callStep, tid, function, firstLine, "
+                    + "args: [value], returned: value or null}. The arguments are the callee's parameters where its first line "
+                    + "begins (after the prologue, where gdb's `break FUNCTION` stops); the return value is read from the registers "
+                    + "after its return by the x86-64 ABI. Calls of functions without debug information are left out.")
+    @ApiResponse(responseCode = "200", description = "the signatures")
+    @ApiResponse(responseCode = "400", description = "no tid, no steps, a malformed step, more than 200 steps")
+    @ApiResponse(responseCode = "404", description = "no such trace, an unknown tid, no call of that thread at a step")
+    @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
+    Mono<ValueDocuments.Signatures> signatures(Caller caller, @PathVariable String id,
+                                               @Parameter(description = "the thread") @RequestParam(required = false) String tid,
+                                               @Parameter(description = "call steps, separated by commas (at most 200)") @RequestParam(required = false) String steps) {
+        return Blocking.call(() -> queries.signatures(caller, id, tid, steps));
+    }
+
     @GetMapping("/executions")
     @Operation(summary = "Every execution of a source line, an address or a function, with chosen expressions' values at each",
             description = "An omniscient printf. `line` (FILE:LINE): the executions of the addresses gdb's `break FILE:LINE` stops "
@@ -208,9 +224,10 @@ class QueryController {
                                                    @Parameter(description = "a function's name") @RequestParam(required = false) String function,
                                                    @Parameter(description = "an expression to evaluate at each execution (repeatable, at most 16)")
                                                    @RequestParam(required = false) java.util.List<String> print,
+                                                   @Parameter(description = "only executions at or after this step") @RequestParam(required = false) String from,
                                                    @Parameter(description = "1 to 1000 (default 100)") @RequestParam(required = false) String limit,
                                                    @Parameter(description = CURSOR) @RequestParam(required = false) String cursor) {
-        return Blocking.call(() -> queries.executions(caller, id, line, address, function, print, limit, cursor));
+        return Blocking.call(() -> queries.executions(caller, id, line, address, function, print, from, limit, cursor));
     }
 
     @GetMapping("/calls")

@@ -198,11 +198,24 @@ public class QueryService {
         return ask(caller, id, t -> t.children(at, thread, k, expr, from, n));
     }
 
+    public ValueDocuments.Signatures signatures(Caller caller, String id, String tid, String steps) {
+        Integer thread = Params.optionalId("tid", tid);
+        if (thread == null) throw Problems.badRequest("tid is required: a call is named by its thread and its call step");
+        if (steps == null || steps.isBlank()) throw Problems.badRequest("steps is required: call steps, separated by commas");
+        java.util.List<Long> callSteps = new java.util.ArrayList<>();
+        for (String part : steps.split(",")) {
+            if (callSteps.size() > QueryableTrace.MAX_SIGNATURES) break;
+            callSteps.add(Params.number("steps", part.trim(), 0, Long.MAX_VALUE));
+        }
+        return ask(caller, id, t -> t.signatures(thread, callSteps));
+    }
+
     public ValueDocuments.ExecutionsPage executions(Caller caller, String id, String line, String address, String function,
-                                                    java.util.List<String> print, String limit, String cursor) {
+                                                    java.util.List<String> print, String from, String limit, String cursor) {
         Long at = address == null ? null : Params.address("address", address);
+        Long fromStep = optionalStep("from", from);
         int n = Params.limit(limit, 100, 1000);
-        return ask(caller, id, t -> t.executions(new QueryableTrace.ExecutionsQuery(line, at, function, print, n, cursor)));
+        return ask(caller, id, t -> t.executions(new QueryableTrace.ExecutionsQuery(line, at, function, print, fromStep, n, cursor)));
     }
 
     public QueryDocuments.CallsPage calls(Caller caller, String id, String function, String parent, String tid, String limit, String cursor) {

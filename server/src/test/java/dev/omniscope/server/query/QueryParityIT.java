@@ -20,6 +20,7 @@ import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.Stepper;
+import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.indexer.testing.Indexed;
 import dev.omniscope.server.OmniServer;
 import dev.omniscope.testsupport.TestTraces;
@@ -163,6 +164,50 @@ class QueryParityIT extends QueryApiSupport {
                 }
             }
 
+            // source-level values (issue 12): frames, variables of each frame, expressions, executions of the lines met
+            java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+            for (int s = 0; s < steps.size(); s += 3) {
+                long step = steps.get(s);
+                same(t + "/steps/" + step + "/frames", () -> q.frames(step, null));
+                ValueDocuments.Frames frames;
+                try {
+                    frames = q.frames(step, null);
+                } catch (QueryException e) {
+                    continue;
+                }
+                for (ValueDocuments.Frame f : frames.frames().subList(0, Math.min(3, frames.frames().size()))) {
+                    int k = f.index();
+                    same(t + "/steps/" + step + "/variables?frame=" + k, () -> q.variables(step, null, k));
+                    if (f.file() != null && f.line() != null) lines.add(f.file().substring(f.file().lastIndexOf('/') + 1) + ":" + f.line());
+                    List<String> exprs = new ArrayList<>(List.of("1 + 2 * 3", "$rsp", "no_such_name_here", "1 +"));
+                    for (var a : f.args()) exprs.add(a.expression());
+                    for (String e : exprs) {
+                        same(t + "/steps/" + step + "/print?frame=" + k + "&expr=" + URLEncoder.encode(e, StandardCharsets.UTF_8),
+                                () -> q.print(step, null, k, e));
+                    }
+                }
+                same(t + "/steps/" + step + "/variables?frame=" + frames.frames().size(), () -> q.variables(step, null, frames.frames().size()));
+                // the history of what a parameter designates then
+                for (var a : frames.frames().get(0).args()) {
+                    if (a.address() == null) continue;
+                    String e = a.expression();
+                    same(t + "/memory/history?limit=3&step=" + step + "&expr=" + URLEncoder.encode(e, StandardCharsets.UTF_8), () -> {
+                        QueryableTrace.Designation d = q.designate(step, null, 0, e);
+                        QueryDocuments.HistoryPage page = q.history(new QueryableTrace.HistoryQuery(null, d.address(), d.length(), null, null,
+                                null, 3, null, false));
+                        return new QueryDocuments.HistoryPage(page.addr(), page.len(), e, page.entries(), page.next());
+                    });
+                    break;
+                }
+            }
+            for (String line : lines) {
+                String query = "line=" + URLEncoder.encode(line, StandardCharsets.UTF_8) + "&limit=3&print=" + URLEncoder.encode("$rsp", StandardCharsets.UTF_8);
+                pages(t + "/executions?" + query, "executions",
+                        cursor -> q.executions(new QueryableTrace.ExecutionsQuery(line, null, null, List.of("$rsp"), null, 3, cursor)), 3);
+            }
+            same(t + "/executions?line=nowhere.c:3", () -> q.executions(new QueryableTrace.ExecutionsQuery("nowhere.c:3", null, null, List.of(), null, 100, null)));
+            same(t + "/executions?function=main&limit=2", () -> q.executions(new QueryableTrace.ExecutionsQuery(null, null, "main", List.of(), null, 2, null)));
+
             // histories of the program's own variables: pages both ways, windows, a process
             List<QueryDocuments.Symbol> variables = q.symbols("", 1000).symbols().stream()
                     .filter(s -> s.kind().equals("variable") && s.module() != null && s.module().endsWith("/" + program)).limit(6).toList();
@@ -200,9 +245,15 @@ class QueryParityIT extends QueryApiSupport {
 
     /** Every page of a listing, following each side's own cursors, compared page by page. */
     private void pages(String uri, String field, Page arrow) throws Exception {
+        pages(uri, field, arrow, 10_000);
+    }
+
+    /** The first {@code most} pages of a listing. */
+    private void pages(String uri, String field, Page arrow, int most) throws Exception {
         String cursor = null;
         int n = 0;
         do {
+            if (n >= most) return;
             String c = cursor;
             String pageUri = uri + (c == null ? "" : "&cursor=" + c);
             same(pageUri, () -> arrow.at(c));
