@@ -69,6 +69,13 @@ test('the Variables panel shows the frame of the demo\'s moment: set_owner, near
   await expect(page.locator('[data-testid="var"][data-expr="*name"] [data-testid="var-value"]')).toHaveText("74 'J'");
   expect(page.url()).toBe(`${base()}/t/${id}/step/${step}?symbol=balance`);
 
+  // the call tree, opened down to the moment: calls with their real signatures and typed return values
+  await page.getByTestId('reveal-call').click();
+  const setOwner = page.locator('[data-testid="call"].inside').filter({ hasText: 'set_owner' });
+  await expect(setOwner.getByTestId('call-args')).toHaveText(/^\(name=0x[0-9a-f]+ "Jonathan"\)$/);
+  await expect(setOwner.getByTestId('call-returned')).toHaveText(/→ 0$/);
+  await expect(page.getByTestId('call-args').filter({ hasText: /^\(amount=100\)$/ })).toHaveCount(1);
+
   // globals on demand: owner already holds "Jonathan" here and balance is about to lose its 158
   await page.getByTestId('toggle-globals').click();
   await expect(page.locator('[data-testid="globals-section"] [data-testid="var"][data-name="balance"] [data-testid="var-value"]')).toHaveText('670');

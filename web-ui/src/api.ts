@@ -357,6 +357,22 @@ export const fetchPrint = (id: string, at: At, expr: string) =>
 export const fetchChildren = (id: string, at: At, expr: string, offset = 0, limit = 100) =>
   getJson<ChildrenPage>(stepUrl(id, at, 'children') + query({ expr, tid: at.tid, frame: at.frame, offset, limit }));
 
+/** A call's typed signature: the callee's parameters at its first line, its typed return value. */
+export interface Signature {
+  callStep: number;
+  tid: number;
+  function: string;
+  /** The step at which the callee reached its first line (where its arguments were read). */
+  firstLine: number;
+  args: Value[];
+  /** Null for void, a call that did not return, or a value not decoded. */
+  returned: Value | null;
+}
+
+/** The typed signatures of calls of a thread (at most 200 call steps); calls without DWARF are left out. */
+export const fetchSignatures = (id: string, tid: number, steps: readonly number[]) =>
+  getJson<{ signatures: Signature[] }>(traceUrl(id) + '/calls/signatures' + query({ tid, steps: steps.join(',') }));
+
 export interface Execution {
   step: number;
   tid: number;
