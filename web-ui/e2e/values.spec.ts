@@ -191,6 +191,15 @@ test('a member\'s history opens from the Variables panel; executions of a line l
   await expect(page.getByTestId('step')).toHaveValue(at!);
   await expect(page.locator('[data-testid="execution"].current')).toHaveAttribute('data-step', at!);
   await expect(page.getByTestId('current-line')).toContainText('MARK inspect');
+  // from the moment on: the second execution only, then from the start again
+  await page.getByTestId('execution').nth(1).getByTestId('execution-step').click();
+  await page.getByTestId('exec-from-here').click();
+  await expect(page).toHaveURL(/&from=\d+$/);
+  await expect(page.getByTestId('execution')).toHaveCount(1);
+  await page.getByTestId('exec-from-start').click();
+  await expect(page.getByTestId('execution')).toHaveCount(2);
+  await page.getByTestId('execution').nth(0).getByTestId('execution-step').click();
+  await expect(page.getByTestId('step')).toHaveValue(at!);
 
   // the values there, as gdb prints them (values_oracle.py's stop "inspect")
   await expect(page.getByTestId('variables')).toHaveAttribute('data-step', at!);

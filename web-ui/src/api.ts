@@ -393,8 +393,9 @@ export function fetchExecutions(
   print: readonly string[],
   cursor?: string | null,
   limit = 100,
+  from?: bigint,
 ): Promise<ExecutionsPage> {
-  const q = query({ [target.kind]: target.target, limit, cursor }) + print.map((p) => `&print=${encodeURIComponent(p)}`).join('');
+  const q = query({ [target.kind]: target.target, from, limit, cursor }) + print.map((p) => `&print=${encodeURIComponent(p)}`).join('');
   return getJson<ExecutionsPage>(traceUrl(id) + '/executions' + q);
 }
 

@@ -67,6 +67,7 @@ describe('routes', () => {
       '/t/x/step/7?watch=a%20%2B%20b&watch=t-%3Ekind',
       '/t/x/step/7?exec=line:/src/demo_bug.c:42&print=balance&print=t-%3Eamount',
       '/t/x/step/7?exec=function:ns::f',
+      '/t/x/step/7?exec=function:f&print=a&from=5',
     ]) {
       const url = new URL(path, 'http://h');
       expect(formatRoute(parseRoute(url.pathname, url.search))).toBe(path);
@@ -108,6 +109,8 @@ describe('routes', () => {
     expect(bad.frame).toBeUndefined();
     expect(bad.exec).toBeUndefined();
     expect(bad.print).toBeUndefined();
+    expect((parseRoute('/t/x/step/9', '?from=5') as Moment).execFrom).toBeUndefined();
+    expect((parseRoute('/t/x/step/9', '?exec=function:f&from=5') as Moment).execFrom).toBe(5n);
     expect((parseRoute('/t/x/step/9', '?frame=01') as Moment).frame).toBeUndefined();
   });
 

@@ -45,6 +45,8 @@ export interface Moment {
   /** The Executions panel's line, function or address, with its expressions (`print`). */
   exec?: ExecTarget;
   print?: readonly string[];
+  /** The Executions panel lists from this step on (absent: from the first execution). */
+  execFrom?: bigint;
   panels: readonly Panel[];
   /** A share link's token: every API call of this page carries it. */
   share?: string;
@@ -134,6 +136,8 @@ export function parseRoute(pathname: string, search = ''): Route {
     route.exec = exec;
     const print = q.getAll('print').filter((p) => p.trim() !== '');
     if (print.length) route.print = print;
+    const from = q.get('from');
+    if (from && STEP.test(from)) route.execFrom = BigInt(from);
   }
   const panels = q.get('panels');
   if (panels !== null) {
@@ -168,6 +172,7 @@ export function formatRoute(route: Route): string {
       if (route.exec) {
         q.push(`exec=${param(formatExec(route.exec))}`);
         for (const p of route.print ?? []) q.push(`print=${param(p)}`);
+        if (route.execFrom !== undefined) q.push(`from=${route.execFrom}`);
       }
       if (!samePanels(route.panels, DEFAULT_PANELS)) q.push(`panels=${route.panels.join(',')}`);
       if (route.share) q.push(`share=${encodeURIComponent(route.share)}`);

@@ -194,7 +194,7 @@ export function CallTreePanel({ view }: { view: View }) {
                   class="quiet small row-action"
                   title={`Every execution of ${c.function}`}
                   data-testid="call-executions"
-                  onClick={() => go(route, { exec: { kind: 'function', target: c.function! }, print: undefined })}
+                  onClick={() => go(route, { exec: { kind: 'function', target: c.function! }, print: undefined, execFrom: undefined })}
                 >
                   runs
                 </button>

@@ -119,7 +119,7 @@ export function SourcePanel({ view }: { view: View }) {
                 class="lineno"
                 title={`Every execution of line ${i + 1}`}
                 data-testid="lineno"
-                onClick={() => go(route, { exec: { kind: 'line', target: `${file}:${i + 1}` }, print: undefined })}
+                onClick={() => go(route, { exec: { kind: 'line', target: `${file}:${i + 1}` }, print: undefined, execFrom: undefined })}
               >
                 {i + 1}
               </button>

@@ -44,12 +44,13 @@ export function ExecutionsPanel({ view }: { view: View }) {
   const { route } = view;
   const exec = route.exec!;
   const print = route.print ?? [];
-  const key = `${route.traceId} ${formatExec(exec)} ${print.join('\u0000')}`;
+  const from = route.execFrom;
+  const key = `${route.traceId} ${formatExec(exec)} ${from ?? ''} ${print.join('\u0000')}`;
   const [state, setState] = useState<Loaded>();
   const [input, setInput] = useState('');
   const load = (cursor: string | null, base: Loaded | undefined) => {
     setState({ key, locations: base?.locations ?? [], rows: base?.rows ?? [], next: cursor, loading: true });
-    fetchExecutions(route.traceId, exec, print, cursor, PAGE).then(
+    fetchExecutions(route.traceId, exec, print, cursor, PAGE, from).then(
       (page) =>
         setState((s) =>
           s && s.key !== key ? s : { key, locations: page.locations, rows: [...(base?.rows ?? []), ...page.executions], next: page.next, loading: false },
@@ -82,9 +83,23 @@ export function ExecutionsPanel({ view }: { view: View }) {
         </>
       }
       tools={
-        <button class="quiet" title="Close" onClick={() => go(route, { exec: undefined, print: undefined })} data-testid="exec-close">
-          ✕
-        </button>
+        <>
+          {from === undefined ? (
+            <button title={`List the executions from step ${route.step} on`} onClick={() => go(route, { execFrom: route.step }, true)} data-testid="exec-from-here">
+              from here
+            </button>
+          ) : (
+            <>
+              <span class="muted">from step {groupDigits(from)}</span>
+              <button title="List the executions from the first one" onClick={() => go(route, { execFrom: undefined }, true)} data-testid="exec-from-start">
+                from the start
+              </button>
+            </>
+          )}
+          <button class="quiet" title="Close" onClick={() => go(route, { exec: undefined, print: undefined, execFrom: undefined })} data-testid="exec-close">
+            ✕
+          </button>
+        </>
       }
     >
       <form class="watch-form" onSubmit={add}>

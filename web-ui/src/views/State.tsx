@@ -86,7 +86,7 @@ export function StackPanel({ view }: { view: View }) {
                   class="quiet small"
                   title={`Every execution of ${f.function}, with its parameters`}
                   data-testid="frame-executions"
-                  onClick={() => go(route, { exec: { kind: 'function', target: f.function! }, print: f.args.map((a) => a.name) })}
+                  onClick={() => go(route, { exec: { kind: 'function', target: f.function! }, print: f.args.map((a) => a.name), execFrom: undefined })}
                 >
                   runs
                 </button>
