@@ -185,7 +185,8 @@ export function CallTreePanel({ view }: { view: View }) {
                 {row.node.loading ? '…' : row.node.open ? '▾' : '▸'}
               </button>
               <Link href={hrefAt(route, { step: BigInt(c.callStep) })} class="mono" title={`call at step ${c.callStep}`}>
-                {c.function ?? c.target}
+                {/* the signature's name is the function's (qualified, without the demangled parameter types) */}
+                {signatures.current.get(c.callStep)?.function ?? c.function ?? c.target}
               </Link>
               <CallSignature call={c} signature={signatures.current.get(c.callStep) ?? undefined} onStack={typed.get(c.callStep)?.args} />
               <span class="muted mono"> @{groupDigits(c.callStep)}</span>
