@@ -31,7 +31,7 @@ export function frameAt(view: View): At | undefined {
   const { route, frames, frame } = view;
   const fresh = frames && BigInt(frames.step) === route.step && (route.tid === undefined || frames.tid === route.tid);
   // the frames of the moment say which frame is shown (a frame the stack does not have: the default)
-  if (fresh) return frame ? { step: route.step, tid: route.tid, frame: frame.index } : undefined;
+  if (fresh) return frame ? { step: route.step, tid: route.tid, frame: frame.index } : { step: route.step, tid: route.tid };
   // a frame named by the URL loads at once; without frames (a server without them) the innermost
   if (route.frame !== undefined) return { step: route.step, tid: route.tid, frame: route.frame };
   if (view.framesError) return { step: route.step, tid: route.tid };
