@@ -67,9 +67,10 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
     [route.traceId, route.step, route.tid],
   );
   // the thread's frames: the stack panel lists them, the source and variables show the selected one
+  const framed = (['source', 'variables', 'stack', 'calls'] as const).some((p) => route.panels.includes(p));
   const frames = useAsync(
-    () => (outside ? Promise.resolve(undefined) : fetchFrames(route.traceId, route.step, route.tid)),
-    [route.traceId, route.step, route.tid],
+    () => (outside || !framed ? Promise.resolve(undefined) : fetchFrames(route.traceId, route.step, route.tid)),
+    [route.traceId, route.step, route.tid, framed],
   );
   const [selected, setSelected] = useState<{ addr: bigint; len: number }>();
   const [dialog, setDialog] = useState<'help' | 'share'>();
