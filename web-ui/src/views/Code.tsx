@@ -44,7 +44,7 @@ const printed = new ValueCache<Shown>();
 export function SourcePanel({ view }: { view: View }) {
   const { route } = view;
   // without typed frames (an older server), the moment's own line
-  const where = view.frames ? view.frame : view.moment;
+  const where = view.frames ? view.frame : view.framesPending ? undefined : view.moment;
   const file = where?.file ?? null;
   const line = where?.line ?? 0;
   const frameIndex = view.frames ? view.frame?.index : undefined;

@@ -84,6 +84,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
     moment: moment.data,
     frames: framesDoc,
     framesError: frames.error,
+    framesPending: framed && !frames.data && !frames.error,
     frame: framesDoc ? pickFrame(framesDoc.frames, route.frame) : undefined,
     selected,
   };

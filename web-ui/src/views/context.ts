@@ -11,6 +11,8 @@ export interface View {
   /** The thread's frames at the moment (gdb's backtrace); undefined while they load or when the server has none. */
   frames?: FramesDoc;
   framesError?: string;
+  /** The first frames of this trace view are on their way (the source waits for them rather than show frame 0's). */
+  framesPending?: boolean;
   /**
    * The frame looked at: the URL's `frame`, else the innermost frame whose source the trace
    * carries (inside libc, the program's caller), else frame 0. Undefined until the frames load.
