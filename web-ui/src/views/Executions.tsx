@@ -62,7 +62,9 @@ export function ExecutionsPanel({ view }: { view: View }) {
   const fresh = state?.key === key ? state : undefined;
   const rows = fresh?.rows ?? [];
   const current = executionAt(rows, route.step);
-  const columns = { gridTemplateColumns: `11ch 7ch ${print.map(() => 'minmax(8ch, 1fr)').join(' ')}` };
+  // the thread column only where several threads ran it
+  const threads = new Set(rows.map((e) => e.tid)).size > 1;
+  const columns = { gridTemplateColumns: `11ch ${threads ? '7ch ' : ''}${print.map(() => 'minmax(8ch, 1fr)').join(' ')}` };
   const add = (e: Event) => {
     e.preventDefault();
     const expr = input.trim();
@@ -124,9 +126,9 @@ export function ExecutionsPanel({ view }: { view: View }) {
       <div class="exec-table" data-testid="executions">
         <div class="exec-row exec-head" style={columns}>
           <span>step</span>
-          <span>thread</span>
+          {threads && <span>thread</span>}
           {print.map((p) => (
-            <span key={p} class="mono" title={p}>
+            <span key={p} class="mono exec-col" title={p}>
               {p}{' '}
               <button class="quiet small" title={`Remove ${p}`} onClick={() => go(route, { print: print.filter((x) => x !== p) }, true)} data-testid="exec-print-remove">
                 ✕
@@ -145,7 +147,7 @@ export function ExecutionsPanel({ view }: { view: View }) {
             <Link href={hrefAt(route, { step: BigInt(e.step), tid: route.tid === undefined ? undefined : e.tid })} class="mono" testId="execution-step">
               {groupDigits(e.step)}
             </Link>
-            <span class="mono muted">{e.tid}</span>
+            {threads && <span class="mono muted">{e.tid}</span>}
             {print.map((p) => (
               <span key={p} class="mono" title={e.values[p]} data-testid="execution-value">
                 {e.values[p] ?? ''}
