@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
+    /** A bad expression's offset in the expression (print, children, executions). */
+    readonly position?: number,
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
@@ -31,7 +33,7 @@ function headers(extra?: HeadersInit): Record<string, string> {
 
 async function problem(response: Response): Promise<ApiError> {
   const body = await response.json().catch(() => undefined);
-  return new ApiError(response.status, body?.title ?? response.statusText, body?.detail);
+  return new ApiError(response.status, body?.title ?? response.statusText, body?.detail, typeof body?.position === 'number' ? body.position : undefined);
 }
 
 export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
@@ -189,6 +191,11 @@ export interface HistoryPage {
 
 export interface HistoryQuery {
   symbol?: string;
+  /** An expression designating memory, evaluated at `step` in `frame` of thread `tid`. */
+  expr?: string;
+  step?: bigint | number;
+  frame?: number;
+  tid?: number;
   addr?: string;
   len?: number;
   from?: bigint | number;
@@ -263,6 +270,134 @@ export interface Moved {
 
 export const fetchMove = (id: string, step: bigint, to: MoveKind, tid?: number) =>
   getJson<Moved>(traceUrl(id) + `/steps/${step}/move` + query({ to, tid }));
+
+// ---- source-level values (gdb's view of a moment)
+
+/** A value as gdb shows it: a variable, a member or element, an expression's result. */
+export interface Value {
+  name: string;
+  /** Designates it in the same frame: for its children, its history, hovering. */
+  expression: string;
+  type: string;
+  /** gdb's text: `{balance = 55, owner = 0x… "bob"}`, `<optimized out>`. */
+  value: string;
+  /** Where it is in memory; null when it is not (a register, a constant): no history then. */
+  address: string | null;
+  size: number;
+  /** Members or elements to expand into; 0 for a scalar. */
+  children: number;
+}
+
+/** A frame of a thread's stack at a moment, gdb's numbering: 0 is where the thread is. */
+export interface Frame {
+  index: number;
+  function: string | null;
+  pc: string;
+  file: string | null;
+  line: number | null;
+  inlined: boolean;
+  cfa: string | null;
+  /** The step of the call that entered it, when the trace has it. */
+  callStep: number | null;
+  args: Value[];
+}
+
+export interface FramesDoc {
+  step: number;
+  pid: number;
+  tid: number;
+  frames: Frame[];
+}
+
+export interface VariablesDoc {
+  step: number;
+  pid: number;
+  tid: number;
+  frame: Frame;
+  args: Value[];
+  locals: Value[];
+}
+
+export interface Printed {
+  expr: string;
+  type: string;
+  value: string;
+  address: string | null;
+  size: number;
+  children: number;
+  step: number;
+  tid: number;
+  frame: number;
+}
+
+export interface ChildrenPage {
+  expr: string;
+  offset: number;
+  children: Value[];
+  next: number | null;
+}
+
+/** Where a thread and frame are looked at: the step's running thread when tid is absent. */
+export interface At {
+  step: bigint;
+  tid?: number;
+  frame?: number;
+}
+
+const stepUrl = (id: string, at: At, what: string) => traceUrl(id) + `/steps/${at.step}/${what}`;
+
+export const fetchFrames = (id: string, step: bigint, tid?: number) => getJson<FramesDoc>(stepUrl(id, { step }, 'frames') + query({ tid }));
+
+export const fetchVariables = (id: string, at: At) =>
+  getJson<VariablesDoc>(stepUrl(id, at, 'variables') + query({ tid: at.tid, frame: at.frame }));
+
+export const fetchPrint = (id: string, at: At, expr: string) =>
+  getJson<Printed>(stepUrl(id, at, 'print') + query({ expr, tid: at.tid, frame: at.frame }));
+
+export const fetchChildren = (id: string, at: At, expr: string, offset = 0, limit = 100) =>
+  getJson<ChildrenPage>(stepUrl(id, at, 'children') + query({ expr, tid: at.tid, frame: at.frame, offset, limit }));
+
+/** A call's typed signature: the callee's parameters at its first line, its typed return value. */
+export interface Signature {
+  callStep: number;
+  tid: number;
+  function: string;
+  /** The step at which the callee reached its first line (where its arguments were read). */
+  firstLine: number;
+  args: Value[];
+  /** Null for void, a call that did not return, or a value not decoded. */
+  returned: Value | null;
+}
+
+/** The typed signatures of calls of a thread (at most 200 call steps); calls without DWARF are left out. */
+export const fetchSignatures = (id: string, tid: number, steps: readonly number[]) =>
+  getJson<{ signatures: Signature[] }>(traceUrl(id) + '/calls/signatures' + query({ tid, steps: steps.join(',') }));
+
+export interface Execution {
+  step: number;
+  tid: number;
+  pid: number;
+  address: string;
+  values: Record<string, string>;
+}
+
+export interface ExecutionsPage {
+  locations: { address: string; function: string | null; file: string | null; line: number | null }[];
+  executions: Execution[];
+  next: string | null;
+}
+
+export function fetchExecutions(
+  id: string,
+  target: { kind: 'line' | 'function' | 'address'; target: string },
+  print: readonly string[],
+  cursor?: string | null,
+  limit = 100,
+  from?: bigint,
+): Promise<ExecutionsPage> {
+  const q = query({ [target.kind]: target.target, from, limit, cursor }) + print.map((p) => `&print=${encodeURIComponent(p)}`).join('');
+  return getJson<ExecutionsPage>(traceUrl(id) + '/executions' + q);
+}
 
 export interface CallEntry {
   callStep: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PANELS, formatRoute, parseAddress, parseRoute, selectionKey, togglePanel, type Moment } from './route';
+import { changed, DEFAULT_PANELS, formatRoute, parseAddress, parseExec, parseRoute, selectionKey, togglePanel, type Moment } from './route';
 
 describe('routes', () => {
   it('parses the trace list', () => {
@@ -61,6 +61,13 @@ describe('routes', () => {
       '/t/x/step/7?addr=0x555555558068&len=8&mem=0x7fffffffe000',
       '/t/x/step/7?symbol=a%20b&panels=source,history',
       '/t/x/step/7?share=abc',
+      '/t/x/step/7?frame=2',
+      '/t/x/step/7?frame=1&expr=acc-%3Eowner.name[3]&at=5&atframe=1&attid=9',
+      '/t/x/step/7?expr=balance&at=7',
+      '/t/x/step/7?watch=a%20%2B%20b&watch=t-%3Ekind',
+      '/t/x/step/7?exec=line:/src/demo_bug.c:42&print=balance&print=t-%3Eamount',
+      '/t/x/step/7?exec=function:ns::f',
+      '/t/x/step/7?exec=function:f&print=a&from=5',
     ]) {
       const url = new URL(path, 'http://h');
       expect(formatRoute(parseRoute(url.pathname, url.search))).toBe(path);
@@ -71,7 +78,7 @@ describe('routes', () => {
     const r = parseRoute('/t/x/step/1') as Moment;
     const closed = togglePanel(r, 'memory');
     expect(closed.panels).not.toContain('memory');
-    expect(formatRoute(closed)).toContain('panels=timeline,source,disasm,registers,stack,calls,symbols,history');
+    expect(formatRoute(closed)).toContain('panels=timeline,source,disasm,variables,stack,calls,history,registers,symbols');
     expect(togglePanel(closed, 'memory').panels).toEqual(DEFAULT_PANELS);
     expect(formatRoute(togglePanel(closed, 'memory'))).toBe('/t/x/step/1');
   });
@@ -90,5 +97,48 @@ describe('routes', () => {
     expect(selectionKey({ addr: 16n, len: 4 })).toBe('range 0x10 4');
     expect(selectionKey({ addr: 16n, len: 4 })).not.toBe(selectionKey({ addr: 16n, len: 8 }));
     expect(selectionKey(undefined)).toBe('');
+  });
+
+  it('reads the frame, watches and executions', () => {
+    const r = parseRoute('/t/x/step/9', '?frame=3&watch=balance&watch=owner[0]&exec=line:demo_bug.c:42&print=i&print=t-%3Eamount') as Moment;
+    expect(r.frame).toBe(3);
+    expect(r.watch).toEqual(['balance', 'owner[0]']);
+    expect(r.exec).toEqual({ kind: 'line', target: 'demo_bug.c:42' });
+    expect(r.print).toEqual(['i', 't->amount']);
+    const bad = parseRoute('/t/x/step/9', '?frame=-1&exec=line:nofile&print=x') as Moment;
+    expect(bad.frame).toBeUndefined();
+    expect(bad.exec).toBeUndefined();
+    expect(bad.print).toBeUndefined();
+    expect((parseRoute('/t/x/step/9', '?from=5') as Moment).execFrom).toBeUndefined();
+    expect((parseRoute('/t/x/step/9', '?exec=function:f&from=5') as Moment).execFrom).toBe(5n);
+    expect((parseRoute('/t/x/step/9', '?frame=01') as Moment).frame).toBeUndefined();
+  });
+
+  it('parses execution targets', () => {
+    expect(parseExec('function:deposit')).toEqual({ kind: 'function', target: 'deposit' });
+    expect(parseExec('line:/a/b c.c:7')).toEqual({ kind: 'line', target: '/a/b c.c:7' });
+    expect(parseExec('address:0x401000')).toEqual({ kind: 'address', target: '0x401000' });
+    expect(parseExec('address:main')).toBeUndefined();
+    expect(parseExec('line:x.c:0')).toBeUndefined();
+    expect(parseExec('loop:x')).toBeUndefined();
+    expect(parseExec(null)).toBeUndefined();
+  });
+
+  it('pins an expression to the moment it was picked at; a bare ?expr= takes the route\'s', () => {
+    expect((parseRoute('/t/x/step/9', '?expr=acc-%3Ebalance&at=5&atframe=2&attid=4') as Moment).selection).toEqual({ expr: 'acc->balance', at: 5n, frame: 2, tid: 4 });
+    expect((parseRoute('/t/x/step/9', '?tid=3&frame=1&expr=acc-%3Ebalance') as Moment).selection).toEqual({ expr: 'acc->balance', at: 9n, frame: 1, tid: 3 });
+    expect((parseRoute('/t/x/step/9', '?expr=x&symbol=y') as Moment).selection).toEqual({ expr: 'x', at: 9n, frame: 0 });
+    expect(selectionKey({ expr: 'x', at: 1n, frame: 0 })).not.toBe(selectionKey({ expr: 'x', at: 1n, frame: 1 }));
+  });
+
+  it('drops the selected frame when the step or thread changes, unless told', () => {
+    const r = parseRoute('/t/x/step/9', '?frame=2&symbol=s') as Moment;
+    expect(changed(r, { step: 10n }).frame).toBeUndefined();
+    expect(changed(r, { step: 10n }).selection).toEqual({ symbol: 's' });
+    expect(changed(r, { step: 9n }).frame).toBe(2);
+    expect(changed(r, { tid: 5 }).frame).toBeUndefined();
+    expect(changed(r, { step: 10n, frame: 1 }).frame).toBe(1);
+    expect(changed(r, { frame: undefined })).not.toHaveProperty('frame');
+    expect(formatRoute(changed(r, { mem: 16n }))).toBe('/t/x/step/9?frame=2&symbol=s&mem=0x10');
   });
 });

@@ -2,13 +2,32 @@
 // route and back, so that links, reloads and the back button agree.
 
 /** The panels of the trace view, in the order they are laid out. */
-export const PANELS = ['timeline', 'source', 'disasm', 'registers', 'stack', 'calls', 'memory', 'symbols', 'history'] as const;
+export const PANELS = ['timeline', 'source', 'disasm', 'variables', 'stack', 'calls', 'history', 'memory', 'registers', 'symbols'] as const;
 export type Panel = (typeof PANELS)[number];
 /** Open unless the URL says otherwise. */
 export const DEFAULT_PANELS: readonly Panel[] = PANELS;
 
-/** What is selected for "when did this value change": a variable, or a range of bytes. */
-export type Selection = { symbol: string } | { addr: bigint; len: number };
+/**
+ * What is selected for "when did this value change": a variable, a range of bytes, or an
+ * expression (`acc->balance`) evaluated at a moment (step `at`, frame, thread) to the memory it
+ * designates then.
+ */
+export type Selection = { symbol: string } | { addr: bigint; len: number } | ExprSelection;
+export interface ExprSelection {
+  expr: string;
+  at: bigint;
+  /** gdb's frame number at `at`, 0 innermost. */
+  frame: number;
+  /** The thread; absent: the one running at `at`. */
+  tid?: number;
+}
+
+/** The executions of a source line (FILE:LINE), a function or an address: the Executions panel's subject. */
+export interface ExecTarget {
+  kind: 'line' | 'function' | 'address';
+  /** FILE:LINE, a function's name, or 0x… */
+  target: string;
+}
 
 export interface Moment {
   kind: 'moment';
@@ -19,6 +38,15 @@ export interface Moment {
   selection?: Selection;
   /** Where the memory panel looks; absent: the selection, else the stack pointer. */
   mem?: bigint;
+  /** The frame looked at (gdb's number, 0 innermost); absent: the innermost frame with source. */
+  frame?: number;
+  /** Expressions evaluated at every moment in the Variables panel. */
+  watch?: readonly string[];
+  /** The Executions panel's line, function or address, with its expressions (`print`). */
+  exec?: ExecTarget;
+  print?: readonly string[];
+  /** The Executions panel lists from this step on (absent: from the first execution). */
+  execFrom?: bigint;
   panels: readonly Panel[];
   /** A share link's token: every API call of this page carries it. */
   share?: string;
@@ -39,9 +67,30 @@ export function parseAddress(text: string | null | undefined): bigint | undefine
 
 export const formatAddress = (addr: bigint) => '0x' + addr.toString(16);
 
+const FRAME = /^(?:0|[1-9]\d{0,5})$/;
+const STEP = /^\d{1,20}$/;
+const EXEC = /^(line|function|address):(.+)$/;
+
+/** An exec parameter (`line:FILE:LINE`, `function:NAME`, `address:0x…`); undefined when it is none. */
+export function parseExec(text: string | null | undefined): ExecTarget | undefined {
+  const m = text ? EXEC.exec(text) : null;
+  if (!m) return undefined;
+  const kind = m[1] as ExecTarget['kind'];
+  const target = m[2];
+  if (kind === 'line' && !/^.+:[1-9]\d*$/.test(target)) return undefined;
+  if (kind === 'address' && parseAddress(target) === undefined) return undefined;
+  return { kind, target };
+}
+
+export const formatExec = (e: ExecTarget) => `${e.kind}:${e.target}`;
+
+/** A URL parameter's value: encoded except for the characters that read well in an expression or a path. */
+const param = (v: string) => encodeURIComponent(v).replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%2C/g, ',');
+
 /** A selection as a string, equal for equal selections (a dependency for effects and memos). */
 export function selectionKey(s: Selection | undefined): string {
   if (!s) return '';
+  if ('expr' in s) return `expr ${s.at} ${s.frame} ${s.tid ?? ''} ${s.expr}`;
   return 'symbol' in s ? `symbol ${s.symbol}` : `range ${formatAddress(s.addr)} ${s.len}`;
 }
 
@@ -62,13 +111,34 @@ export function parseRoute(pathname: string, search = ''): Route {
   };
   const tid = q.get('tid');
   if (tid && COUNT.test(tid)) route.tid = Number(tid);
+  const frame = q.get('frame');
+  if (frame && FRAME.test(frame)) route.frame = Number(frame);
   const symbol = q.get('symbol');
   const addr = parseAddress(q.get('addr'));
   const len = q.get('len');
-  if (symbol) route.selection = { symbol };
+  const expr = q.get('expr');
+  if (expr) {
+    // pinned to the moment it was picked at; a hand-written ?expr= is evaluated at the route's own moment
+    const at = q.get('at');
+    const atFrame = q.get('atframe');
+    const atTid = q.get('attid');
+    route.selection = at && STEP.test(at)
+      ? { expr, at: BigInt(at), frame: atFrame && FRAME.test(atFrame) ? Number(atFrame) : 0, ...(atTid && COUNT.test(atTid) ? { tid: Number(atTid) } : {}) }
+      : { expr, at: route.step, frame: route.frame ?? 0, ...(route.tid !== undefined ? { tid: route.tid } : {}) };
+  } else if (symbol) route.selection = { symbol };
   else if (addr !== undefined && len && COUNT.test(len) && Number(len) <= 4096) route.selection = { addr, len: Number(len) };
   const mem = parseAddress(q.get('mem'));
   if (mem !== undefined) route.mem = mem;
+  const watch = q.getAll('watch').filter((w) => w.trim() !== '');
+  if (watch.length) route.watch = watch;
+  const exec = parseExec(q.get('exec'));
+  if (exec) {
+    route.exec = exec;
+    const print = q.getAll('print').filter((p) => p.trim() !== '');
+    if (print.length) route.print = print;
+    const from = q.get('from');
+    if (from && STEP.test(from)) route.execFrom = BigInt(from);
+  }
   const panels = q.get('panels');
   if (panels !== null) {
     const open = new Set(panels.split(','));
@@ -89,10 +159,21 @@ export function formatRoute(route: Route): string {
     case 'moment': {
       const q: string[] = [];
       if (route.tid !== undefined) q.push(`tid=${route.tid}`);
+      if (route.frame !== undefined) q.push(`frame=${route.frame}`);
       const s = route.selection;
-      if (s && 'symbol' in s) q.push(`symbol=${encodeURIComponent(s.symbol)}`);
+      if (s && 'expr' in s) {
+        q.push(`expr=${param(s.expr)}`, `at=${s.at}`);
+        if (s.frame !== 0) q.push(`atframe=${s.frame}`);
+        if (s.tid !== undefined) q.push(`attid=${s.tid}`);
+      } else if (s && 'symbol' in s) q.push(`symbol=${encodeURIComponent(s.symbol)}`);
       else if (s) q.push(`addr=${formatAddress(s.addr)}`, `len=${s.len}`);
       if (route.mem !== undefined) q.push(`mem=${formatAddress(route.mem)}`);
+      for (const w of route.watch ?? []) q.push(`watch=${param(w)}`);
+      if (route.exec) {
+        q.push(`exec=${param(formatExec(route.exec))}`);
+        for (const p of route.print ?? []) q.push(`print=${param(p)}`);
+        if (route.execFrom !== undefined) q.push(`from=${route.execFrom}`);
+      }
       if (!samePanels(route.panels, DEFAULT_PANELS)) q.push(`panels=${route.panels.join(',')}`);
       if (route.share) q.push(`share=${encodeURIComponent(route.share)}`);
       return `/t/${route.traceId}/step/${route.step}` + (q.length ? '?' + q.join('&') : '');
@@ -112,7 +193,19 @@ export function togglePanel(route: Moment, panel: Panel): Moment {
   return { ...route, panels: PANELS.filter((p) => open.has(p)) };
 }
 
+/**
+ * The route after a change of view. Frames are selected at a moment: going to another step or
+ * thread drops the selected frame (back to the innermost with source), unless the change names one.
+ */
+export function changed(from: Moment, change: Partial<Moment>): Moment {
+  const to = { ...from, ...change };
+  const elsewhere = (change.step !== undefined && change.step !== from.step) || ('tid' in change && change.tid !== from.tid);
+  if (elsewhere && !('frame' in change)) delete to.frame;
+  for (const k of Object.keys(to) as (keyof Moment)[]) if (to[k] === undefined) delete to[k];
+  return to;
+}
+
 /** A link to a moment of a trace, keeping the selection and panels of `from` unless told otherwise. */
 export function momentLink(from: Moment, change: Partial<Moment>): string {
-  return formatRoute({ ...from, ...change });
+  return formatRoute(changed(from, change));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK, computeWindow, MAX_HEIGHT, scrollIntoView, scrollTopFor } from './virtual';
+import { CHUNK, computeWindow, MAX_HEIGHT, scrollIntoView, scrollToCentre, scrollTopFor } from './virtual';
 
 /** Every window covers the viewport and the overscan, on chunk boundaries. */
 function checkCovers(count: number, rowHeight: number, scrollTop: number, viewport: number, overscan: number) {
@@ -64,5 +64,15 @@ describe('the virtual list window', () => {
     expect(scrollIntoView(5, 20, 0, 200)).toBe(0);
     expect(scrollIntoView(10, 20, 0, 200)).toBe(20);
     expect(scrollIntoView(2, 20, 100, 200)).toBe(40);
+  });
+
+  it('centres a row seen with context, and leaves it where it has enough', () => {
+    // 20 px rows, a 200 px viewport: 10 rows; margin 2 rows
+    expect(scrollToCentre(5, 20, 0, 200, 2)).toBe(0);
+    expect(scrollToCentre(8, 20, 0, 200, 2)).toBe(70);
+    expect(scrollToCentre(1, 20, 100, 200, 2)).toBe(0);
+    expect(scrollToCentre(50, 20, 0, 200, 2)).toBe(910);
+    // a margin larger than half the viewport: centred whenever it is not centre
+    expect(scrollToCentre(10, 20, 0, 40, 9)).toBe(190);
   });
 });

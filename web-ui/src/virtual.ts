@@ -62,3 +62,14 @@ export function scrollIntoView(index: number, rowHeight: number, scrollTop: numb
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
   return scrollTop;
 }
+
+/**
+ * The scrollTop for a row that should be seen with context (a source line): unchanged while the row
+ * is at least `margin` rows inside the viewport, else the row centred (uncompressed lists).
+ */
+export function scrollToCentre(index: number, rowHeight: number, scrollTop: number, viewportHeight: number, margin: number): number {
+  const top = index * rowHeight;
+  const m = Math.min(margin * rowHeight, Math.max(0, (viewportHeight - rowHeight) / 2));
+  if (top >= scrollTop + m && top + rowHeight <= scrollTop + viewportHeight - m) return scrollTop;
+  return Math.max(0, Math.round(top + rowHeight / 2 - viewportHeight / 2));
+}

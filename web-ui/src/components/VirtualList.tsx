@@ -2,7 +2,7 @@
 // scroll as smoothly as ten.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { computeWindow, scrollIntoView, scrollTopFor } from '../virtual';
+import { computeWindow, scrollIntoView, scrollToCentre, scrollTopFor } from '../virtual';
 
 export interface VirtualListProps {
   count: number;
@@ -13,6 +13,8 @@ export interface VirtualListProps {
   /** A row to bring into view when revealKey changes (or, without one, when the row changes). */
   reveal?: number;
   revealKey?: string;
+  /** Reveal with this many rows of context, centring the row when it has fewer (source lines). */
+  revealContext?: number;
   /** Rows added above so far: when it grows the view scrolls as far, so that what is on screen stays. */
   prepended?: number;
   /** Shown after the rows while more may come. */
@@ -65,7 +67,9 @@ export function VirtualList(props: VirtualListProps) {
     const el = box.current!;
     const target = w.height < count * rowHeight
       ? scrollTopFor(reveal, count, rowHeight, el.clientHeight)
-      : scrollIntoView(reveal, rowHeight, el.scrollTop, el.clientHeight);
+      : props.revealContext
+        ? scrollToCentre(reveal, rowHeight, el.scrollTop, el.clientHeight, props.revealContext)
+        : scrollIntoView(reveal, rowHeight, el.scrollTop, el.clientHeight);
     if (Math.abs(target - el.scrollTop) > 1) scrollTo(target);
   }, [props.revealKey ?? reveal, count > 0]);
 

@@ -2,15 +2,18 @@
 // by page), with arguments and return values. A call links to its moment; "reveal" opens the tree
 // down to the call the moment is in.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { fetchCalls, type CallEntry, type StackFrame } from '../api';
+import { fetchCalls, fetchSignatures, type CallEntry, type Signature, type StackFrame, type Value } from '../api';
 import { Link } from '../components/Link';
 import { Panel, Status } from '../components/Panel';
 import { VirtualList } from '../components/VirtualList';
 import { groupDigits } from '../format';
 import { message } from '../hooks';
-import { hrefAt, type View } from './context';
+import { argumentList, shorten } from '../values';
+import { go, hrefAt, type View } from './context';
 
 const PAGE = 200;
+/** Call steps per request for typed signatures. */
+const SIGNATURES = 25;
 /** How many pages reveal reads at one level looking for a call before it gives up. */
 const REVEAL_PAGES = 25;
 
@@ -48,6 +51,38 @@ export function CallTreePanel({ view }: { view: View }) {
   const [reveal, setReveal] = useState<{ index: number; key: number }>();
   const [, setVersion] = useState(0);
   const refresh = () => setVersion((v) => v + 1);
+  /**
+   * Typed signatures by call step (null: the call has none, no DWARF), asked for the rows on screen
+   * only, a few at a time: a signature costs the server an evaluation at the callee's first line.
+   */
+  const signatures = useRef(new Map<number, Signature | null>());
+  const wanted = useRef(new Map<number, number>());
+  const flush = useRef<ReturnType<typeof setTimeout>>();
+  const [noSignatures, setNoSignatures] = useState<string>();
+  const want = (c: CallEntry) => {
+    if (noSignatures || signatures.current.has(c.callStep) || wanted.current.has(c.callStep)) return;
+    wanted.current.set(c.callStep, c.tid);
+    if (flush.current) return;
+    flush.current = setTimeout(() => {
+      flush.current = undefined;
+      const batch = [...wanted.current.entries()].filter(([step]) => !signatures.current.has(step));
+      const generation = signatures.current;
+      for (let i = 0; i < batch.length; i += SIGNATURES) {
+        const part = batch.slice(i, i + SIGNATURES);
+        const tid = part[0][1];
+        const steps = part.filter(([, t]) => t === tid).map(([step]) => step);
+        for (const step of steps) generation.set(step, null);
+        fetchSignatures(route.traceId, tid, steps).then(
+          (r) => {
+            for (const sig of r.signatures) generation.set(sig.callStep, sig);
+            for (const step of steps) wanted.current.delete(step);
+            refresh();
+          },
+          (e) => setNoSignatures(message(e)),
+        );
+      }
+    }, 100);
+  };
 
   /** Loads the next page of a node's children. */
   const loadPage = async (node: Node) => {
@@ -70,6 +105,8 @@ export function CallTreePanel({ view }: { view: View }) {
   useEffect(() => {
     if (tid === undefined) return;
     root.current = { open: true };
+    signatures.current = new Map();
+    wanted.current = new Map();
     setError(undefined);
     loadPage(root.current);
   }, [route.traceId, tid]);
@@ -106,6 +143,8 @@ export function CallTreePanel({ view }: { view: View }) {
 
   const rows = flatten(root.current);
   const step = route.step;
+  // until its signature arrives, a call on the moment's stack has its typed parameters in the frames
+  const typed = new Map((view.frames?.frames ?? []).filter((f) => f.callStep !== null && f.callStep !== undefined).map((f) => [f.callStep!, f]));
   return (
     <Panel
       id="calls"
@@ -138,6 +177,7 @@ export function CallTreePanel({ view }: { view: View }) {
             );
           }
           const c = row.node.call!;
+          want(c);
           const inside = BigInt(c.callStep) <= step && (c.returnStep === null || step <= BigInt(c.returnStep));
           return (
             <div class={'call-row' + (inside ? ' inside' : '')} style={indent} data-testid="call" data-step={c.callStep}>
@@ -145,15 +185,56 @@ export function CallTreePanel({ view }: { view: View }) {
                 {row.node.loading ? '…' : row.node.open ? '▾' : '▸'}
               </button>
               <Link href={hrefAt(route, { step: BigInt(c.callStep) })} class="mono" title={`call at step ${c.callStep}`}>
-                {c.function ?? c.target}
+                {/* the signature's name is the function's (qualified, without the demangled parameter types) */}
+                {signatures.current.get(c.callStep)?.function ?? c.function ?? c.target}
               </Link>
-              <span class="mono muted">({c.args.slice(0, 3).join(', ')})</span>
-              <span class="mono">{c.returnValue !== null ? ` → ${c.returnValue}` : c.unwound ? ' ↯ unwound' : ' (no return)'}</span>
+              <CallSignature call={c} signature={signatures.current.get(c.callStep) ?? undefined} onStack={typed.get(c.callStep)?.args} />
               <span class="muted mono"> @{groupDigits(c.callStep)}</span>
+              {c.function && (
+                <button
+                  class="quiet small row-action"
+                  title={`Every execution of ${c.function}`}
+                  data-testid="call-executions"
+                  onClick={() => go(route, { exec: { kind: 'function', target: c.function! }, print: undefined, execFrom: undefined })}
+                >
+                  runs
+                </button>
+              )}
             </div>
           );
         }}
       />
     </Panel>
+  );
+}
+
+/**
+ * A call's parameters and return value: typed (`(amount=500) → 55`) from its signature, else the
+ * parameters of its frame when it is on the moment's stack, else `(…)`; the raw registers (the
+ * argument registers at the call, rax at the return) stay in the tooltips.
+ */
+function CallSignature({ call: c, signature, onStack }: { call: CallEntry; signature?: Signature | null; onStack?: Value[] }) {
+  const raw = `rdi, rsi, rdx, rcx, r8, r9 at the call: ${c.args.join(', ')}`;
+  const args = signature?.args ?? onStack;
+  const typed = signature ? `${signature.function}(${signature.args.map((a) => `${a.type} ${a.name} = ${a.value}`).join(', ')})` : '';
+  return (
+    <>
+      <span class={'mono' + (args ? '' : ' muted')} title={typed ? `${typed}\n${raw}` : raw} data-testid="call-args">
+        ({args ? argumentList(args) : '…'})
+      </span>
+      {c.returnValue === null ? (
+        <span class="mono muted">{c.unwound ? ' ↯ unwound' : ' (no return)'}</span>
+      ) : signature?.returned ? (
+        <span class="mono" title={`${signature.returned.type}; rax at the return: ${c.returnValue}`} data-testid="call-returned">
+          {' '}
+          → {shorten(signature.returned.value, 40)}
+        </span>
+      ) : signature ? null : (
+        <span class="mono muted small" title="rax at the return">
+          {' '}
+          → {c.returnValue}
+        </span>
+      )}
+    </>
   );
 }

@@ -17,10 +17,12 @@ const PAGE = 1000;
 
 /** The history query's selection parameters. */
 export function selectionQuery(s: Selection): HistoryQuery {
+  if ('expr' in s) return { expr: s.expr, step: s.at, frame: s.frame, tid: s.tid };
   return 'symbol' in s ? { symbol: s.symbol } : { addr: formatAddress(s.addr), len: s.len };
 }
 
 export function selectionLabel(s: Selection): string {
+  if ('expr' in s) return s.expr;
   return 'symbol' in s ? s.symbol : `${formatAddress(s.addr)} (${s.len} byte${s.len === 1 ? '' : 's'})`;
 }
 
@@ -158,7 +160,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
     return (
       <Panel id="history" title="History">
         <div class="muted hint">
-          Pick a variable (Symbols) or select bytes (Memory) to see every write to it: when did this value change.
+          Pick a variable (Variables: history, or Symbols) or select bytes (Memory) to see every write to it: when did this value change.
         </div>
       </Panel>
     );
@@ -172,7 +174,14 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       title={
         <>
           History of <span class="mono accent" data-testid="history-selection">{selectionLabel(selection)}</span>
-          {meta && 'symbol' in selection && <span class="muted mono"> {meta.addr} · {meta.len} B</span>}
+          {'expr' in selection && (
+            <span class="muted" title={`evaluated at step ${selection.at}, frame ${selection.frame}${selection.tid !== undefined ? `, thread ${selection.tid}` : ''}`}>
+              {' '}
+              (at {groupDigits(selection.at)}
+              {selection.frame ? ` #${selection.frame}` : ''})
+            </span>
+          )}
+          {meta && !('addr' in selection) && <span class="muted mono"> {meta.addr} · {meta.len} B</span>}
         </>
       }
       tools={

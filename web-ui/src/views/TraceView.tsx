@@ -1,6 +1,6 @@
 // The trace at a moment: the current moment always on top, then the timeline and the panels.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { fetchMove, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type MoveKind, type TraceDetail } from '../api';
+import { fetchFrames, fetchMove, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type MoveKind, type TraceDetail } from '../api';
 import { Status } from '../components/Panel';
 import { groupDigits, shortPath } from '../format';
 import { message, useAsync } from '../hooks';
@@ -14,6 +14,9 @@ import { adjacentWrite, HistoryPanel } from './History';
 import { moveFor, MOVES, typing } from './keys';
 import { MemoryPanel, RegistersPanel, StackPanel } from './State';
 import { SymbolsPanel } from './Symbols';
+import { ExecutionsPanel } from './Executions';
+import { VariablesPanel } from './Variables';
+import { pickFrame } from '../values';
 import { TimelineView } from './Timeline';
 
 export function TraceView({ route }: { route: Moment }) {
@@ -63,12 +66,28 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
     () => (outside ? Promise.reject(new Error(`step ${route.step} is past the end of this trace (${instructions} steps)`)) : fetchMoment(route.traceId, route.step, route.tid)),
     [route.traceId, route.step, route.tid],
   );
+  // the thread's frames: the stack panel lists them, the source and variables show the selected one
+  const framed = (['source', 'variables', 'stack', 'calls'] as const).some((p) => route.panels.includes(p));
+  const frames = useAsync(
+    () => (outside || !framed ? Promise.resolve(undefined) : fetchFrames(route.traceId, route.step, route.tid)),
+    [route.traceId, route.step, route.tid, framed],
+  );
   const [selected, setSelected] = useState<{ addr: bigint; len: number }>();
   const [dialog, setDialog] = useState<'help' | 'share'>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
   const history = useRef<Rows<HistoryEntry>>();
-  const view: View = { trace, route, moment: moment.data, selected };
+  const framesDoc = frames.error ? undefined : frames.data;
+  const view: View = {
+    trace,
+    route,
+    moment: moment.data,
+    frames: framesDoc,
+    framesError: frames.error,
+    framesPending: framed && !frames.data && !frames.error,
+    frame: framesDoc ? pickFrame(framesDoc.frames, route.frame) : undefined,
+    selected,
+  };
 
   useEffect(() => setSelected(undefined), [selectionKey(route.selection)]);
   useEffect(() => setNotice(undefined), [route.step]);
@@ -98,8 +117,17 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       (e) => setNotice(message(e)),
     );
   };
-  const latest = useRef({ move, write });
-  latest.current = { move, write };
+  /** gdb's up (+1: the caller) and down (-1): selects the next frame out or in, keeping the moment. */
+  const upDown = (direction: -1 | 1) => {
+    const list = view.frames?.frames;
+    if (!list || !view.frame) return;
+    const i = list.findIndex((f) => f.index === view.frame!.index) + direction;
+    if (i < 0 || i >= list.length) return setNotice(direction > 0 ? 'This is the outermost frame.' : 'This is the innermost frame.');
+    setNotice(undefined);
+    go(route, { frame: list[i].index });
+  };
+  const latest = useRef({ move, write, upDown });
+  latest.current = { move, write, upDown };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -114,6 +142,10 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
           return latest.current.write(-1);
         case ']':
           return latest.current.write(1);
+        case 'u':
+          return latest.current.upDown(1);
+        case 'd':
+          return latest.current.upDown(-1);
         case '?':
           return setDialog('help');
         case 's':
@@ -184,26 +216,28 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
         ))}
       </nav>
       {open('timeline') && <TimelineView view={view} />}
-      <div class="grid">
-        {(open('source') || open('disasm')) && (
+      <div class="grid" style={{ gridTemplateColumns: columns(route) }}>
+        {(open('source') || open('disasm') || route.exec) && (
           <div class="column">
             {open('source') && <SourcePanel view={view} />}
+            {route.exec && <ExecutionsPanel view={view} />}
             {open('disasm') && <DisassemblyPanel view={view} />}
           </div>
         )}
-        {(open('registers') || open('stack') || open('calls')) && (
+        {(open('variables') || open('stack') || open('calls')) && (
           <div class="column">
-            {open('registers') && <RegistersPanel view={view} />}
+            {open('variables') && <VariablesPanel view={view} />}
             {open('stack') && <StackPanel view={view} />}
             {open('calls') && <CallTreePanel view={view} />}
           </div>
         )}
-        {(open('memory') || open('symbols') || open('history')) && (
+        {(open('memory') || open('symbols') || open('history') || open('registers')) && (
           <div class="column">
             {open('history') && (
               <HistoryPanel view={view} onRows={(rows) => (history.current = rows)} onResolved={(addr, len) => setSelected({ addr, len })} />
             )}
             {open('memory') && <MemoryPanel view={view} />}
+            {open('registers') && <RegistersPanel view={view} />}
             {open('symbols') && <SymbolsPanel view={view} />}
           </div>
         )}
@@ -212,6 +246,16 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       {dialog === 'share' && <ShareDialog route={route} selected={selected} onClose={() => setDialog(undefined)} />}
     </div>
   );
+}
+
+/** The grid's columns, as wide as their panels need: the values' column a little wider than the others. */
+function columns(route: Moment): string {
+  const open = (p: Panel) => route.panels.includes(p);
+  const weights: number[] = [];
+  if (open('source') || open('disasm') || route.exec) weights.push(1);
+  if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
+  if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
+  return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');
 }
 
 function GotoStep({ route, instructions }: { route: Moment; instructions: number }) {

@@ -14,6 +14,8 @@ export const MOVES: { key: string; label: string; to: MoveKind; keys: string[] }
 export const OTHER_KEYS: { key: string; label: string }[] = [
   { key: '[', label: 'previous write of the selected value' },
   { key: ']', label: 'next write of the selected value' },
+  { key: 'u', label: 'up: select the calling frame (the moment stays)' },
+  { key: 'd', label: 'down: select the called frame' },
   { key: 'g', label: 'go to a step' },
   { key: '/', label: 'search variables and functions' },
   { key: 's', label: 'share this moment, bookmarks' },
