@@ -58,8 +58,8 @@ public final class ExecutionsCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "the index (default: TRACE/index)")
     Path indexDirectory;
 
-    /** Executions asked for at a time. */
-    private static final int PAGE = 1000;
+    /** Executions asked for at a time (each page is one pass over the blocks from where the last ended). */
+    private static final int PAGE = 10_000;
 
     @Override
     public Integer call() throws IOException {

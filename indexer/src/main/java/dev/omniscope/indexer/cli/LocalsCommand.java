@@ -10,6 +10,7 @@ import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.values.ShownValue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,14 +25,8 @@ public final class LocalsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
     Path trace;
 
-    @Option(names = "--step", paramLabel = "N", required = true, description = "the moment (instructions retired before it)")
-    long step;
-
-    @Option(names = "--tid", paramLabel = "T", description = "this thread (default: the one running at the step)")
-    Integer tid;
-
-    @Option(names = "--frame", paramLabel = "K", defaultValue = "0", description = "the frame, numbered as gdb does: 0 is where the thread is (default)")
-    int frame;
+    @Mixin
+    FrameOptions at;
 
     @Option(names = "--backtrace", description = "list the thread's frames with their parameters instead")
     boolean backtrace;
@@ -46,7 +41,7 @@ public final class LocalsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
             if (backtrace) {
-                ValueDocuments.Frames frames = t.queries.frames(step, tid);
+                ValueDocuments.Frames frames = t.queries.frames(at.step, at.tid);
                 if (json) {
                     System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(frames));
                 } else {
@@ -54,7 +49,7 @@ public final class LocalsCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            ValueDocuments.Variables v = t.queries.variables(step, tid, frame);
+            ValueDocuments.Variables v = t.queries.variables(at.step, at.tid, at.frame);
             if (json) {
                 System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(v));
                 return 0;

@@ -9,6 +9,7 @@ import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.ValueDocuments;
 import dev.omniscope.trace.Trace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,14 +26,8 @@ public final class PrintCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "EXPR", description = "a C or C++ expression")
     String expression;
 
-    @Option(names = "--step", paramLabel = "N", required = true, description = "the moment (instructions retired before it)")
-    long step;
-
-    @Option(names = "--tid", paramLabel = "T", description = "this thread (default: the one running at the step)")
-    Integer tid;
-
-    @Option(names = "--frame", paramLabel = "K", defaultValue = "0", description = "the frame, numbered as gdb does: 0 is where the thread is (default)")
-    int frame;
+    @Mixin
+    FrameOptions at;
 
     @Option(names = "--json", description = "print JSON: {expr, type, value, address, size}")
     boolean json;
@@ -43,7 +38,7 @@ public final class PrintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
-            ValueDocuments.Printed p = t.queries.print(step, tid, frame, expression);
+            ValueDocuments.Printed p = t.queries.print(at.step, at.tid, at.frame, expression);
             if (json) {
                 System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(p));
             } else {

@@ -170,16 +170,63 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
 
     /** Like scan, a batch at a time: {@code visitor} is called with row.index = -1 and must loop over batchRows itself. */
     public void scanBatches(IndexTable table, Visitor visitor) throws IOException {
+        scanBatches(table, 0, visitor);
+    }
+
+    /** As {@link #scanBatches(IndexTable, Visitor)}, from batch number {@code fromBatch} on. */
+    public void scanBatches(IndexTable table, int fromBatch, Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(directory.resolve(table.fileName()), StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             Row row = new Row(table);
-            for (ArrowBlock block : reader.getRecordBlocks()) {
+            List<ArrowBlock> blocks = reader.getRecordBlocks();
+            for (ArrowBlock block : blocks.subList(Math.min(Math.max(0, fromBatch), blocks.size()), blocks.size())) {
                 reader.loadRecordBatch(block);
                 row.bind(reader.getVectorSchemaRoot());
                 row.index = -1;
                 if (!visitor.visit(row)) return;
             }
         }
+    }
+
+    private volatile long[] blockBatchSteps;
+
+    /**
+     * The batch of the blocks table holding the last block that starts at or before {@code step}
+     * (0 when none): where a scan for the blocks around a step starts. Blocks are in step order; the
+     * first step of each batch is read once, by one pass over the file, and kept.
+     */
+    int blockBatch(long step) throws IOException {
+        return blockBatch(step, true);
+    }
+
+    /**
+     * As {@link #blockBatch(long)}; without {@code read}, 0 unless the batches' first steps are
+     * already known (a single lookup scans from the start rather than pay a pass first).
+     */
+    int blockBatch(long step, boolean read) throws IOException {
+        long[] firsts = blockBatchSteps;
+        if (firsts == null && !read) return 0;
+        if (firsts == null) {
+            List<Long> found = new java.util.ArrayList<>();
+            scanBatches(IndexTable.BLOCKS, row -> {
+                if (row.batchRows() > 0) found.add(row.longVector(row.column("step")).get(0));
+                else found.add(found.isEmpty() ? Long.MIN_VALUE : found.get(found.size() - 1));
+                return true;
+            });
+            firsts = found.stream().mapToLong(Long::longValue).toArray();
+            blockBatchSteps = firsts;
+        }
+        int lo = 0, hi = firsts.length - 1, at = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (firsts[mid] <= step) {
+                at = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return at;
     }
 
     /** Moves a batch visitor's row to index i. */

@@ -130,7 +130,7 @@ final class ArrowLookups {
     /** The block whose instructions include {@code step} (blocks are in step order). */
     Locator.Block blockAt(long step) throws IOException {
         Locator.Block[] found = {null};
-        index.scanBatches(IndexTable.BLOCKS, row -> {
+        index.scanBatches(IndexTable.BLOCKS, index.blockBatch(step, false), row -> {
             var steps = row.longVector(row.column("step"));
             int n = row.batchRows();
             if (n == 0 || steps.get(0) > step) return false;
@@ -175,7 +175,7 @@ final class ArrowLookups {
         }
         long from = earliest;
         List<Locator.Block> found = new ArrayList<>();
-        index.scanBatches(IndexTable.BLOCKS, row -> {
+        index.scanBatches(IndexTable.BLOCKS, index.blockBatch(from), row -> {
             var steps = row.longVector(row.column("step"));
             var ripColumn = row.longVector(row.column("rip"));
             int n = row.batchRows();
