@@ -160,6 +160,8 @@ final class GdbFormat {
         }
         if (s.encoding() == Dw.ATE_UTF) return s.byteSize() == 1 ? "u8" : s.byteSize() == 2 ? "u" : "U";
         if ((s.encoding() == Dw.ATE_SIGNED_CHAR || s.encoding() == Dw.ATE_UNSIGNED_CHAR) && s.byteSize() == 1) return "";
+        // a one-byte integer that Types.isTextual prints as text (Rust's u8): no prefix, as char
+        if (s.tag() == Dw.TAG_BASE_TYPE && s.byteSize() == 1 && (s.encoding() == Dw.ATE_SIGNED || s.encoding() == Dw.ATE_UNSIGNED)) return "";
         return null;
     }
 

@@ -59,6 +59,13 @@ class CFormatTest {
     }
 
     @Test
+    void oneByteIntegerArraysReadAsTextWithoutAPrefix() {
+        // Rust's [u8; 3] is DW_ATE_unsigned of one byte: text, as char's; never a "null" prefix
+        DebugType u8 = f.base("u8", 1, Dw.ATE_UNSIGNED);
+        assertEquals("\"\\001\\002\\003\"", local("flags", f.array(u8, 3), bytes(1, 2, 3)));
+    }
+
+    @Test
     void integersAndBooleans() {
         DebugType bool = f.base("_Bool", 1, Dw.ATE_BOOLEAN);
         // b1 = true, b0 = false; c2.c: a _Bool holding 2 prints bb = 2
