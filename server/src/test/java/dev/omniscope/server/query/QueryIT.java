@@ -234,6 +234,14 @@ class QueryIT extends QueryApiSupport {
             "/calls?function=", "/calls?cursor=" + Cursors.encode(Cursors.HISTORY, 1, 2),
             "/syscalls?from=9&to=3", "/syscalls?from=99999999999", "/syscalls?limit=0", "/syscalls?cursor=zz",
             "/symbols?limit=0", "/symbols?limit=1001", "/timeline?buckets=0", "/timeline?buckets=1025", "/timeline?buckets=two",
+            // source-level values
+            "/steps/x/frames", "/steps/99999999999/variables", "/steps/5/variables?frame=-1", "/steps/5/variables?frame=x",
+            "/steps/5/print", "/steps/5/print?expr=", "/steps/5/children?expr=counter&limit=0", "/steps/5/children?expr=counter&offset=-1",
+            "/executions", "/executions?line=counter.c", "/executions?line=counter.c:0", "/executions?line=counter.c:15&function=bump",
+            "/executions?function=bump&limit=1001", "/executions?function=bump&from=99999999999",
+            "/executions?function=bump&cursor=" + Cursors.encode(Cursors.CALLS, 1, 2),
+            "/calls/signatures?steps=1", "/calls/signatures?tid=1", "/calls/signatures?tid=1&steps=x",
+            "/memory/history?expr=counter", "/memory/history?expr=counter&step=5&symbol=counter",
         };
         for (String path : bad) {
             web().get().uri(t + path).exchange().expectStatus().isBadRequest()
@@ -243,9 +251,20 @@ class QueryIT extends QueryApiSupport {
         }
         int tid = get(t + "/registers?step=1").get("tid").asInt();
         for (String path : new String[] {"/memory/history?symbol=no_such_variable", "/calls?parent=3&tid=" + tid,
-            "/sources/nope.c"}) {
+            "/sources/nope.c", "/steps/5/frames?tid=777777", "/steps/5/variables?tid=777777", "/steps/5/variables?frame=500",
+            "/steps/5/print?expr=1&frame=500", "/executions?line=nowhere.c:3", "/executions?function=no_such_function",
+            "/calls/signatures?tid=" + tid + "&steps=3"}) {
             problem(t + path, 404);
         }
+        // an expression that cannot be evaluated: a 400 naming where, in gdb's words
+        long mid = get(t + "/executions?function=bump&limit=1").get("executions").get(0).get("step").asLong();
+        web().get().uri(t + "/steps/" + mid + "/print?expr={e}", "counter + ").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://omniscope.dev/problems/bad-expression")
+                .jsonPath("$.position").isEqualTo(10)
+                .jsonPath("$.detail").isEqualTo("A syntax error in expression, near `'.");
+        web().get().uri(t + "/steps/" + mid + "/print?expr={e}", "no_such_name").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("No symbol \"no_such_name\" in current context.").jsonPath("$.position").isEqualTo(0);
         for (String path : new String[] {"/memory/history?symbol=counter", "/steps/1", "/timeline"}) {
             problem("/api/traces/AAAAAAAAAAAAAAAAAAAAAA" + path, 404);
             problem("/api/traces/not-an-id" + path, 404);
@@ -280,6 +299,12 @@ class QueryIT extends QueryApiSupport {
                 .jsonPath("$.paths['/api/traces/{id}/calls'].get").exists()
                 .jsonPath("$.paths['/api/traces/{id}/syscalls'].get").exists()
                 .jsonPath("$.paths['/api/traces/{id}/symbols'].get").exists()
-                .jsonPath("$.paths['/api/traces/{id}/timeline'].get").exists();
+                .jsonPath("$.paths['/api/traces/{id}/timeline'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}/frames'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}/variables'].get.responses['404']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}/print'].get.responses['400']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}/children'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/executions'].get").exists()
+                .jsonPath("$.paths['/api/traces/{id}/calls/signatures'].get").exists();
     }
 }
