@@ -23,11 +23,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "auth",
         mixinStandardHelpOptions = true,
-        description = {
-            "Manage who may use 'omni serve': users (HTTP Basic, bcrypt password hashes) and API tokens (Bearer,",
-            "stored as SHA-256). They are kept in $OMNI_AUTH_FILE, else $OMNI_HOME/auth.json; a running server",
-            "picks up changes to the file. OMNI_USERS and OMNI_API_TOKENS add more from the environment."
-        },
+        description = "Manage who may use 'omni serve': users (HTTP Basic, bcrypt password hashes) and API tokens (Bearer, "
+            + "stored as SHA-256). They are kept in $OMNI_AUTH_FILE, else $OMNI_HOME/auth.json; a running server "
+            + "picks up changes to the file. OMNI_USERS and OMNI_API_TOKENS add more from the environment.",
         subcommands = {AuthCommand.AddUser.class, AuthCommand.AddToken.class, AuthCommand.Remove.class, AuthCommand.ListCommand.class})
 final class AuthCommand implements Runnable {
     @CommandLine.Spec

@@ -35,8 +35,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = {"Try Omniscope: records a sample program with a bug, serves the UI with the embedded database,",
-            "uploads the recording and prints a link to the moment the bug strikes."})
+        description = "Try Omniscope: records a sample program with a bug, serves the UI with the embedded database, "
+            + "uploads the recording and prints a link to the moment the bug strikes.")
 final class DemoCommand implements Callable<Integer> {
     static final String PROGRAM = "native/build/tests/demo_bug";
     static final String VARIABLE = "balance";

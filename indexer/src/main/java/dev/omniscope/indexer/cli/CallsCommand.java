@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "calls",
         mixinStandardHelpOptions = true,
-        description = {"Calls with their arguments (the six integer argument registers), return values and steps;",
-            "with --typed, each function's parameters by name and type and its typed return value (DWARF)."})
+        description = "Calls with their arguments (the six integer argument registers), return values and steps; with "
+            + "--typed, each function's parameters by name and type and its typed return value (DWARF).")
 public final class CallsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "an indexed trace (omni index)")
     Path trace;

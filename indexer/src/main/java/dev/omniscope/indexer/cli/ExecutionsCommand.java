@@ -20,9 +20,9 @@ import tools.jackson.core.JsonGenerator;
 
 @Command(name = "executions",
         mixinStandardHelpOptions = true,
-        description = {"Every execution of a source line, an address or a function, in the order they ran, with the",
-            "values of chosen expressions at each (an omniscient printf). A line's executions are those of",
-            "the addresses gdb's break FILE:LINE stops at; a function's, of its first line after the prologue."},
+        description = "Every execution of a source line, an address or a function, in the order they ran, with the values "
+            + "of chosen expressions at each (an omniscient printf). A line's executions are those of the addresses "
+            + "gdb's break FILE:LINE stops at; a function's, of its first line after the prologue.",
         footer = {"", "Examples:  omni executions TRACE --line bank.c:42 --print amount --print 'acc->balance'",
             "           omni executions TRACE --function deposit --limit 10 --json"})
 public final class ExecutionsCommand implements Callable<Integer> {

@@ -22,8 +22,8 @@ import tools.jackson.core.JsonGenerator;
 
 @Command(name = "history",
         mixinStandardHelpOptions = true,
-        description = {"When did this value change: every write to a variable or a range of memory, in step order,",
-            "with the function and source line that wrote it and the value after."},
+        description = "When did this value change: every write to a variable or a range of memory, in step order, with the "
+            + "function and source line that wrote it and the value after.",
         footer = {"", "Examples:  omni history TRACE --symbol counter",
             "           omni history TRACE --addr 0x555555558010 --len 8 --json",
             "           omni history TRACE --expr 'acc->balance' --step 120345 [--frame 1]"})

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "index",
         mixinStandardHelpOptions = true,
-        description = {"Replay a trace and write its index: every block, memory write, register change, call,",
-            "system call and signal, as Arrow tables (docs/index-format.md), plus symbols and source lines."})
+        description = "Replay a trace and write its index: every block, memory write, register change, call, system call "
+            + "and signal, as Arrow tables (docs/index-format.md), plus symbols and source lines.")
 public final class IndexCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "a trace directory or packed trace")
     Path trace;

@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "locals",
         mixinStandardHelpOptions = true,
-        description = {"A frame's parameters and local variables at a moment, typed and formatted as gdb's",
-            "info args and info locals print them."},
+        description = "A frame's parameters and local variables at a moment, typed and formatted as gdb's info args and "
+            + "info locals print them.",
         footer = {"", "Examples:  omni locals TRACE --step 120345",
             "           omni locals TRACE --step 120345 --frame 2 --json",
             "           omni locals TRACE --backtrace --step 120345      (every frame, as gdb's bt)"})

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "print",
         mixinStandardHelpOptions = true,
-        description = {"An expression's value at a moment, in a frame, as gdb's print shows it: locals, parameters,",
-            "globals, members (. ->), elements ([]), * and &, arithmetic, comparisons and casts."},
+        description = "An expression's value at a moment, in a frame, as gdb's print shows it: locals, parameters, globals, "
+            + "members (. ->), elements ([]), * and &, arithmetic, comparisons and casts.",
         footer = {"", "Examples:  omni print TRACE --step 120345 'acc->balance'",
             "           omni print TRACE --step 120345 --frame 1 'items[2].name' --json"})
 public final class PrintCommand implements Callable<Integer> {

@@ -28,11 +28,9 @@ import sun.misc.SignalHandler;
 
 @Command(name = "record",
         mixinStandardHelpOptions = true,
-        description = {
-            "Run a program and record it: every nondeterministic input (system calls, signals, time,",
-            "thread switches) goes into a trace from which the run replays exactly, on any machine.",
-            "The program's stdin, stdout and stderr pass through; omni exits with its status."
-        },
+        description = "Run a program and record it: every nondeterministic input (system calls, signals, time, thread "
+            + "switches) goes into a trace from which the run replays exactly, on any machine. The program's stdin, "
+            + "stdout and stderr pass through; omni exits with its status.",
         footer = {"", "Example:  omni record -- ./server --port 9000"})
 public final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR",
