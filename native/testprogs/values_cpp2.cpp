@@ -113,6 +113,7 @@ __attribute__((noinline)) int apply_all(const int *data, int n, int bias) {
 int numbers[4] = {10, 20, 30, 40};
 
 int main() {
+    int a = 0, l = 0; // set before adjust's `up 1` shows main (an unset local shows what the stack held)
     Item item("widget", 5, oi::Level::Mid);
     const Sized &as_sized = item;
     int w = as_sized.weight();
@@ -121,8 +122,8 @@ int main() {
     double d = table.lookup(2);
     short s = small.lookup('b');
     int *cursor = numbers;
-    int a = adjust(cursor, w * 2, item);
-    int l = apply_all(numbers, 2, -4);
+    a = adjust(cursor, w * 2, item);
+    l = apply_all(numbers, 2, -4);
     std::printf("weight: %d\n", w);
     std::printf("lookup: %.2f %d\n", d, s);
     std::printf("adjust: %d cursor=%d\n", a, *cursor);

@@ -97,6 +97,14 @@ final class ExpressionEvaluator {
         String name = n.name();
         DebugVariable v = name.contains("::") ? null : findVariable(name);
         if (v != null) return ValueReader.read(session.ctx, types, v);
+        if (!name.contains("::")) { // gdb (lookup_symbol_aux): a field of `this` before any static or global
+            DebugVariable self = findVariable("this");
+            if (self != null) {
+                Value thisValue = ValueReader.read(session.ctx, types, self);
+                Value m = findMember(deref(thisValue, n.pos()), name);
+                if (m != null) return m;
+            }
+        }
         for (String candidate : scoped(name)) {
             Optional<FrameContext.Global> g = session.ctx.global(candidate);
             if (g.isPresent()) return session.global(g.get());
@@ -120,14 +128,6 @@ final class ExpressionEvaluator {
         }
         Value enumerator = enumerator(name);
         if (enumerator != null) return enumerator;
-        if (!name.contains("::")) {
-            DebugVariable self = findVariable("this");
-            if (self != null) {
-                Value thisValue = ValueReader.read(session.ctx, types, self);
-                Value m = findMember(deref(thisValue, n.pos()), name);
-                if (m != null) return m;
-            }
-        }
         int cut = GdbFormat.lastScope(name);
         if (cut > 0 && typeNamed(name.substring(0, cut)).isEmpty()) {
             throw new ExpressionException("No symbol \"" + name.substring(0, cut) + "\" in current context.", n.pos());
@@ -405,6 +405,16 @@ final class ExpressionEvaluator {
         int pos = u.pos();
         switch (u.op()) {
             case "*" -> {
+                // gdb (value_ind): a reference is first replaced by what it refers to, which must then
+                // be a pointer or an array (`*p` of an `int *&p` is the int)
+                if (Types.isReference(v.stripped())) {
+                    Value referent = deref(v, pos);
+                    DebugType rs = referent.stripped();
+                    if (rs == null || !Types.isPointer(rs) && rs.tag() != Dw.TAG_ARRAY_TYPE && rs.tag() != Dw.TAG_SUBROUTINE_TYPE) {
+                        throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+                    }
+                    return deref(referent, pos);
+                }
                 return deref(v, pos);
             }
             case "&" -> {

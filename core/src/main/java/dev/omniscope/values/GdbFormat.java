@@ -53,6 +53,7 @@ final class GdbFormat {
 
     /** The {@code (type) } that {@code print} puts before a pointer or reference, "" for other values and for char pointers. */
     static String printPrefix(Value v) {
+        if (v.optimizedOut) return ""; // value_check_printable: `<optimized out>` alone, whatever the type
         DebugType s = v.stripped();
         if (!Types.isPointer(s) && !Types.isReference(s)) return "";
         DebugType declared = v.type;

@@ -107,4 +107,41 @@ class CxxFormatTest {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * values_cpp2.cpp ({@code g++ -g -O0} and {@code -O2}), gdb 13.1:
+     * in {@code Item::weight() const}, {@code print name} (a field of the base class Named) is the
+     * field, not a global of that name elsewhere: {@code $1 = 0x555555556008 "widget"};
+     * in {@code adjust(int *&ptr, ...)}, {@code print ptr} is {@code (int *&) @0x7fffffffe578: 0x555555558044 <numbers+4>}
+     * and {@code print *ptr} the int it points to, {@code $2 = 20}; {@code print *moved} of an
+     * {@code int &&} is {@code Attempt to take contents of a non-pointer value.};
+     * in the lambda at -O2, {@code print scale} (an {@code int &} capture, optimized out) is
+     * {@code $3 = <optimized out>}, without print's {@code (int &)}.
+     */
+    @Test
+    void thisFieldsFirstReferencesToPointersOptimizedOutReferences() {
+        DebugType charT = f.charT();
+        DebugType cstr = f.ptr(f.qual(Dw.TAG_CONST_TYPE, charT));
+        DebugType named = f.struct("Named", 16, field("name", cstr, 8));
+        DebugType item = f.struct("Item", 24, Fixture.base(named, 0), field("size", intT, 16));
+        f.map(0x555555556008L, new byte[] {'w', 'i', 'd', 'g', 'e', 't', 0});
+        f.global("name", f.array(charT, 4), 0x555555559000L, new byte[4]); // a global of that name
+        f.symbol("numbers", 0x555555558040L, 16);
+        f.map(0x555555558040L, le(4, 10, 20, 30, 40));
+        f.map(0x7fffffffe5c0L, Fixture.concat(le(8, 0, 0x555555556008L), le(4, 5, 0)));
+        f.map(0x7fffffffe578L, le(8, 0x555555558044L));
+        f.map(0x7fffffffe608L, le(4, 88));
+        f.scope(DebugScope.Kind.FUNCTION, "Item::weight",
+                f.stackLocal("this", f.ptr(f.qual(Dw.TAG_CONST_TYPE, item)), le(8, 0x7fffffffe5c0L)),
+                f.stackLocal("ptr", f.ref(f.ptr(intT)), le(8, 0x7fffffffe578L)),
+                f.stackLocal("moved", f.add(Dw.TAG_RVALUE_REFERENCE_TYPE, "", "", 8, 0, intT.offset(), List.of(), List.of(), List.of(),
+                        List.of(), false, false), le(8, 0x7fffffffe608L)),
+                Fixture.variable("scale", false, f.ref(intT)));
+        assertEquals("0x555555556008 \"widget\"", f.print("name"));
+        assertEquals("5", f.print("size"));
+        assertEquals("(int *&) @0x7fffffffe578: 0x555555558044 <numbers+4>", f.print("ptr"));
+        assertEquals("20", f.print("*ptr"));
+        assertEquals("Attempt to take contents of a non-pointer value.", f.print("*moved"));
+        assertEquals("<optimized out>", f.print("scale"));
+    }
 }

@@ -35,6 +35,7 @@ final class Fixture implements DebugInfo, FrameContext {
     final Map<Integer, Long> registers = new HashMap<>();
     final Map<Integer, Long> entryRegisters = new HashMap<>();
     final Map<Integer, byte[]> vectors = new HashMap<>();
+    final Map<Integer, byte[]> entryVectors = new HashMap<>();
     private final Map<String, Global> globals = new HashMap<>();
     private final Map<String, Global> functions = new HashMap<>();
     private final TreeMap<Long, String[]> symbols = new TreeMap<>(); // address -> {name, size}
@@ -290,6 +291,11 @@ final class Fixture implements DebugInfo, FrameContext {
     @Override
     public OptionalLong cfa() {
         return cfa == null ? OptionalLong.empty() : OptionalLong.of(cfa);
+    }
+
+    @Override
+    public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+        return Optional.ofNullable(entryVectors.get(dwarfRegister));
     }
 
     @Override

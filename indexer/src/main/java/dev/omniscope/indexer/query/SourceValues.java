@@ -243,6 +243,19 @@ final class SourceValues implements AutoCloseable {
         }
 
         @Override
+        public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+            try {
+                if (f.cfa() == null) return Optional.empty();
+                Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+                if (call == null) return Optional.empty();
+                // the state as the function was entered: after its call instruction
+                return Optional.ofNullable(StackFrames.vectorRegisters(store.registers(f.tid(), call.callStep() + 1)).get(dwarfRegister));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
         public byte[] read(long address, int length) throws UnreadableMemory {
             try {
                 MemoryView.Bytes b = memory.read(f.pid(), address, length, f.step());
