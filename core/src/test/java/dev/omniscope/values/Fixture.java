@@ -36,6 +36,7 @@ final class Fixture implements DebugInfo, FrameContext {
     final Map<Integer, Long> entryRegisters = new HashMap<>();
     final Map<Integer, byte[]> vectors = new HashMap<>();
     final Map<Integer, byte[]> entryVectors = new HashMap<>();
+    final Map<String, String> aliases = new HashMap<>();
     private final Map<String, Global> globals = new HashMap<>();
     private final Map<String, Global> functions = new HashMap<>();
     private final TreeMap<Long, String[]> symbols = new TreeMap<>(); // address -> {name, size}
@@ -57,6 +58,16 @@ final class Fixture implements DebugInfo, FrameContext {
     }
 
     // ---------------------------------------------------------------- types
+
+    /** A class template's instance with its template parameters. */
+    DebugType template(String name, long size, List<DebugType.TemplateParameter> parameters, DebugType.Member... members) {
+        DebugType t = new DebugType(nextOffset, Dw.TAG_STRUCTURE_TYPE, name, name, size, 0, 0, false, false, false, false, List.of(members),
+                List.of(), List.of(), List.of(), parameters, language);
+        nextOffset += 0x10;
+        types.put(t.offset(), t);
+        named.putIfAbsent(name, t);
+        return t;
+    }
 
     DebugType add(int tag, String name, String qualified, long size, int enc, long target, List<DebugType.Member> members,
                   List<DebugType.Enumerator> enumerators, List<Long> dims, List<Long> params, boolean prototyped, boolean enumClass) {
@@ -243,6 +254,11 @@ final class Fixture implements DebugInfo, FrameContext {
     @Override
     public Optional<DebugType> typeNamed(String qualifiedName) {
         return Optional.ofNullable(named.get(qualifiedName));
+    }
+
+    @Override
+    public Map<String, String> namespaceAliases() {
+        return aliases;
     }
 
     @Override

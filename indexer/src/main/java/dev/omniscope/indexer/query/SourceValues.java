@@ -66,7 +66,8 @@ final class SourceValues implements AutoCloseable {
     /** A frame's document: its function, place, and parameters (as a backtrace shows them). */
     ValueDocuments.Frame describe(StackFrames.Frame f) throws IOException {
         DebugScope function = f.function();
-        String name = function != null ? function.qualifiedName() : symbols.functionName(f.pid(), f.lookupPc(), f.step());
+        String name = function != null ? dev.omniscope.values.TypeNames.canonicalName(function.qualifiedName())
+                : symbols.functionName(f.pid(), f.lookupPc(), f.step());
         String file;
         Integer line;
         if (f.callLine() != null) { // an inlined function's caller: the line of the inlined call
