@@ -183,6 +183,10 @@ class ValuesOracleIT {
                     String gdbFunction = frame.path("function").asString();
                     tally.value(where, "frame function", gdbFunction, function.startsWith(gdbFunction) ? gdbFunction : function, null);
                 }
+                if (frame.hasNonNull("line")) {
+                    JsonNode line = doc.path("frame").path("line");
+                    tally.value(where, "frame line", frame.path("line").asString(), line.isNumber() ? line.asString() : null, null);
+                }
                 if (frame.path("args").isArray()) tally.variables(where, "args", variables(frame.path("args")), variables(doc.path("args")));
                 if (frame.path("locals").isArray()) tally.variables(where, "locals", variables(frame.path("locals")), variables(doc.path("locals")));
             }

@@ -160,7 +160,9 @@ final class GdbFormat {
             if (t.tag() != Dw.TAG_TYPEDEF && t.tag() != Dw.TAG_CONST_TYPE && t.tag() != Dw.TAG_VOLATILE_TYPE) break;
         }
         if (s.encoding() == Dw.ATE_UTF) return s.byteSize() == 1 ? "u8" : s.byteSize() == 2 ? "u" : "U";
-        if ((s.encoding() == Dw.ATE_SIGNED_CHAR || s.encoding() == Dw.ATE_UNSIGNED_CHAR) && s.byteSize() == 1) return "";
+        // gdb's c_textual_element_type: any one-byte integer read from DWARF is a character (Rust's u8 too)
+        if ((s.encoding() == Dw.ATE_SIGNED_CHAR || s.encoding() == Dw.ATE_UNSIGNED_CHAR || s.encoding() == Dw.ATE_SIGNED
+                || s.encoding() == Dw.ATE_UNSIGNED) && s.byteSize() == 1) return "";
         return null;
     }
 
@@ -258,7 +260,8 @@ final class GdbFormat {
         address(out, a);
         if (a != 0 && v.types.isTextual(target)) {
             out.append(' ');
-            string(out, a, (int) st.byteSize(), charPrefix(v.types, target, st));
+            String prefix = charPrefix(v.types, target, st);
+            string(out, a, (int) st.byteSize(), prefix == null ? "" : prefix); // a one-byte integer (Rust's u8) reads as char
         }
     }
 
@@ -361,7 +364,8 @@ final class GdbFormat {
                 if (data.length < n * width) n = head;
             }
             DebugType st = v.types.strip(element);
-            out.append(CharFormat.string(data, (int) n, width, false, charPrefix(v.types, element, st)));
+            String prefix = charPrefix(v.types, element, st);
+            out.append(CharFormat.string(data, (int) n, width, false, prefix == null ? "" : prefix));
             return;
         }
         if (depth >= MAX_DEPTH) {
