@@ -84,6 +84,40 @@ static void collect(omni_elf *h, Dwarf_Die *parent, uint64_t pc, const char *pre
     } while (next_sibling(&child));
 }
 
+// Functions whose DIE lies inside another DIE that does not contain the pc: the member functions of
+// a local class (a lambda's operator() sits in its closure type, inside the enclosing function's
+// DIE), nested functions. gdb finds them by their own ranges. Their prefix is the enclosing class's
+// name, none for an anonymous class (a lambda's closure) and none past a function (gdb's
+// determine_prefix). Only asked when the unit's top level has no function at the pc.
+static void collect_nested(omni_elf *h, Dwarf_Die *parent, uint64_t pc, const char *prefix, bool cxx, struct chain *c,
+                           int depth) {
+    Dwarf_Die child;
+    if (depth > MAX_SCOPES || c->n || dwarf_child(parent, &child) != 0) return;
+    do {
+        int tag = dwarf_tag(&child);
+        if (tag == DW_TAG_subprogram && dwarf_haspc(&child, pc) == 1) {
+            struct scope *s = &c->scopes[c->n++];
+            s->die = child;
+            s->kind = OMNI_ELF_SCOPE_FUNCTION;
+            snprintf(s->prefix, sizeof s->prefix, "%s", cxx ? prefix : "");
+            collect(h, &child, pc, prefix, cxx, c, depth + 1);
+            return;
+        }
+        char inner[512];
+        if (tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block) {
+            collect_nested(h, &child, pc, "", cxx, c, depth + 1);
+        } else if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type || tag == DW_TAG_union_type ||
+                   tag == DW_TAG_namespace) {
+            const char *name = die_name(&child);
+            if (name) snprintf(inner, sizeof inner, "%s%s%s", prefix, *prefix ? "::" : "", name);
+            else if (tag == DW_TAG_namespace) snprintf(inner, sizeof inner, "%s%s(anonymous namespace)", prefix, *prefix ? "::" : "");
+            else inner[0] = 0;
+            collect_nested(h, &child, pc, inner, cxx, c, depth + 1);
+        }
+        if (c->n) return;
+    } while (next_sibling(&child));
+}
+
 // The lowest address of a DIE's ranges.
 static bool lowest_pc(Dwarf_Die *die, uint64_t *out) {
     Dwarf_Addr base, start, end, low = UINT64_MAX;
@@ -257,6 +291,7 @@ int64_t omni_elf_scopes_at(omni_elf *h, uint64_t pc) {
     if (h->dwarf && find_unit(h, pc, &unit)) {
         language = dwarf_srclang(&unit);
         collect(h, &unit, pc, "", !is_c_language(language), c, 0);
+        if (c->n == 0) collect_nested(h, &unit, pc, "", !is_c_language(language), c, 0);
     }
     res_u32(h, (uint32_t)c->n);
     for (int i = 0; i < c->n && !h->oom; i++) put_scope(h, &c->scopes[i], pc, language < 0 ? 0 : language);

@@ -338,3 +338,65 @@ void visit_unit_variables(omni_elf *h, Dwarf_CU *cu, Dwarf_Die *cudie, Dwarf_Die
     Dwarf_Die *unit = split ? split : cudie;
     walk_scope(h, unit, "", is_c_language(dwarf_srclang(unit)), 0);
 }
+
+// The qualified name of a namespace DIE: its enclosing namespaces' names and its own.
+static bool namespace_name(Dwarf_Die *ns, char *out, size_t outlen) {
+    Dwarf_Die *scopes;
+    int n = dwarf_getscopes_die(ns, &scopes);
+    if (n <= 0) return false;
+    out[0] = 0;
+    for (int i = n - 1; i >= 0; i--) { // scopes[0] is the namespace itself, scopes[n - 1] its unit
+        if (dwarf_tag(&scopes[i]) != DW_TAG_namespace) continue;
+        const char *name = die_name(&scopes[i]);
+        if (*out) append(out, outlen, "::");
+        append(out, outlen, name ? name : "(anonymous namespace)");
+    }
+    free(scopes);
+    return *out != 0;
+}
+
+static uint32_t walk_aliases(omni_elf *h, Dwarf_Die *parent, const char *scope, int depth) {
+    Dwarf_Die child;
+    uint32_t count = 0;
+    if (depth > MAX_SCOPE_DEPTH || dwarf_child(parent, &child) != 0) return 0;
+    do {
+        int tag = dwarf_tag(&child);
+        const char *name = die_name(&child);
+        char inner[512];
+        if (tag == DW_TAG_namespace) {
+            format(inner, sizeof inner, "%s%s%s", scope, *scope ? "::" : "", name ? name : "(anonymous namespace)");
+            count += walk_aliases(h, &child, inner, depth + 1);
+        } else if (tag == DW_TAG_imported_declaration && name) {
+            Dwarf_Attribute a;
+            Dwarf_Die target;
+            char target_name[512];
+            if (dwarf_formref_die(dwarf_attr(&child, DW_AT_import, &a), &target) && dwarf_tag(&target) == DW_TAG_namespace &&
+                namespace_name(&target, target_name, sizeof target_name)) {
+                format(inner, sizeof inner, "%s%s%s", scope, *scope ? "::" : "", name);
+                res_str(h, inner);
+                res_str(h, target_name);
+                count++;
+            }
+        }
+    } while (!h->oom && next_sibling(&child));
+    return count;
+}
+
+int64_t omni_elf_namespace_aliases(omni_elf *h) {
+    res_reset(h);
+    size_t count_at = res_mark(h);
+    uint32_t count = 0;
+    if (h->dwarf) {
+        Dwarf_CU *cu = NULL;
+        Dwarf_Half version;
+        uint8_t type;
+        Dwarf_Die cudie, sub;
+        while (!h->oom && dwarf_get_units(h->dwarf, cu, &cu, &version, &type, &cudie, &sub) == 0) {
+            Dwarf_Die *unit = type == DW_UT_skeleton && dwarf_tag(&sub) == DW_TAG_compile_unit ? &sub : &cudie;
+            if (is_c_language(dwarf_srclang(unit))) continue;
+            count += walk_aliases(h, unit, "", 0);
+        }
+    }
+    res_patch_u32(h, count_at, count);
+    return res_done(h);
+}

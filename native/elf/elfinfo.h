@@ -186,6 +186,11 @@ uint64_t omni_elf_type_named(omni_elf *elf, const char *qualified_name);
 // offset, str declaring file (none when unknown), u32 declaring line, u8 DW_AT_external.
 int64_t omni_elf_functions(omni_elf *elf);
 
+// C++ namespace aliases (`namespace oi = outer::inner;`: DW_TAG_imported_declaration with a
+// name, importing a namespace) at file level and in namespaces. u32 count, then per alias: str
+// its qualified name ("oi", "a::oi"), str the qualified name of the namespace it names.
+int64_t omni_elf_namespace_aliases(omni_elf *elf);
+
 // The call frame information at pc, from .eh_frame (no DWARF needed) or else .debug_frame; an
 // empty answer when none covers pc. u64 start, u64 end (the pcs the row covers), u32 the return
 // address register, ops the CFA (an expression computing it: DW_OP_bregN offset for the usual

@@ -85,6 +85,10 @@ run values_c_O0 0
 run values_c_O2 0
 run values_cxx 0
 run values_threads 0
+run values_opt_O2 0
+run values_opt_Og 0
+run values_cpp2_O0 0
+run values_cpp2_O2 0
 
 # alarm_loop: how many iterations run before the SIGALRM depends on the machine.
 if out=$("$bin/alarm_loop") && [ "$(echo "$out" | sed -n 2p)" = "stopped by SIGALRM" ] &&
@@ -137,6 +141,10 @@ if command -v gdb >/dev/null 2>&1; then
   oracle values_c_O2 'inspect=2 blocks_inner=1 blocks_middle=1 descend=4 counted=3 main_end=1'
   oracle values_cxx 'area=3 twice=2 largest=2 shift=2 measure=2 main_end=1'
   oracle values_threads 'work=9 joined=1'
+  oracle values_opt_O2 'inlined=6 by_value=1 minmax=1 loop=3 shape=3 many=1 across=1 tail=1 long_double=1 main_end=1'
+  oracle values_opt_Og 'inlined=6 by_value=1 minmax=1 loop=3 shape=3 many=1 across=1 tail=1 long_double=1 main_end=1'
+  oracle values_cpp2_O0 'weight=1 lookup=2 adjust=1 lambda=2 main_end=1'
+  oracle values_cpp2_O2 'weight=1 lookup=1 adjust=1 lambda=2 main_end=1'
 else
   echo "skip watch and values-oracle checks: no gdb"
 fi

@@ -15,7 +15,7 @@ TP_LDLIBS   :=
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
              isa_probe cpu_dispatch spawns many_mappings alarm_loop values_c_O0 values_c_O2 values_cxx \
-             values_threads
+             values_threads values_opt_O2 values_opt_Og values_cpp2_O0 values_cpp2_O2
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs
@@ -56,6 +56,21 @@ $(TP_OUT)/values_c_O2: testprogs/values_c.c testprogs/testprogs.mk
 	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 
 $(TP_OUT)/values_cxx: testprogs/values_cxx.cpp testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+# values_opt: optimised code (inlined functions, registers, location lists) at -O2 and -Og, without
+# frame pointers.
+$(TP_OUT)/values_opt_O2: TP_OPT := -O2
+$(TP_OUT)/values_opt_Og: TP_OPT := -Og
+$(TP_OUT)/values_opt_O2 $(TP_OUT)/values_opt_Og: TP_EXTRA := -fomit-frame-pointer
+$(TP_OUT)/values_opt_O2 $(TP_OUT)/values_opt_Og: testprogs/values_opt.c testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+# values_cpp2: more C++ (templates, multiple inheritance, lambdas, ...) at -O0 and -O2.
+$(TP_OUT)/values_cpp2_O2: TP_OPT := -O2
+$(TP_OUT)/values_cpp2_O0 $(TP_OUT)/values_cpp2_O2: testprogs/values_cpp2.cpp testprogs/testprogs.mk
 	@mkdir -p $(@D)
 	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 

@@ -40,6 +40,14 @@ public interface DebugInfo {
     List<StaticVariable> staticVariables();
 
     /**
+     * C++ namespace aliases ({@code namespace oi = outer::inner;}): the alias's qualified name to
+     * the qualified name of the namespace it names. (The default knows none.)
+     */
+    default java.util.Map<String, String> namespaceAliases() {
+        return java.util.Map.of();
+    }
+
+    /**
      * A variable at a fixed address, or a thread-local one.
      *
      * @param qualifiedName "ns::name", "Klass::member", "function::name" for a function's static

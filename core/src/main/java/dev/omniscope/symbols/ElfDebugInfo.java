@@ -35,6 +35,7 @@ final class ElfDebugInfo implements DebugInfo {
     private final Map<Long, Optional<DebugType>> types = lru(TYPE_CACHE);
     private final Map<String, Long> typeNames = lru(NAME_CACHE);
     private List<DebugFunction> functions;
+    private java.util.Map<String, String> aliases;
     private List<StaticVariable> statics;
 
     ElfDebugInfo(ElfFile elf) {
@@ -192,6 +193,19 @@ final class ElfDebugInfo implements DebugInfo {
             out.add(new DebugFunction(name, qualified, linkage, low, high, die, file, line, external));
         }
         return functions = List.copyOf(out);
+    }
+
+    @Override
+    public synchronized java.util.Map<String, String> namespaceAliases() {
+        if (aliases != null) return aliases;
+        Reader r = query((n, h) -> n.omni_elf_namespace_aliases(h), "namespace aliases");
+        int count = r.empty() ? 0 : r.count();
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String alias = r.str(), target = r.str();
+            out.putIfAbsent(alias, target);
+        }
+        return aliases = java.util.Collections.unmodifiableMap(out);
     }
 
     @Override

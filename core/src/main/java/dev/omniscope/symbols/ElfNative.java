@@ -98,5 +98,7 @@ public interface ElfNative {
 
     long omni_elf_functions(Pointer elf);
 
+    long omni_elf_namespace_aliases(Pointer elf);
+
     long omni_elf_cfi_at(Pointer elf, long pc);
 }

@@ -44,6 +44,7 @@ final class ExpressionEvaluator {
     /** Whether an unqualified name designates something: a variable, global, function, enumerator or member of {@code this}. */
     boolean isSymbol(String name) {
         if (findVariable(name) != null) return true;
+        if (templateArgument(name) != null) return true;
         for (String candidate : scoped(name)) {
             if (session.ctx.global(candidate).isPresent() || session.ctx.function(candidate).isPresent()) return true;
         }
@@ -97,7 +98,20 @@ final class ExpressionEvaluator {
         String name = n.name();
         DebugVariable v = name.contains("::") ? null : findVariable(name);
         if (v != null) return ValueReader.read(session.ctx, types, v);
+        if (!name.contains("::")) {
+            Value templateArgument = templateArgument(name);
+            if (templateArgument != null) return templateArgument;
+        }
+        if (!name.contains("::")) { // gdb (lookup_symbol_aux): a field of `this` before any static or global
+            DebugVariable self = findVariable("this");
+            if (self != null) {
+                Value thisValue = ValueReader.read(session.ctx, types, self);
+                Value m = findMember(deref(thisValue, n.pos()), name);
+                if (m != null) return m;
+            }
+        }
         for (String candidate : scoped(name)) {
+            candidate = unalias(candidate);
             Optional<FrameContext.Global> g = session.ctx.global(candidate);
             if (g.isPresent()) return session.global(g.get());
             Optional<FrameContext.Global> f = session.ctx.function(candidate);
@@ -106,6 +120,7 @@ final class ExpressionEvaluator {
                 return Value.inMemory(t, t.get(f.get().type()), f.get().address(), session.ctx);
             }
         }
+        name = unalias(name);
         int scope = GdbFormat.lastScope(name);
         if (scope > 0) { // Klass::static_member without storage of its own: the constant the class declares
             Optional<DebugType> owner = typeNamed(name.substring(0, scope));
@@ -120,14 +135,6 @@ final class ExpressionEvaluator {
         }
         Value enumerator = enumerator(name);
         if (enumerator != null) return enumerator;
-        if (!name.contains("::")) {
-            DebugVariable self = findVariable("this");
-            if (self != null) {
-                Value thisValue = ValueReader.read(session.ctx, types, self);
-                Value m = findMember(deref(thisValue, n.pos()), name);
-                if (m != null) return m;
-            }
-        }
         int cut = GdbFormat.lastScope(name);
         if (cut > 0 && typeNamed(name.substring(0, cut)).isEmpty()) {
             throw new ExpressionException("No symbol \"" + name.substring(0, cut) + "\" in current context.", n.pos());
@@ -156,9 +163,57 @@ final class ExpressionEvaluator {
         return out;
     }
 
+    /**
+     * A non-type template parameter of the classes the frame's function is a member of, innermost
+     * class first ({@code N} in {@code Table<int, double, 3>::lookup} is 3), as gdb's
+     * cp_lookup_symbol_imports_or_template finds it while looking up locals; null when none.
+     */
+    private Value templateArgument(String name) {
+        List<DebugScope> scopes = session.ctx.scopes();
+        if (!session.cxx() || scopes.isEmpty()) return null;
+        String function = scopes.get(0).qualifiedName();
+        int paren = function.indexOf('(');
+        if (paren >= 0) function = function.substring(0, paren);
+        for (int cut = GdbFormat.lastScope(function); cut > 0; cut = GdbFormat.lastScope(function.substring(0, cut))) {
+            Optional<DebugType> owner = session.ctx.debugInfo().typeNamed(function.substring(0, cut));
+            if (owner.isEmpty()) continue;
+            for (DebugType.TemplateParameter p : owner.get().templateParameters()) {
+                if (p.name() != null && p.name().equals(name) && p.value() != null) {
+                    return Value.ofLong(types, types.get(p.type()), p.value(), session.ctx);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A name whose leading namespaces are a namespace alias ({@code namespace oi = outer::inner;})
+     * with the namespace the alias names: {@code oi::counter} is {@code outer::inner::counter}.
+     */
+    String unalias(String name) {
+        if (!session.cxx() || !name.contains("::")) return name;
+        java.util.Map<String, String> aliases = session.ctx.debugInfo().namespaceAliases();
+        if (aliases.isEmpty()) return name;
+        String n = name.startsWith("::") ? name.substring(2) : name;
+        for (int i = 0; i < 8; i++) { // an alias of an alias
+            String replaced = null;
+            for (int cut = GdbFormat.lastScope(n); cut > 0; cut = GdbFormat.lastScope(n.substring(0, cut))) {
+                String target = aliases.get(n.substring(0, cut));
+                if (target != null) {
+                    replaced = target + n.substring(cut);
+                    break;
+                }
+            }
+            if (replaced == null) break;
+            n = replaced;
+        }
+        return n.equals(name.startsWith("::") ? name.substring(2) : name) ? name : n;
+    }
+
     /** A type by name, looked up as {@link #scoped} says. */
     Optional<DebugType> typeNamed(String name) {
         for (String candidate : scoped(name)) {
+            candidate = unalias(candidate);
             Optional<DebugType> t = session.ctx.debugInfo().typeNamed(candidate);
             if (t.isPresent()) return t;
         }
@@ -405,6 +460,16 @@ final class ExpressionEvaluator {
         int pos = u.pos();
         switch (u.op()) {
             case "*" -> {
+                // gdb (value_ind): a reference is first replaced by what it refers to, which must then
+                // be a pointer or an array (`*p` of an `int *&p` is the int)
+                if (Types.isReference(v.stripped())) {
+                    Value referent = deref(v, pos);
+                    DebugType rs = referent.stripped();
+                    if (rs == null || !Types.isPointer(rs) && rs.tag() != Dw.TAG_ARRAY_TYPE && rs.tag() != Dw.TAG_SUBROUTINE_TYPE) {
+                        throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
+                    }
+                    return deref(referent, pos);
+                }
                 return deref(v, pos);
             }
             case "&" -> {

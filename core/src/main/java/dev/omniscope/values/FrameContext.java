@@ -41,6 +41,15 @@ public interface FrameContext {
      */
     OptionalLong entryRegister(int dwarfRegister);
 
+    /**
+     * xmm0-15 (DWARF 17-32) when the frame's function was entered, as 16 little-endian bytes, for
+     * {@code DW_OP_entry_value(DW_OP_regval_type XMMn)} (a float or double argument): the recorded
+     * state at the call. Empty when not known. (The default knows nothing.)
+     */
+    default Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+        return Optional.empty();
+    }
+
     /** {@code length} bytes of the process's memory at the moment; throws when any is unmapped. */
     byte[] read(long address, int length) throws UnreadableMemory;
 

@@ -34,7 +34,8 @@ public final class FrameValues {
 
     /**
      * gdb's {@code info locals}: the innermost block's locals first, each block's in DIE order,
-     * outward to the function (or inlined function); static locals included, artificial ones not.
+     * outward to the function (or inlined function); static locals included, and artificial ones
+     * (a lambda's captures, g++'s {@code __for_range}) as gdb lists them.
      */
     public static List<ShownValue> locals(FrameContext ctx) {
         Session session = new Session(ctx);
@@ -43,7 +44,7 @@ public final class FrameValues {
         for (int i = scopes.size() - 1; i >= 0; i--) {
             DebugScope s = scopes.get(i);
             for (DebugVariable v : s.variables()) {
-                if (!v.parameter() && !v.artificial() && !v.name().isEmpty()) out.add(variable(session, v));
+                if (!v.parameter() && !v.name().isEmpty()) out.add(variable(session, v));
             }
             if (s.kind() != DebugScope.Kind.BLOCK) break;
         }

@@ -53,6 +53,7 @@ final class GdbFormat {
 
     /** The {@code (type) } that {@code print} puts before a pointer or reference, "" for other values and for char pointers. */
     static String printPrefix(Value v) {
+        if (v.optimizedOut) return ""; // value_check_printable: `<optimized out>` alone, whatever the type
         DebugType s = v.stripped();
         if (!Types.isPointer(s) && !Types.isReference(s)) return "";
         DebugType declared = v.type;
@@ -159,9 +160,9 @@ final class GdbFormat {
             if (t.tag() != Dw.TAG_TYPEDEF && t.tag() != Dw.TAG_CONST_TYPE && t.tag() != Dw.TAG_VOLATILE_TYPE) break;
         }
         if (s.encoding() == Dw.ATE_UTF) return s.byteSize() == 1 ? "u8" : s.byteSize() == 2 ? "u" : "U";
-        if ((s.encoding() == Dw.ATE_SIGNED_CHAR || s.encoding() == Dw.ATE_UNSIGNED_CHAR) && s.byteSize() == 1) return "";
-        // a one-byte integer that Types.isTextual prints as text (Rust's u8): no prefix, as char
-        if (s.tag() == Dw.TAG_BASE_TYPE && s.byteSize() == 1 && (s.encoding() == Dw.ATE_SIGNED || s.encoding() == Dw.ATE_UNSIGNED)) return "";
+        // gdb's c_textual_element_type: any one-byte integer read from DWARF is a character (Rust's u8 too)
+        if ((s.encoding() == Dw.ATE_SIGNED_CHAR || s.encoding() == Dw.ATE_UNSIGNED_CHAR || s.encoding() == Dw.ATE_SIGNED
+                || s.encoding() == Dw.ATE_UNSIGNED) && s.byteSize() == 1) return "";
         return null;
     }
 
@@ -259,7 +260,8 @@ final class GdbFormat {
         address(out, a);
         if (a != 0 && v.types.isTextual(target)) {
             out.append(' ');
-            string(out, a, (int) st.byteSize(), charPrefix(v.types, target, st));
+            String prefix = charPrefix(v.types, target, st);
+            string(out, a, (int) st.byteSize(), prefix == null ? "" : prefix); // a one-byte integer (Rust's u8) reads as char
         }
     }
 
@@ -362,7 +364,8 @@ final class GdbFormat {
                 if (data.length < n * width) n = head;
             }
             DebugType st = v.types.strip(element);
-            out.append(CharFormat.string(data, (int) n, width, false, charPrefix(v.types, element, st)));
+            String prefix = charPrefix(v.types, element, st);
+            out.append(CharFormat.string(data, (int) n, width, false, prefix == null ? "" : prefix));
             return;
         }
         if (depth >= MAX_DEPTH) {

@@ -37,6 +37,10 @@ public final class LocationEvaluator {
             return OptionalLong.empty();
         }
 
+        default Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+            return Optional.empty();
+        }
+
         byte[] read(long address, int length) throws UnreadableMemory;
 
         /** Run-time minus link-time addresses of the expression's module (DW_OP_addr). */
@@ -104,6 +108,11 @@ public final class LocationEvaluator {
             @Override
             public OptionalLong entryRegister(int r) {
                 return ctx.entryRegister(r);
+            }
+
+            @Override
+            public Optional<byte[]> entryVectorRegister(int r) {
+                return ctx.entryVectorRegister(r);
             }
 
             @Override
@@ -329,7 +338,7 @@ public final class LocationEvaluator {
                         if (block.isEmpty()) throw new Failure("Cannot find thread-local storage: the TLS block of this thread is not known");
                         push(stack, block.getAsLong() + offset);
                     }
-                    case Dw.OP_ENTRY_VALUE, Dw.OP_GNU_ENTRY_VALUE -> push(stack, entryValue(op.nested()));
+                    case Dw.OP_ENTRY_VALUE, Dw.OP_GNU_ENTRY_VALUE -> stack.add(entryValue(op.nested()));
                     case Dw.OP_CONST_TYPE, Dw.OP_GNU_CONST_TYPE -> {
                         DebugType t = baseType(op.number());
                         stack.add(typed(bytesToLong(op.block()), t));
@@ -383,15 +392,29 @@ public final class LocationEvaluator {
         };
     }
 
-    private long entryValue(List<DwarfOp> nested) throws OptimizedOut {
+    /**
+     * {@code DW_OP_entry_value}: a register's value (DW_OP_regN, DW_OP_regx, DW_OP_regval_type, the
+     * latter two also for xmm registers) or a word it points to (DW_OP_bregN 0; DW_OP_deref) when the
+     * function was entered.
+     */
+    private Entry entryValue(List<DwarfOp> nested) throws OptimizedOut, Failure {
         if (nested.size() == 1) {
-            int a = nested.get(0).atom();
+            DwarfOp op = nested.get(0);
+            int a = op.atom();
             int r = -1;
+            DebugType type = null;
             if (a >= Dw.OP_REG0 && a <= Dw.OP_REG31) r = a - Dw.OP_REG0;
-            if (a == Dw.OP_REGX) r = (int) nested.get(0).number();
-            if (r >= 0) {
+            if (a == Dw.OP_REGX) r = (int) op.number();
+            if (a == Dw.OP_REGVAL_TYPE || a == Dw.OP_GNU_REGVAL_TYPE) {
+                r = (int) op.number();
+                type = op.number2() == 0 ? null : baseType(op.number2());
+            }
+            if (r >= Dw.REG_XMM0 && r <= Dw.REG_XMM15) {
+                Optional<byte[]> v = env.entryVectorRegister(r);
+                if (v.isPresent()) return typed(bytesToLong(v.get()), type);
+            } else if (r >= 0) {
                 OptionalLong v = env.entryRegister(r);
-                if (v.isPresent()) return v.getAsLong();
+                if (v.isPresent()) return typed(v.getAsLong(), type);
             }
         } else if (nested.size() == 2 && nested.get(1).atom() == Dw.OP_DEREF) {
             int a = nested.get(0).atom();
@@ -399,7 +422,7 @@ public final class LocationEvaluator {
                 OptionalLong v = env.entryRegister(a - Dw.OP_BREG0);
                 if (v.isPresent()) {
                     try {
-                        return bytesToLong(env.read(v.getAsLong() + nested.get(0).number(), 8));
+                        return new Entry(bytesToLong(env.read(v.getAsLong() + nested.get(0).number(), 8)), null);
                     } catch (UnreadableMemory e) {
                         throw new OptimizedOut();
                     }

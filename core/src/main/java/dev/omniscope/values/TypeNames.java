@@ -35,6 +35,15 @@ public final class TypeNames {
         return declare(types, t, "", 0);
     }
 
+    /**
+     * A function's or type's name as gdb spells it (cp_canonicalize_string): gcc's base type names
+     * in template arguments canonicalised, {@code Table<char, short int, 2>::lookup} as
+     * {@code Table<char, short, 2>::lookup}.
+     */
+    public static String canonicalName(String name) {
+        return name == null ? null : canonical(name);
+    }
+
     /** Canonicalises base type names, also inside template arguments ("vector<long unsigned int>"). */
     static String canonical(String name) {
         String c = CANONICAL.get(name);

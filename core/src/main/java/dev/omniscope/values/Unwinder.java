@@ -17,8 +17,14 @@ import dev.omniscope.values.FrameContext.UnreadableMemory;
 public final class Unwinder {
     private Unwinder() {}
 
-    /** rax, rdx, rcx, rsi, rdi, r8-r11 by DWARF number. */
-    private static final java.util.Set<Integer> CALL_CLOBBERED = java.util.Set.of(0, 1, 2, 4, 5, 8, 9, 10, 11);
+    /**
+     * The registers libdw's x86-64 ABI rules leave UNDEFINED in every row (a frame's own CFI
+     * rarely says so): rdx, rcx, rsi, rdi, r8-r11, the call-clobbered ones, and rbx, which is
+     * callee-saved but which elfutils' initial rules (backends/x86_64_cfi.c: "same_value 0
+     * %rbx") mark under number 0, rax, instead: rbx comes out UNDEFINED and rax same-value in
+     * a frame that does not save rbx.
+     */
+    private static final java.util.Set<Integer> ABI_UNDEFINED = java.util.Set.of(1, 2, 3, 4, 5, 8, 9, 10, 11);
 
     /** The process's memory at the moment. */
     @FunctionalInterface
@@ -51,11 +57,12 @@ public final class Unwinder {
             final int reg = r;
             CfiRow.Rule rule = row.registers().get(r);
             // libdw folds the x86-64 ABI's initial rules into every row: the call-clobbered registers
-            // (rax, rdx, rcx, rsi, rdi, r8-r11) come out UNDEFINED. gdb does not apply those: a
-            // register without a rule of the frame's own keeps its value, so a caller's variable in
-            // r8 reads r8 (gdb 13, amd64_init_reg). As gdb does, then; an undefined callee-saved
-            // register is the FDE's own word and stays unknown.
-            if (rule != null && rule.kind() == CfiRow.Rule.Kind.UNDEFINED && CALL_CLOBBERED.contains(r)) rule = null;
+            // (rdx, rcx, rsi, rdi, r8-r11) and rbx come out UNDEFINED (ABI_UNDEFINED). gdb does not
+            // apply those: a register without a rule of the frame's own keeps its value, so a
+            // caller's variable in r8, or in an rbx the callee never touched, reads the register
+            // (gdb 13, amd64_init_reg). As gdb does, then; another undefined register is the FDE's
+            // own word and stays unknown.
+            if (rule != null && rule.kind() == CfiRow.Rule.Kind.UNDEFINED && ABI_UNDEFINED.contains(r)) rule = null;
             if (rule == null) {
                 OptionalLong v = r == Dw.REG_RSP ? OptionalLong.of(cfa) : callee.get(r);
                 v.ifPresent(x -> caller.set(reg, x));

@@ -289,4 +289,20 @@ class CFormatTest {
         assertEquals("<optimized out>", f.print("r"));
         assertEquals("Attempt to take address of value not located in memory.", f.print("&a"));
     }
+
+    /**
+     * A one-byte integer type that is not a C char (Rust's {@code u8}: DW_ATE_unsigned, 1 byte), as
+     * gdb 13.1 prints it in C: {@code rustc -g r.rs}, {@code break r.rs:7}, {@code run},
+     * {@code set language c}, {@code print n} gives {@code $2 = 7 '\a'} and {@code print s.data_ptr}
+     * {@code $3 = (u8 *) 0x5555555593a8 "hi/rustc/..."}.
+     */
+    @Test
+    void oneByteIntegersAreCharacters() {
+        DebugType u8 = f.base("u8", 1, Dw.ATE_UNSIGNED);
+        f.map(0x5555555593a8L, new byte[] {'h', 'i', 0});
+        f.scope(DebugScope.Kind.FUNCTION, "work", f.stackLocal("n", u8, new byte[] {7}),
+                f.stackLocal("p", f.ptr(u8), le(8, 0x5555555593a8L)));
+        assertEquals("7 '\\a'", f.print("n"));
+        assertEquals("(u8 *) 0x5555555593a8 \"hi\"", f.print("p"));
+    }
 }

@@ -107,4 +107,102 @@ class CxxFormatTest {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * values_cpp2.cpp ({@code g++ -g -O0} and {@code -O2}), gdb 13.1:
+     * in {@code Item::weight() const}, {@code print name} (a field of the base class Named) is the
+     * field, not a global of that name elsewhere: {@code $1 = 0x555555556008 "widget"};
+     * in {@code adjust(int *&ptr, ...)}, {@code print ptr} is {@code (int *&) @0x7fffffffe578: 0x555555558044 <numbers+4>}
+     * and {@code print *ptr} the int it points to, {@code $2 = 20}; {@code print *moved} of an
+     * {@code int &&} is {@code Attempt to take contents of a non-pointer value.};
+     * in the lambda at -O2, {@code print scale} (an {@code int &} capture, optimized out) is
+     * {@code $3 = <optimized out>}, without print's {@code (int &)}.
+     */
+    @Test
+    void thisFieldsFirstReferencesToPointersOptimizedOutReferences() {
+        DebugType charT = f.charT();
+        DebugType cstr = f.ptr(f.qual(Dw.TAG_CONST_TYPE, charT));
+        DebugType named = f.struct("Named", 16, field("name", cstr, 8));
+        DebugType item = f.struct("Item", 24, Fixture.base(named, 0), field("size", intT, 16));
+        f.map(0x555555556008L, new byte[] {'w', 'i', 'd', 'g', 'e', 't', 0});
+        f.global("name", f.array(charT, 4), 0x555555559000L, new byte[4]); // a global of that name
+        f.symbol("numbers", 0x555555558040L, 16);
+        f.map(0x555555558040L, le(4, 10, 20, 30, 40));
+        f.map(0x7fffffffe5c0L, Fixture.concat(le(8, 0, 0x555555556008L), le(4, 5, 0)));
+        f.map(0x7fffffffe578L, le(8, 0x555555558044L));
+        f.map(0x7fffffffe608L, le(4, 88));
+        f.scope(DebugScope.Kind.FUNCTION, "Item::weight",
+                f.stackLocal("this", f.ptr(f.qual(Dw.TAG_CONST_TYPE, item)), le(8, 0x7fffffffe5c0L)),
+                f.stackLocal("ptr", f.ref(f.ptr(intT)), le(8, 0x7fffffffe578L)),
+                f.stackLocal("moved", f.add(Dw.TAG_RVALUE_REFERENCE_TYPE, "", "", 8, 0, intT.offset(), List.of(), List.of(), List.of(),
+                        List.of(), false, false), le(8, 0x7fffffffe608L)),
+                Fixture.variable("scale", false, f.ref(intT)));
+        assertEquals("0x555555556008 \"widget\"", f.print("name"));
+        assertEquals("5", f.print("size"));
+        assertEquals("(int *&) @0x7fffffffe578: 0x555555558044 <numbers+4>", f.print("ptr"));
+        assertEquals("20", f.print("*ptr"));
+        assertEquals("Attempt to take contents of a non-pointer value.", f.print("*moved"));
+        assertEquals("<optimized out>", f.print("scale"));
+    }
+
+    /**
+     * values_cpp2.cpp ({@code g++ -g -O0}), in {@code Table<int, double, 3>::lookup(int) const}
+     * (template <typename K, typename V, int N>), gdb 13.1: {@code print N} is {@code $1 = 3},
+     * {@code print N + 1} is {@code $2 = 4}, {@code print K} is
+     * {@code Attempt to use a type name as an expression}, which omni reports as no symbol.
+     */
+    @Test
+    void nonTypeTemplateParametersOfTheMethodsClass() {
+        DebugType table = f.template("Table<int, double, 3>", 56, List.of(new DebugType.TemplateParameter("K", intT.offset(), null),
+                new DebugType.TemplateParameter("N", intT.offset(), 3L)), field("used", intT, 48));
+        f.map(0x7fffffffe590L, new byte[56]);
+        DebugScope s = f.scope(DebugScope.Kind.FUNCTION, "Table<int, double, 3>::lookup",
+                f.stackLocal("this", f.ptr(f.qual(Dw.TAG_CONST_TYPE, table)), le(8, 0x7fffffffe590L)));
+        assertEquals("Table<int, double, 3>::lookup", s.qualifiedName());
+        assertEquals("3", f.print("N"));
+        assertEquals("4", f.print("N + 1"));
+    }
+
+    /**
+     * values_cpp2.cpp ({@code g++ -g -O0}, {@code namespace oi = outer::inner;}), gdb 13.1 in
+     * {@code adjust}: {@code print oi::counter} is {@code $1 = 3}, as {@code print outer::inner::counter};
+     * {@code print (oi::Level)8} is {@code $2 = outer::inner::Level::Mid}.
+     */
+    @Test
+    void namespaceAliases() {
+        f.aliases.put("oi", "outer::inner");
+        f.global("outer::inner::counter", intT, 0x555555558010L, le(4, 3));
+        DebugType level = f.enumeration("Level", "outer::inner::Level", true, en("Low", 1), en("Mid", 8));
+        f.scope(DebugScope.Kind.FUNCTION, "adjust");
+        assertEquals("3", f.print("oi::counter"));
+        assertEquals("3", f.print("outer::inner::counter"));
+        assertEquals("3", f.print("::oi::counter"));
+        assertEquals("outer::inner::Level::Mid", f.print("(oi::Level)8"));
+        assertEquals("outer::inner::Level", TypeNames.name(f, level.offset()));
+    }
+
+    /**
+     * values_cpp2.cpp ({@code g++ -g -O0}), in the lambda {@code [bias, &scale](int v)}: gdb 13.1
+     * {@code info locals} lists the captures, which g++ declares as artificial variables:
+     * <pre>
+     * out = 26
+     * scale = @0x7fffffffe554: 3
+     * bias = -4
+     * </pre>
+     */
+    @Test
+    void lambdaCapturesAreLocals() {
+        f.map(0x7fffffffe554L, le(4, 3));
+        f.scope(DebugScope.Kind.FUNCTION, "operator()",
+                new dev.omniscope.debuginfo.DebugVariable("scale", false, f.ref(intT).offset(), 1, new dev.omniscope.debuginfo.VarLocation.Expression(
+                        List.of(dev.omniscope.debuginfo.DwarfOp.of(Dw.OP_ADDR, 0x7fffffffe600L, 0, 0))), true, false),
+                new dev.omniscope.debuginfo.DebugVariable("bias", false, intT.offset(), 1, new dev.omniscope.debuginfo.VarLocation.Expression(
+                        List.of(dev.omniscope.debuginfo.DwarfOp.of(Dw.OP_ADDR, 0x7fffffffe608L, 0, 0))), true, false));
+        f.scope(DebugScope.Kind.BLOCK, "", f.stackLocal("out", intT, le(4, 26)));
+        f.map(0x7fffffffe600L, le(8, 0x7fffffffe554L));
+        f.map(0x7fffffffe608L, le(4, -4));
+        List<ShownValue> locals = FrameValues.locals(f);
+        assertEquals(List.of("out = 26", "scale = @0x7fffffffe554: 3", "bias = -4"),
+                locals.stream().map(v -> v.name() + " = " + v.value()).toList());
+    }
 }

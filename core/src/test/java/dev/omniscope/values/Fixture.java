@@ -35,6 +35,8 @@ final class Fixture implements DebugInfo, FrameContext {
     final Map<Integer, Long> registers = new HashMap<>();
     final Map<Integer, Long> entryRegisters = new HashMap<>();
     final Map<Integer, byte[]> vectors = new HashMap<>();
+    final Map<Integer, byte[]> entryVectors = new HashMap<>();
+    final Map<String, String> aliases = new HashMap<>();
     private final Map<String, Global> globals = new HashMap<>();
     private final Map<String, Global> functions = new HashMap<>();
     private final TreeMap<Long, String[]> symbols = new TreeMap<>(); // address -> {name, size}
@@ -56,6 +58,16 @@ final class Fixture implements DebugInfo, FrameContext {
     }
 
     // ---------------------------------------------------------------- types
+
+    /** A class template's instance with its template parameters. */
+    DebugType template(String name, long size, List<DebugType.TemplateParameter> parameters, DebugType.Member... members) {
+        DebugType t = new DebugType(nextOffset, Dw.TAG_STRUCTURE_TYPE, name, name, size, 0, 0, false, false, false, false, List.of(members),
+                List.of(), List.of(), List.of(), parameters, language);
+        nextOffset += 0x10;
+        types.put(t.offset(), t);
+        named.putIfAbsent(name, t);
+        return t;
+    }
 
     DebugType add(int tag, String name, String qualified, long size, int enc, long target, List<DebugType.Member> members,
                   List<DebugType.Enumerator> enumerators, List<Long> dims, List<Long> params, boolean prototyped, boolean enumClass) {
@@ -245,6 +257,11 @@ final class Fixture implements DebugInfo, FrameContext {
     }
 
     @Override
+    public Map<String, String> namespaceAliases() {
+        return aliases;
+    }
+
+    @Override
     public Optional<CfiRow> cfiAt(long pc) {
         return Optional.empty();
     }
@@ -290,6 +307,11 @@ final class Fixture implements DebugInfo, FrameContext {
     @Override
     public OptionalLong cfa() {
         return cfa == null ? OptionalLong.empty() : OptionalLong.of(cfa);
+    }
+
+    @Override
+    public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+        return Optional.ofNullable(entryVectors.get(dwarfRegister));
     }
 
     @Override

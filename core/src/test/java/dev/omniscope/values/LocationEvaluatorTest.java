@@ -129,6 +129,29 @@ class LocationEvaluatorTest {
     }
 
     @Test
+    void entryValuesOfVectorRegisters() {
+        // gcc -O2, `double many(int a, ..., double d, ...)` once d's xmm0 is reused (values_opt.c):
+        //   DW_OP_entry_value(DW_OP_regval_type XMM0 "double"), DW_OP_stack_value
+        // gdb (13.1, `info args` at the mark) shows d = 4.5: xmm0 as the function was entered.
+        DebugType dbl = f.base("double", 8, Dw.ATE_FLOAT);
+        DebugType flt = f.base("float", 4, Dw.ATE_FLOAT);
+        f.scope(DebugScope.Kind.FUNCTION, "many");
+        f.entryVectors.put(Dw.REG_XMM0, Fixture.concat(Fixture.le(8, Double.doubleToLongBits(4.5)), new byte[8]));
+        f.entryVectors.put(Dw.REG_XMM0 + 2, Fixture.concat(Fixture.le(4, Float.floatToIntBits(10.5f)), Fixture.le(4, 0x12345678), new byte[8]));
+        DwarfOp d = new DwarfOp(Dw.OP_ENTRY_VALUE, 0, 0, null, List.of(DwarfOp.of(Dw.OP_REGVAL_TYPE, 17, dbl.offset(), 0)), 0);
+        Location l = new LocationEvaluator(LocationEvaluator.forFrame(f)).evaluate(List.of(d, DwarfOp.of(Dw.OP_STACK_VALUE, 0, 0, 5)));
+        assertEquals(4.5, Double.longBitsToDouble(LocationEvaluator.bytesToLong(((Location.Implicit) l).bytes())));
+        // a float in xmm2: its 4 low bytes, whatever the rest of the register holds
+        DwarfOp j = new DwarfOp(Dw.OP_GNU_ENTRY_VALUE, 0, 0, null, List.of(DwarfOp.of(Dw.OP_REGVAL_TYPE, 19, flt.offset(), 0)), 0);
+        Location lj = new LocationEvaluator(LocationEvaluator.forFrame(f)).evaluate(List.of(j, DwarfOp.of(Dw.OP_STACK_VALUE, 0, 0, 5)));
+        assertArrayEquals(Fixture.le(4, Float.floatToIntBits(10.5f)), ((Location.Implicit) lj).bytes());
+        // DW_OP_entry_value(DW_OP_regx XMM1) not known: optimized out
+        DwarfOp unknown = new DwarfOp(Dw.OP_ENTRY_VALUE, 0, 0, null, List.of(DwarfOp.of(Dw.OP_REGX, 18, 0, 0)), 0);
+        assertInstanceOf(Location.OptimizedOut.class, new LocationEvaluator(LocationEvaluator.forFrame(f)).evaluate(
+                List.of(unknown, DwarfOp.of(Dw.OP_STACK_VALUE, 0, 0, 3))));
+    }
+
+    @Test
     void variablesFromPiecesAndRegisters() {
         DebugType intT = f.intT();
         DebugType pair = f.struct("pair", 8, Fixture.field("a", intT, 0), Fixture.field("b", intT, 4));

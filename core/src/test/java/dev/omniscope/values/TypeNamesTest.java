@@ -73,4 +73,14 @@ class TypeNamesTest {
         assertEquals("geo::Color", name(f, f.enumeration("Color", "geo::Color", true)));
         assertEquals("int (void)", name(f, f.function(i)));
     }
+
+    @Test
+    void functionNamesAsGdbSpellsThem() {
+        // values_cpp2.cpp (g++ -O0), gdb 13.1 at `break values_cpp2.cpp:91`, second stop:
+        // `bt` shows "#0  Table<char, short, 2>::lookup (this=..., key=98 'b')"; gcc's DW_AT_name of
+        // the class is "Table<char, short int, 2>"
+        assertEquals("Table<char, short, 2>::lookup", TypeNames.canonicalName("Table<char, short int, 2>::lookup"));
+        assertEquals("Map<unsigned long, long long>::get", TypeNames.canonicalName("Map<long unsigned int, long long int>::get"));
+        assertEquals("Table<int, double, 3>::lookup", TypeNames.canonicalName("Table<int, double, 3>::lookup"));
+    }
 }

@@ -104,6 +104,24 @@ class UnwinderTest {
     }
 
     @Test
+    void rbxLeftUndefinedByLibdwsAbiRulesKeepsItsValueAsInGdb() {
+        // values_cpp2.cpp at -O2: main keeps `short s` in rbx across adjust(), which never saves rbx
+        // (its FDE has no instructions). libdw's row there: rbx UNDEFINED (elfutils' x86-64 initial
+        // rules name rbx 0), rax same-value. gdb 13.1, `frame 1` then `info locals`: s = 300.
+        Map<Integer, CfiRow.Rule> rules = new HashMap<>();
+        rules.put(16, expr(offsetRule(-8)));
+        rules.put(Dw.REG_RBX, new CfiRow.Rule(CfiRow.Rule.Kind.UNDEFINED, null));
+        rules.put(Dw.REG_RAX, new CfiRow.Rule(CfiRow.Rule.Kind.SAME_VALUE, null));
+        long rsp = 0x7fffffffe500L;
+        stack.put(rsp, 0x401000L);
+        CfiRow r = row(List.of(DwarfOp.of(Dw.OP_BREG0 + Dw.REG_RSP, 8, 0, 0)), rules);
+        Unwinder.Step step = Unwinder.caller(new FrameRegisters().set(Dw.REG_RSP, rsp).set(Dw.REG_RBX, 300).set(Dw.REG_RAX, 113), r, memory)
+                .orElseThrow();
+        assertEquals(300, step.caller().get(Dw.REG_RBX).getAsLong());
+        assertEquals(113, step.caller().get(Dw.REG_RAX).getAsLong());
+    }
+
+    @Test
     void unknownCfaRegisterStops() {
         CfiRow r = row(List.of(DwarfOp.of(Dw.OP_BREG0 + 6, 16, 0, 0)), Map.of());
         assertTrue(Unwinder.caller(new FrameRegisters().set(Dw.REG_RSP, 0x1000), r, memory).isEmpty());

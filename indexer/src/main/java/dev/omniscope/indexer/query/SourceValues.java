@@ -77,7 +77,8 @@ final class SourceValues implements AutoCloseable {
     /** As {@link #describe(StackFrames.Frame)}, with the thread's open calls at the moment already read. */
     ValueDocuments.Frame describe(StackFrames.Frame f, List<Locator.OpenCall> openCalls) throws IOException {
         DebugScope function = f.function();
-        String name = function != null ? function.qualifiedName() : symbols.functionName(f.pid(), f.lookupPc(), f.step());
+        String name = function != null ? dev.omniscope.values.TypeNames.canonicalName(function.qualifiedName())
+                : symbols.functionName(f.pid(), f.lookupPc(), f.step());
         String file;
         Integer line;
         if (f.callLine() != null) { // an inlined function's caller: the line of the inlined call
@@ -250,6 +251,19 @@ final class SourceValues implements AutoCloseable {
                 return v == null || dwarfRegister == Dw.REG_RA ? OptionalLong.empty() : OptionalLong.of(v);
             } catch (IOException e) {
                 return OptionalLong.empty();
+            }
+        }
+
+        @Override
+        public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
+            try {
+                if (f.cfa() == null) return Optional.empty();
+                Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+                if (call == null) return Optional.empty();
+                // the state as the function was entered: after its call instruction
+                return Optional.ofNullable(StackFrames.vectorRegisters(store.registers(f.tid(), call.callStep() + 1)).get(dwarfRegister));
+            } catch (IOException e) {
+                return Optional.empty();
             }
         }
 

@@ -332,7 +332,15 @@ public final class Symbolizer {
 
     private static int lineIndex(Module m, long address) {
         int i = floor(m.lineAddress, address);
-        return i >= 0 && !m.lineEnd[i] ? i : -1;
+        if (i < 0 || m.lineEnd[i]) return -1;
+        // gdb (find_pc_sect_line): the last row at that address; when it is not a statement, the
+        // statement row just before it at the same address (-O2 code often has several rows at
+        // one address, the last a non-statement one)
+        for (int j = i; !m.lineStmt[j] && j > 0 && m.lineAddress[j - 1] == m.lineAddress[j] && !m.lineEnd[j - 1]
+                && m.lineNumber[j - 1] != 0; j--) {
+            if (m.lineStmt[j - 1]) return j - 1;
+        }
+        return i;
     }
 
     /**
