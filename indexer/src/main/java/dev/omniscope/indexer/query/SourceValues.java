@@ -258,7 +258,7 @@ final class SourceValues implements AutoCloseable {
         public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
             try {
                 if (f.cfa() == null) return Optional.empty();
-                Locator.OpenCall call = stacks.callOf(f.tid(), f.step(), f.cfa());
+                Locator.OpenCall call = StackFrames.callOf(store.openCalls(f.tid(), f.step()), f.cfa());
                 if (call == null) return Optional.empty();
                 // the state as the function was entered: after its call instruction
                 return Optional.ofNullable(StackFrames.vectorRegisters(store.registers(f.tid(), call.callStep() + 1)).get(dwarfRegister));
