@@ -239,32 +239,35 @@ final class SourceValues implements AutoCloseable {
             return f.cfa() == null ? OptionalLong.empty() : OptionalLong.of(f.cfa());
         }
 
+        /** The recorded registers as the frame's function was entered (after its call instruction), read once; null when unknown. */
+        private Map<Integer, long[]> entry;
+        private boolean entryRead;
+
+        private Map<Integer, long[]> entryState() {
+            if (entryRead) return entry;
+            entryRead = true;
+            try {
+                if (f.cfa() == null) return null;
+                Locator.OpenCall call = StackFrames.callOf(store.openCalls(f.tid(), f.step()), f.cfa());
+                if (call != null) entry = store.registers(f.tid(), call.callStep() + 1);
+            } catch (IOException e) {
+                entry = null;
+            }
+            return entry;
+        }
+
         @Override
         public OptionalLong entryRegister(int dwarfRegister) {
-            try {
-                if (f.cfa() == null) return OptionalLong.empty();
-                Locator.OpenCall call = StackFrames.callOf(store.openCalls(f.tid(), f.step()), f.cfa());
-                if (call == null) return OptionalLong.empty();
-                // the state as the function was entered: after its call instruction
-                Map<Integer, Long> entry = StackFrames.dwarfRegisters(store.registers(f.tid(), call.callStep() + 1), 0);
-                Long v = entry.get(dwarfRegister);
-                return v == null || dwarfRegister == Dw.REG_RA ? OptionalLong.empty() : OptionalLong.of(v);
-            } catch (IOException e) {
-                return OptionalLong.empty();
-            }
+            Map<Integer, long[]> state = entryState();
+            if (state == null || dwarfRegister == Dw.REG_RA) return OptionalLong.empty();
+            Long v = StackFrames.dwarfRegisters(state, 0).get(dwarfRegister);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
         }
 
         @Override
         public Optional<byte[]> entryVectorRegister(int dwarfRegister) {
-            try {
-                if (f.cfa() == null) return Optional.empty();
-                Locator.OpenCall call = StackFrames.callOf(store.openCalls(f.tid(), f.step()), f.cfa());
-                if (call == null) return Optional.empty();
-                // the state as the function was entered: after its call instruction
-                return Optional.ofNullable(StackFrames.vectorRegisters(store.registers(f.tid(), call.callStep() + 1)).get(dwarfRegister));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
+            Map<Integer, long[]> state = entryState();
+            return state == null ? Optional.empty() : Optional.ofNullable(StackFrames.vectorRegisters(state).get(dwarfRegister));
         }
 
         @Override
