@@ -100,8 +100,10 @@ public final class Symbolizer {
         index.scan(IndexTable.SYMBOLS, r -> {
             if ("object".equals(r.string(r.column("kind"))) && r.i64(r.column("size")) > 0) {
                 Module m = s.modules.get(r.i32(r.column("module_id")));
-                s.variables.add(new Variable(r.string(r.column("name")), r.i64(r.column("start")), r.i64(r.column("size")),
-                        null, m == null ? null : m.path));
+                // C++ data symbols by their demangled names, as gdb shows them: "vtable for Item", not _ZTV4Item
+                String demangled = r.string(r.column("demangled"));
+                String name = demangled != null && !demangled.isEmpty() ? demangled : r.string(r.column("name"));
+                s.variables.add(new Variable(name, r.i64(r.column("start")), r.i64(r.column("size")), null, m == null ? null : m.path));
             }
             return true;
         });
