@@ -108,6 +108,27 @@ final class Breakpoints {
      * frame pointer.
      */
     long skipPrologue(Symbolizer.ModuleInstance m, long entry) {
+        String key = m.id() + ":" + entry;
+        synchronized (prologues) {
+            Long known = prologues.get(key);
+            if (known != null) return known;
+        }
+        long found = analyzePrologue(m, entry);
+        synchronized (prologues) {
+            prologues.put(key, found);
+        }
+        return found;
+    }
+
+    /** Functions' first lines by entry, found once. */
+    private final java.util.Map<String, Long> prologues = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private long analyzePrologue(Symbolizer.ModuleInstance m, long entry) {
         byte[] code = modules.code(m.path(), entry - m.bias(), 12);
         if (code == null) return entry;
         int at = startsWith(code, 0, ENDBR64) ? 4 : 0;

@@ -43,6 +43,27 @@ final class Executions {
      * instructions from the last block end before it, in its function, up to it.
      */
     List<Start> starts(Symbolizer.ModuleInstance m, long address) {
+        String key = m.id() + ":" + address;
+        synchronized (startsCache) {
+            List<Start> known = startsCache.get(key);
+            if (known != null) return known;
+        }
+        List<Start> found = decodeStarts(m, address);
+        synchronized (startsCache) {
+            startsCache.put(key, found);
+        }
+        return found;
+    }
+
+    /** Candidate starts by address, decoded once (a call tree asks for the same functions' first lines again and again). */
+    private final java.util.Map<String, List<Start>> startsCache = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, List<Start>> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private List<Start> decodeStarts(Symbolizer.ModuleInstance m, long address) {
         Long function = symbols.functionStart(m.id(), address);
         if (function == null || Long.compareUnsigned(function, address) > 0 || address - function > MAX_DECODE * 15L) {
             return List.of(new Start(address, 0, address));
@@ -65,7 +86,7 @@ final class Executions {
         run.add(address);
         List<Start> starts = new ArrayList<>(run.size());
         for (int i = 0; i < run.size(); i++) starts.add(new Start(run.get(i), run.size() - 1 - i, address));
-        return starts;
+        return List.copyOf(starts);
     }
 
     /** Instructions after which a block ends (whatever else ends one starts a candidate too, which costs a lookup, never a miss). */
