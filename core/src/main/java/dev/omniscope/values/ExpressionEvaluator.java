@@ -1,11 +1,7 @@
 package dev.omniscope.values;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import dev.omniscope.debuginfo.DebugScope;
 import dev.omniscope.debuginfo.DebugType;
@@ -20,13 +16,9 @@ import dev.omniscope.values.FrameContext.UnreadableMemory;
  * decaying to pointers; comparisons giving {@code int} in C and {@code bool} in C++. Errors are
  * gdb's messages.
  */
-final class ExpressionEvaluator {
-    private final Session session;
-    private final Types types;
-
+final class ExpressionEvaluator extends ValueConversions {
     ExpressionEvaluator(Session session) {
-        this.session = session;
-        this.types = session.types;
+        super(session);
     }
 
     /** Parses and evaluates. */
@@ -37,19 +29,19 @@ final class ExpressionEvaluator {
     }
 
     boolean isTypeName(String name) {
-        if (findVariable(name) != null) return false;
-        return typeNamed(name).isPresent();
+        if (names.findVariable(name) != null) return false;
+        return names.typeNamed(name).isPresent();
     }
 
     /** Whether an unqualified name designates something: a variable, global, function, enumerator or member of {@code this}. */
     boolean isSymbol(String name) {
-        if (findVariable(name) != null) return true;
-        if (templateArgument(name) != null) return true;
-        for (String candidate : scoped(name)) {
+        if (names.findVariable(name) != null) return true;
+        if (names.templateArgument(name) != null) return true;
+        for (String candidate : names.scoped(name)) {
             if (session.ctx.global(candidate).isPresent() || session.ctx.function(candidate).isPresent()) return true;
         }
-        if (enumerator(name) != null) return true;
-        DebugVariable self = findVariable("this");
+        if (names.enumerator(name) != null) return true;
+        DebugVariable self = names.findVariable("this");
         if (self == null) return false;
         try {
             return findMember(deref(ValueReader.read(session.ctx, types, self), 0), name) != null;
@@ -67,7 +59,7 @@ final class ExpressionEvaluator {
             return Value.ofBytes(types, types.arrayOf(types.base("char"), b.length), b, null, session.ctx);
         }
         if (e instanceof Expr.Name n) return name(n);
-        if (e instanceof Expr.Register r) return register(r);
+        if (e instanceof Expr.Register r) return names.register(r);
         if (e instanceof Expr.Member m) return member(eval(m.object()), m.member(), m.pos());
         if (e instanceof Expr.Index i) return index(eval(i.array()), eval(i.index()), i.pos());
         if (e instanceof Expr.Unary u) return unary(u);
@@ -96,22 +88,22 @@ final class ExpressionEvaluator {
 
     private Value name(Expr.Name n) throws ExpressionException {
         String name = n.name();
-        DebugVariable v = name.contains("::") ? null : findVariable(name);
+        DebugVariable v = name.contains("::") ? null : names.findVariable(name);
         if (v != null) return ValueReader.read(session.ctx, types, v);
         if (!name.contains("::")) {
-            Value templateArgument = templateArgument(name);
+            Value templateArgument = names.templateArgument(name);
             if (templateArgument != null) return templateArgument;
         }
         if (!name.contains("::")) { // gdb (lookup_symbol_aux): a field of `this` before any static or global
-            DebugVariable self = findVariable("this");
+            DebugVariable self = names.findVariable("this");
             if (self != null) {
                 Value thisValue = ValueReader.read(session.ctx, types, self);
                 Value m = findMember(deref(thisValue, n.pos()), name);
                 if (m != null) return m;
             }
         }
-        for (String candidate : scoped(name)) {
-            candidate = unalias(candidate);
+        for (String candidate : names.scoped(name)) {
+            candidate = names.unalias(candidate);
             Optional<FrameContext.Global> g = session.ctx.global(candidate);
             if (g.isPresent()) return session.global(g.get());
             Optional<FrameContext.Global> f = session.ctx.function(candidate);
@@ -120,10 +112,10 @@ final class ExpressionEvaluator {
                 return Value.inMemory(t, t.get(f.get().type()), f.get().address(), session.ctx);
             }
         }
-        name = unalias(name);
+        name = names.unalias(name);
         int scope = GdbFormat.lastScope(name);
         if (scope > 0) { // Klass::static_member without storage of its own: the constant the class declares
-            Optional<DebugType> owner = typeNamed(name.substring(0, scope));
+            Optional<DebugType> owner = names.typeNamed(name.substring(0, scope));
             if (owner.isPresent()) {
                 for (DebugType.Member m : owner.get().members()) {
                     if (m.isStatic() && m.name().equals(name.substring(scope + 2))) {
@@ -133,199 +125,16 @@ final class ExpressionEvaluator {
                 }
             }
         }
-        Value enumerator = enumerator(name);
+        Value enumerator = names.enumerator(name);
         if (enumerator != null) return enumerator;
         int cut = GdbFormat.lastScope(name);
-        if (cut > 0 && typeNamed(name.substring(0, cut)).isEmpty()) {
+        if (cut > 0 && names.typeNamed(name.substring(0, cut)).isEmpty()) {
             throw new ExpressionException("No symbol \"" + name.substring(0, cut) + "\" in current context.", n.pos());
         }
         if (cut > 0) {
             throw new ExpressionException("There is no field named " + name.substring(cut + 2), n.pos());
         }
         throw new ExpressionException("No symbol \"" + name + "\" in current context.", n.pos());
-    }
-
-    /**
-     * C++ name lookup from the frame's function outward: in {@code geo::Rect::area}, {@code Base}
-     * is looked for as {@code geo::Rect::Base}, {@code geo::Base}, then {@code Base}. C: the name.
-     */
-    List<String> scoped(String name) {
-        List<DebugScope> scopes = session.ctx.scopes();
-        if (!session.cxx() || scopes.isEmpty() || name.startsWith("::")) return List.of(name.startsWith("::") ? name.substring(2) : name);
-        String function = scopes.get(0).qualifiedName();
-        int paren = function.indexOf('(');
-        if (paren >= 0) function = function.substring(0, paren);
-        List<String> out = new ArrayList<>();
-        for (int cut = GdbFormat.lastScope(function); cut > 0; cut = GdbFormat.lastScope(function.substring(0, cut))) {
-            out.add(function.substring(0, cut) + "::" + name);
-        }
-        out.add(name);
-        return out;
-    }
-
-    /**
-     * A non-type template parameter of the classes the frame's function is a member of, innermost
-     * class first ({@code N} in {@code Table<int, double, 3>::lookup} is 3), as gdb's
-     * cp_lookup_symbol_imports_or_template finds it while looking up locals; null when none.
-     */
-    private Value templateArgument(String name) {
-        List<DebugScope> scopes = session.ctx.scopes();
-        if (!session.cxx() || scopes.isEmpty()) return null;
-        String function = scopes.get(0).qualifiedName();
-        int paren = function.indexOf('(');
-        if (paren >= 0) function = function.substring(0, paren);
-        for (int cut = GdbFormat.lastScope(function); cut > 0; cut = GdbFormat.lastScope(function.substring(0, cut))) {
-            Optional<DebugType> owner = session.ctx.debugInfo().typeNamed(function.substring(0, cut));
-            if (owner.isEmpty()) continue;
-            for (DebugType.TemplateParameter p : owner.get().templateParameters()) {
-                if (p.name() != null && p.name().equals(name) && p.value() != null) {
-                    return Value.ofLong(types, types.get(p.type()), p.value(), session.ctx);
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A name whose leading namespaces are a namespace alias ({@code namespace oi = outer::inner;})
-     * with the namespace the alias names: {@code oi::counter} is {@code outer::inner::counter}.
-     */
-    String unalias(String name) {
-        if (!session.cxx() || !name.contains("::")) return name;
-        java.util.Map<String, String> aliases = session.ctx.debugInfo().namespaceAliases();
-        if (aliases.isEmpty()) return name;
-        String n = name.startsWith("::") ? name.substring(2) : name;
-        for (int i = 0; i < 8; i++) { // an alias of an alias
-            String replaced = null;
-            for (int cut = GdbFormat.lastScope(n); cut > 0; cut = GdbFormat.lastScope(n.substring(0, cut))) {
-                String target = aliases.get(n.substring(0, cut));
-                if (target != null) {
-                    replaced = target + n.substring(cut);
-                    break;
-                }
-            }
-            if (replaced == null) break;
-            n = replaced;
-        }
-        return n.equals(name.startsWith("::") ? name.substring(2) : name) ? name : n;
-    }
-
-    /** A type by name, looked up as {@link #scoped} says. */
-    Optional<DebugType> typeNamed(String name) {
-        for (String candidate : scoped(name)) {
-            candidate = unalias(candidate);
-            Optional<DebugType> t = session.ctx.debugInfo().typeNamed(candidate);
-            if (t.isPresent()) return t;
-        }
-        return Optional.empty();
-    }
-
-    /** A local or parameter visible in the frame, innermost scope first. */
-    DebugVariable findVariable(String name) {
-        List<DebugScope> scopes = session.ctx.scopes();
-        for (int i = scopes.size() - 1; i >= 0; i--) {
-            for (DebugVariable v : scopes.get(i).variables()) {
-                if (v.name().equals(name)) return v;
-            }
-        }
-        return null;
-    }
-
-    /** An enumerator of an enum type reachable from the frame's variables ("TOOL", "geo::Color::Red"). */
-    private Value enumerator(String name) {
-        int cut = GdbFormat.lastScope(name);
-        if (cut > 0) {
-            Optional<DebugType> owner = typeNamed(name.substring(0, cut));
-            if (owner.isPresent() && owner.get().tag() == Dw.TAG_ENUMERATION_TYPE) {
-                for (DebugType.Enumerator e : owner.get().enumerators()) {
-                    if (e.name().equals(name.substring(cut + 2))) return Value.ofLong(types, owner.get(), e.value(), session.ctx);
-                }
-            }
-        }
-        List<DebugType> seen = new ArrayList<>();
-        for (DebugScope s : session.ctx.scopes()) {
-            for (DebugVariable v : s.variables()) {
-                Value found = searchEnums(types.get(v.type()), name, seen, 0);
-                if (found != null) return found;
-            }
-        }
-        return null;
-    }
-
-    private Value searchEnums(DebugType t, String name, List<DebugType> seen, int depth) {
-        if (t == null || depth > 4 || seen.stream().anyMatch(x -> x.offset() == t.offset())) return null;
-        seen.add(t);
-        if (t.tag() == Dw.TAG_ENUMERATION_TYPE) {
-            for (DebugType.Enumerator e : t.enumerators()) {
-                String q = t.qualifiedName().isEmpty() || !Dw.isCxx(t.language()) ? e.name()
-                        : (t.enumClass() ? t.qualifiedName() : scopeOf(t.qualifiedName())) + "::" + e.name();
-                if (e.name().equals(name) && !t.enumClass() || q.equals(name) || q.equals("::" + name)) {
-                    return Value.ofLong(types, t, e.value(), session.ctx);
-                }
-            }
-            return null;
-        }
-        Value r = searchEnums(types.get(t.target()), name, seen, depth + 1);
-        if (r != null) return r;
-        for (DebugType.Member m : t.members()) {
-            r = searchEnums(types.get(m.type()), name, seen, depth + 1);
-            if (r != null) return r;
-        }
-        return null;
-    }
-
-    private static String scopeOf(String q) {
-        int cut = GdbFormat.lastScope(q);
-        return cut < 0 ? "" : q.substring(0, cut);
-    }
-
-    private Value register(Expr.Register r) throws ExpressionException {
-        String n = r.name();
-        int number = switch (n) {
-            case "pc", "rip" -> 16;
-            case "sp", "rsp" -> 7;
-            case "fp", "rbp" -> 6;
-            case "rax" -> 0;
-            case "rdx" -> 1;
-            case "rcx" -> 2;
-            case "rbx" -> 3;
-            case "rsi" -> 4;
-            case "rdi" -> 5;
-            case "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" -> Integer.parseInt(n.substring(1));
-            case "eflags" -> Dw.REG_RFLAGS;
-            case "fs_base" -> Dw.REG_FS_BASE;
-            case "gs_base" -> Dw.REG_GS_BASE;
-            default -> -1;
-        };
-        if (number < 0) throw new ExpressionException("No register named $" + n + ".", r.pos());
-        OptionalLong v = session.ctx.register(number);
-        DebugType type;
-        if (number == 16) {
-            DebugType fn = new DebugType(-1000, Dw.TAG_SUBROUTINE_TYPE, "", "", -1, 0, 0, false, false, false, false, List.of(), List.of(),
-                    List.of(), List.of(), List.of(), Dw.LANG_C99);
-            type = pointerToSynthetic(fn);
-        } else if (number == 7 || number == 6) {
-            type = types.pointerTo(null);
-        } else {
-            type = types.base("long");
-        }
-        if (v.isEmpty()) return Value.optimizedOut(types, type);
-        return Value.ofLong(types, type, v.getAsLong(), session.ctx);
-    }
-
-    /** A pointer to a type that lives only in this evaluation (the function type of $pc). */
-    private DebugType pointerToSynthetic(DebugType fn) {
-        return new SyntheticPointer(types, fn).pointer;
-    }
-
-    /** Registers a made-up type in the session's Types so that offsets resolve. */
-    private static final class SyntheticPointer {
-        final DebugType pointer;
-
-        SyntheticPointer(Types types, DebugType fn) {
-            types.register(fn);
-            pointer = types.pointerTo(fn);
-        }
     }
 
     // ------------------------------------------------------------------ members, subscripts, dereference
@@ -400,7 +209,8 @@ final class ExpressionEvaluator {
         throw new ExpressionException("cannot subscript something of type `" + TypeNames.name(array.types, array.type) + "'", pos);
     }
 
-    private Value deref(Value v, int pos) throws ExpressionException {
+    @Override
+    Value deref(Value v, int pos) throws ExpressionException {
         DebugType s = v.stripped();
         if (s == null) throw new ExpressionException("Attempt to take contents of a non-pointer value.", pos);
         if (Types.isReference(s)) {
@@ -442,7 +252,8 @@ final class ExpressionEvaluator {
     }
 
     /** A pointer's or reference's target address. */
-    private long address(Value v, int pos) throws ExpressionException {
+    @Override
+    long address(Value v, int pos) throws ExpressionException {
         if (v.optimizedOut) throw new ExpressionException("value has been optimized out", pos);
         if (v.synthetic) throw new ExpressionException("Attempt to take contents of a synthetic pointer.", pos);
         if (v.error != null) throw new ExpressionException(v.error, pos);
@@ -640,179 +451,4 @@ final class ExpressionEvaluator {
         return Value.inMemory(left.types, left.types.arrayOf(left.type, count), left.address, session.ctx);
     }
 
-    private Value cast(Value v, DebugType to, int pos) throws ExpressionException {
-        DebugType ts = types.strip(to);
-        Value r = rvalue(v, pos);
-        DebugType from = r.stripped();
-        if (ts == null) return Value.optimizedOut(types, null);
-        if (Types.isAggregate(ts)) {
-            if (Types.isAggregate(from)) {
-                if (from.offset() == ts.offset()) return v.withType(to);
-                for (DebugType.Member m : from.members()) {
-                    DebugType bt = v.types.strip(v.types.get(m.type()));
-                    if (m.inheritance() && bt != null && bt.offset() == ts.offset()) return v.part(Math.max(0, m.byteOffset()), to);
-                }
-            }
-            throw new ExpressionException("Invalid cast.", pos);
-        }
-        if (Types.isFloat(ts)) {
-            if (!Types.isFloat(from) && !Types.isIntegral(from)) throw new ExpressionException("Invalid cast.", pos);
-            return floatValue(Types.isFloat(from) ? floating(r, pos) : new BigDecimal(integer(r, pos)).doubleValue(), to);
-        }
-        if (Types.isIntegral(ts) || Types.isPointer(ts)) {
-            BigInteger x;
-            if (Types.isFloat(from)) x = new BigDecimal(floating(r, pos)).toBigInteger();
-            else if (Types.isIntegral(from)) x = integer(r, pos);
-            else if (Types.isPointer(from)) x = BigInteger.valueOf(address(r, pos)).and(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
-            else throw new ExpressionException("Invalid cast.", pos);
-            if (ts.tag() == Dw.TAG_BASE_TYPE && ts.encoding() == Dw.ATE_BOOLEAN) x = x.signum() == 0 ? BigInteger.ZERO : BigInteger.ONE;
-            return integerValue(x, to);
-        }
-        throw new ExpressionException("Invalid cast.", pos);
-    }
-
-    private DebugType resolveType(Expr.TypeName n, int pos) throws ExpressionException {
-        DebugType t;
-        if (n.isBase()) {
-            t = n.base().equals("void") ? null : types.base(Dw.isCxx(types.language) && n.base().equals("_Bool") ? "bool" : n.base());
-            if (t != null) {
-                Optional<DebugType> own = typeNamed(n.base());
-                if (own.isPresent() && own.get().tag() == Dw.TAG_BASE_TYPE) t = own.get();
-            }
-        } else {
-            Optional<DebugType> found = typeNamed(n.base());
-            if (found.isEmpty()) {
-                if (!n.keyword().isEmpty()) throw new ExpressionException("No " + n.keyword() + " type named " + n.base() + ".", pos);
-                throw new ExpressionException("No symbol \"" + n.base() + "\" in current context.", pos);
-            }
-            t = found.get();
-        }
-        for (int i = 0; i < n.pointers(); i++) t = types.pointerTo(t);
-        List<Long> dims = new ArrayList<>(n.dimensions());
-        for (int i = dims.size() - 1; i >= 0; i--) t = types.arrayOf(t, dims.get(i));
-        return t;
-    }
-
-    // ------------------------------------------------------------------ conversions
-
-    /** An rvalue for arithmetic: references followed, arrays decayed to pointers, functions to pointers. */
-    private Value rvalue(Value v, int pos) throws ExpressionException {
-        DebugType s = v.stripped();
-        if (Types.isReference(s)) return rvalue(deref(v, pos), pos);
-        if (s != null && s.tag() == Dw.TAG_ARRAY_TYPE && v.address != null) {
-            return Value.ofLong(v.types, v.types.pointerTo(v.types.element(s)), v.address, session.ctx);
-        }
-        if (s != null && s.tag() == Dw.TAG_SUBROUTINE_TYPE && v.address != null) {
-            return Value.ofLong(v.types, v.types.pointerTo(v.type), v.address, session.ctx);
-        }
-        if (v.optimizedOut) throw new ExpressionException("value has been optimized out", pos);
-        if (v.synthetic) throw new ExpressionException("Attempt to take contents of a synthetic pointer.", pos);
-        if (v.error != null) throw new ExpressionException(v.error, pos);
-        return v;
-    }
-
-    private boolean truth(Value v, int pos) throws ExpressionException {
-        DebugType s = v.stripped();
-        if (Types.isFloat(s)) return floating(v, pos) != 0;
-        if (Types.isPointer(s)) return address(v, pos) != 0;
-        if (Types.isIntegral(s)) return integer(v, pos).signum() != 0;
-        throw new ExpressionException("Argument to arithmetic operation not a number or boolean.", pos);
-    }
-
-    BigInteger integer(Value v, int pos) throws ExpressionException {
-        v = rvalue(v, pos);
-        DebugType s = v.stripped();
-        int size = (int) Math.max(1, Math.min(16, v.size()));
-        if (v.anyOptimizedOut(0, size)) throw new ExpressionException("value has been optimized out", pos);
-        try {
-            if (Types.isPointer(s)) return BigInteger.valueOf(v.readLong(0, 8));
-            if (!Types.isIntegral(s)) throw new ExpressionException("Value can't be converted to integer.", pos);
-            return v.readBig(0, size, v.types.isSigned(s));
-        } catch (UnreadableMemory e) {
-            throw new ExpressionException(e.getMessage(), pos);
-        }
-    }
-
-    private double floating(Value v, int pos) throws ExpressionException {
-        DebugType s = v.stripped();
-        if (!Types.isFloat(s)) return new BigDecimal(integer(v, pos)).doubleValue();
-        if (v.anyOptimizedOut(0, s.byteSize())) throw new ExpressionException("value has been optimized out", pos);
-        try {
-            byte[] b = v.read(0, (int) s.byteSize());
-            return switch ((int) s.byteSize()) {
-                case 4 -> Float.intBitsToFloat((int) LocationEvaluator.bytesToLong(b));
-                case 8 -> Double.longBitsToDouble(LocationEvaluator.bytesToLong(b));
-                default -> x87ToDouble(b);
-            };
-        } catch (UnreadableMemory e) {
-            throw new ExpressionException(e.getMessage(), pos);
-        }
-    }
-
-    private static double x87ToDouble(byte[] b) {
-        long mantissa = LocationEvaluator.bytesToLong(java.util.Arrays.copyOf(b, 8));
-        int se = (b[8] & 0xff) | (b[9] & 0xff) << 8;
-        int exp = se & 0x7fff;
-        double sign = (se & 0x8000) != 0 ? -1 : 1;
-        if (exp == 0x7fff) return (mantissa << 1) == 0 ? sign * Double.POSITIVE_INFINITY : Double.NaN;
-        double m = new BigDecimal(new BigInteger(Long.toUnsignedString(mantissa))).doubleValue();
-        return sign * m * Math.pow(2, (exp == 0 ? 1 : exp) - 16383 - 63);
-    }
-
-    private DebugType promote(DebugType s) {
-        if (s.tag() == Dw.TAG_ENUMERATION_TYPE) return s.byteSize() > 4 ? types.base(types.isSigned(s) ? "long" : "unsigned long")
-                : types.base(types.isSigned(s) || s.byteSize() < 4 ? "int" : "unsigned int");
-        if (s.byteSize() < 4 || s.encoding() == Dw.ATE_BOOLEAN) return types.base("int");
-        return s;
-    }
-
-    /** The usual arithmetic conversions of two integral types (promoted). */
-    private DebugType arithmeticType(DebugType a, DebugType b) {
-        a = promote(a);
-        b = promote(b);
-        if (a.byteSize() != b.byteSize()) return a.byteSize() > b.byteSize() ? a : b;
-        if (!types.isSigned(a)) return a;
-        if (!types.isSigned(b)) return b;
-        return a;
-    }
-
-    private DebugType biggerFloat(DebugType a, DebugType b) {
-        long sa = Types.isFloat(a) ? a.byteSize() : 0, sb = Types.isFloat(b) ? b.byteSize() : 0;
-        DebugType t = sa >= sb ? a : b;
-        return t.byteSize() > 8 ? types.base("double") : t;
-    }
-
-    private Value integerValue(BigInteger x, DebugType t) {
-        int size = (int) Math.max(1, types.size(t));
-        byte[] be = x.toByteArray();
-        byte[] le = new byte[size];
-        byte fill = (byte) (x.signum() < 0 ? -1 : 0);
-        for (int i = 0; i < size; i++) le[i] = i < be.length ? be[be.length - 1 - i] : fill;
-        return Value.ofBytes(types, t, le, null, session.ctx);
-    }
-
-    private static BigInteger unsignedOf(BigInteger x, DebugType t) {
-        return x.and(BigInteger.ONE.shiftLeft((int) t.byteSize() * 8).subtract(BigInteger.ONE));
-    }
-
-    private static BigInteger signedOf(BigInteger x, DebugType t) {
-        int bits = (int) t.byteSize() * 8;
-        BigInteger u = unsignedOf(x, t);
-        return u.testBit(bits - 1) ? u.subtract(BigInteger.ONE.shiftLeft(bits)) : u;
-    }
-
-    private Value floatValue(double d, DebugType t) {
-        DebugType s = types.strip(t);
-        if (s.byteSize() == 4) return Value.ofLong(types, t, Float.floatToRawIntBits((float) d) & 0xffffffffL, session.ctx);
-        if (s.byteSize() == 8) return Value.ofLong(types, t, Double.doubleToRawLongBits(d), session.ctx);
-        return Value.ofLong(types, types.base("double"), Double.doubleToRawLongBits(d), session.ctx);
-    }
-
-    private Value bool(boolean b) {
-        return Value.ofLong(types, types.base(Dw.isCxx(types.language) ? "bool" : "int"), b ? 1 : 0, session.ctx);
-    }
-
-    private Value sizeValue(long size) {
-        return Value.ofLong(types, types.base("unsigned long"), size, session.ctx);
-    }
 }

@@ -279,17 +279,6 @@ public final class QueryableTrace implements AutoCloseable {
         }
     }
 
-    private StackFrames.Frame frame(Locator.TaskState t, int frame) throws IOException {
-        if (frame < 0) throw QueryException.badRequest("frame must be 0 or more, not " + frame);
-        List<StackFrames.Frame> frames = values.frames(t, frame + 1);
-        if (frame >= frames.size()) {
-            frames = values.frames(t); // for the message: how many there are
-            throw QueryException.notFound("thread " + t.tid() + " has " + frames.size() + " frame" + (frames.size() == 1 ? "" : "s")
-                    + " at step " + t.step() + " (0 to " + (frames.size() - 1) + "), not frame " + frame);
-        }
-        return frames.get(frame);
-    }
-
     private static String requireExpression(String expr) {
         if (expr == null || expr.isBlank()) throw QueryException.badRequest("expr is empty: give an expression such as acc->balance");
         if (expr.length() > 1000) throw QueryException.badRequest("expr is longer than 1000 characters");
@@ -308,14 +297,14 @@ public final class QueryableTrace implements AutoCloseable {
     /** A frame's parameters and locals at a moment, typed and formatted as gdb's {@code info args} and {@code info locals}. */
     public ValueDocuments.Variables variables(long step, Integer tid, int frame) throws IOException {
         Locator.TaskState t = task(step, tid);
-        return values.variables(t, frame(t, frame));
+        return values.variables(t, values.frame(t, frame));
     }
 
     /** An expression's value at a moment in a frame ({@code print}); a bad request naming the error's position when it cannot be evaluated. */
     public ValueDocuments.Printed print(long step, Integer tid, int frame, String expr) throws IOException {
         requireExpression(expr);
         Locator.TaskState t = task(step, tid);
-        dev.omniscope.values.ShownValue v = values.evaluate(frame(t, frame), expr);
+        dev.omniscope.values.ShownValue v = values.evaluate(values.frame(t, frame), expr);
         return new ValueDocuments.Printed(expr, v.type(), v.value(), v.address(), v.size(), v.children(), step, t.tid(), frame);
     }
 
@@ -325,7 +314,7 @@ public final class QueryableTrace implements AutoCloseable {
         if (offset < 0) throw QueryException.badRequest("offset must be 0 or more, not " + offset);
         if (limit < 1) throw QueryException.badRequest("limit must be at least 1, not " + limit);
         Locator.TaskState t = task(step, tid);
-        StackFrames.Frame f = frame(t, frame);
+        StackFrames.Frame f = values.frame(t, frame);
         dev.omniscope.values.ShownValue v = values.evaluate(f, expr);
         List<dev.omniscope.values.ShownValue> page = values.children(f, expr, offset, limit);
         Long next = offset + page.size() < v.children() ? offset + page.size() : null;
@@ -340,14 +329,7 @@ public final class QueryableTrace implements AutoCloseable {
         if (!tids.contains(tid)) throw QueryException.notFound("tid " + tid + " is not a thread of this trace (its threads: " + tids + ")");
         if (callSteps.isEmpty()) throw QueryException.badRequest("steps is empty: give the call steps of the calls");
         if (callSteps.size() > MAX_SIGNATURES) throw QueryException.badRequest("at most " + MAX_SIGNATURES + " calls at a time, not " + callSteps.size());
-        List<ValueDocuments.Signature> out = new ArrayList<>();
-        for (long step : callSteps) {
-            CallEntry c = call(tid, step);
-            if (c == null) throw QueryException.notFound("thread " + tid + " made no call at step " + step);
-            ValueDocuments.Signature sig = values.signature(moments, c);
-            if (sig != null) out.add(sig);
-        }
-        return new ValueDocuments.Signatures(out);
+        return values.signatures(moments, tid, callSteps);
     }
 
     /** What an expression designates at a moment in a frame: the memory its history watches. */
@@ -357,13 +339,8 @@ public final class QueryableTrace implements AutoCloseable {
     public Designation designate(long step, Integer tid, int frame, String expr) throws IOException {
         requireExpression(expr);
         Locator.TaskState t = task(step, tid);
-        dev.omniscope.values.ShownValue v = values.evaluate(frame(t, frame), expr);
-        if (v.address() == null) {
-            throw QueryException.badRequest("'" + QueryException.quote(expr) + "' is not in memory at step " + step
-                    + " (a register, a constant or a computed value): it has no history of writes");
-        }
-        if (v.size() <= 0) throw QueryException.badRequest("'" + QueryException.quote(expr) + "' has no size (" + v.type() + ")");
-        return new Designation(expr, Long.parseUnsignedLong(v.address().substring(2), 16), (int) Math.min(v.size(), HISTORY_MAX_LENGTH));
+        long[] range = values.designate(values.frame(t, frame), expr);
+        return new Designation(expr, range[0], (int) Math.min(range[1], HISTORY_MAX_LENGTH));
     }
 
     /**
@@ -385,51 +362,8 @@ public final class QueryableTrace implements AutoCloseable {
         for (String e : prints) requireExpression(e);
         long[] after = Cursors.decode(q.cursor(), Cursors.EXECUTIONS, 1);
         if (q.from() != null) requireStep("from", q.from(), true);
-        List<Breakpoints.Location> places;
-        if (q.line() != null) {
-            int colon = q.line().lastIndexOf(':');
-            int lineNumber;
-            try {
-                if (colon <= 0) throw new NumberFormatException();
-                lineNumber = Integer.parseInt(q.line().substring(colon + 1).trim());
-                if (lineNumber < 1) throw new NumberFormatException();
-            } catch (NumberFormatException e) {
-                throw QueryException.badRequest("line '" + QueryException.quote(q.line()) + "' is not FILE:LINE (a source file and a line number from 1)");
-            }
-            String file = q.line().substring(0, colon).trim();
-            if (symbols.lineRows(file).isEmpty()) {
-                throw QueryException.notFound("no line table of the recorded modules names a file '" + QueryException.quote(file) + "'");
-            }
-            places = values.breakpoints().line(file, lineNumber);
-            if (places.isEmpty()) throw QueryException.notFound("line " + lineNumber + " of " + QueryException.quote(file) + " has no code (nor does any line after it)");
-        } else if (q.function() != null) {
-            if (q.function().isBlank()) throw QueryException.badRequest("function is empty");
-            places = values.breakpoints().function(q.function().trim());
-            if (places.isEmpty()) throw QueryException.notFound("no function named '" + QueryException.quote(q.function()) + "' with debug information in the recorded modules");
-        } else {
-            places = List.of(new Breakpoints.Location(q.address(), symbols.moduleInstanceAnytime(q.address()), null));
-        }
-        List<Executions.Start> starts = new ArrayList<>();
-        List<ValueDocuments.Place> described = new ArrayList<>();
-        for (Breakpoints.Location l : places) {
-            starts.addAll(l.module() == null ? List.of(new Executions.Start(l.address(), 0, l.address())) : values.executions().starts(l.module(), l.address()));
-            Symbolizer.Place p = symbols.placeAnytime(l.address());
-            described.add(new ValueDocuments.Place(History.hex(l.address()), l.function() != null ? l.function() : p.function(), p.file(), p.line()));
-        }
-        int n = q.limit() == Integer.MAX_VALUE ? q.limit() : q.limit() + 1;
         long afterStep = Math.max(after == null ? -1 : after[0], q.from() == null ? -1 : q.from() - 1);
-        List<Executions.Hit> hits = values.executions().page(starts, afterStep, n);
-        String next = null;
-        if (hits.size() > q.limit()) {
-            hits = hits.subList(0, q.limit());
-            next = Cursors.encode(Cursors.EXECUTIONS, hits.get(hits.size() - 1).step());
-        }
-        List<ValueDocuments.Execution> out = new ArrayList<>(hits.size());
-        for (Executions.Hit h : hits) {
-            Map<String, String> printed = prints.isEmpty() ? Map.of() : values.values(Locator.state(moments, memory, h.step(), h.tid()), prints);
-            out.add(new ValueDocuments.Execution(h.step(), h.tid(), h.pid(), History.hex(h.address()), printed));
-        }
-        return new ValueDocuments.ExecutionsPage(described, out, next);
+        return values.executions(moments, q, prints, afterStep);
     }
 
     @Override

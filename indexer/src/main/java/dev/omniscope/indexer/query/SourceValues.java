@@ -186,6 +186,94 @@ final class SourceValues implements AutoCloseable {
         return null;
     }
 
+    /** Frame number {@code frame} (gdb's numbering) of a task's moment; not found when the stack has fewer. */
+    StackFrames.Frame frame(Locator.TaskState t, int frame) throws IOException {
+        if (frame < 0) throw QueryException.badRequest("frame must be 0 or more, not " + frame);
+        List<StackFrames.Frame> frames = frames(t, frame + 1);
+        if (frame >= frames.size()) {
+            frames = frames(t); // for the message: how many there are
+            throw QueryException.notFound("thread " + t.tid() + " has " + frames.size() + " frame" + (frames.size() == 1 ? "" : "s")
+                    + " at step " + t.step() + " (0 to " + (frames.size() - 1) + "), not frame " + frame);
+        }
+        return frames.get(frame);
+    }
+
+    /**
+     * The executions {@code q} asks for (its parameters checked by {@link QueryableTrace}): the
+     * places gdb would break on, their executions after {@code afterStep}, and the values of
+     * {@code prints} at each.
+     */
+    ValueDocuments.ExecutionsPage executions(Locator.Moments moments, QueryableTrace.ExecutionsQuery q, List<String> prints, long afterStep)
+            throws IOException {
+        List<Breakpoints.Location> places;
+        if (q.line() != null) {
+            int colon = q.line().lastIndexOf(':');
+            int lineNumber;
+            try {
+                if (colon <= 0) throw new NumberFormatException();
+                lineNumber = Integer.parseInt(q.line().substring(colon + 1).trim());
+                if (lineNumber < 1) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw QueryException.badRequest("line '" + QueryException.quote(q.line()) + "' is not FILE:LINE (a source file and a line number from 1)");
+            }
+            String file = q.line().substring(0, colon).trim();
+            if (symbols.lineRows(file).isEmpty()) {
+                throw QueryException.notFound("no line table of the recorded modules names a file '" + QueryException.quote(file) + "'");
+            }
+            places = breakpoints.line(file, lineNumber);
+            if (places.isEmpty()) throw QueryException.notFound("line " + lineNumber + " of " + QueryException.quote(file) + " has no code (nor does any line after it)");
+        } else if (q.function() != null) {
+            if (q.function().isBlank()) throw QueryException.badRequest("function is empty");
+            places = breakpoints.function(q.function().trim());
+            if (places.isEmpty()) throw QueryException.notFound("no function named '" + QueryException.quote(q.function()) + "' with debug information in the recorded modules");
+        } else {
+            places = List.of(new Breakpoints.Location(q.address(), symbols.moduleInstanceAnytime(q.address()), null));
+        }
+        List<Executions.Start> starts = new ArrayList<>();
+        List<ValueDocuments.Place> described = new ArrayList<>();
+        for (Breakpoints.Location l : places) {
+            starts.addAll(l.module() == null ? List.of(new Executions.Start(l.address(), 0, l.address())) : executions.starts(l.module(), l.address()));
+            Symbolizer.Place p = symbols.placeAnytime(l.address());
+            described.add(new ValueDocuments.Place(History.hex(l.address()), l.function() != null ? l.function() : p.function(), p.file(), p.line()));
+        }
+        int n = q.limit() == Integer.MAX_VALUE ? q.limit() : q.limit() + 1;
+        List<Executions.Hit> hits = executions.page(starts, afterStep, n);
+        String next = null;
+        if (hits.size() > q.limit()) {
+            hits = hits.subList(0, q.limit());
+            next = Cursors.encode(Cursors.EXECUTIONS, hits.get(hits.size() - 1).step());
+        }
+        List<ValueDocuments.Execution> out = new ArrayList<>(hits.size());
+        for (Executions.Hit h : hits) {
+            Map<String, String> printed = prints.isEmpty() ? Map.of() : values(Locator.state(moments, memory, h.step(), h.tid()), prints);
+            out.add(new ValueDocuments.Execution(h.step(), h.tid(), h.pid(), History.hex(h.address()), printed));
+        }
+        return new ValueDocuments.ExecutionsPage(described, out, next);
+    }
+
+    /** The typed signatures of thread {@code tid}'s calls at {@code callSteps}; not found for a step without a call. */
+    ValueDocuments.Signatures signatures(Locator.Moments moments, int tid, List<Long> callSteps) throws IOException {
+        List<ValueDocuments.Signature> out = new ArrayList<>();
+        for (long step : callSteps) {
+            List<CallEntry> found = store.calls(new IndexStore.CallQuery(null, tid, null, step, step, null, false, 1));
+            if (found.isEmpty()) throw QueryException.notFound("thread " + tid + " made no call at step " + step);
+            ValueDocuments.Signature sig = signature(moments, found.get(0));
+            if (sig != null) out.add(sig);
+        }
+        return new ValueDocuments.Signatures(out);
+    }
+
+    /** The address and size of what {@code expression} designates in a frame; a bad request when it is not in memory. */
+    long[] designate(StackFrames.Frame f, String expression) {
+        ShownValue v = evaluate(f, expression);
+        if (v.address() == null) {
+            throw QueryException.badRequest("'" + QueryException.quote(expression) + "' is not in memory at step " + f.step()
+                    + " (a register, a constant or a computed value): it has no history of writes");
+        }
+        if (v.size() <= 0) throw QueryException.badRequest("'" + QueryException.quote(expression) + "' has no size (" + v.type() + ")");
+        return new long[] {Long.parseUnsignedLong(v.address().substring(2), 16), v.size()};
+    }
+
     /** The functions named {@code name} in any module with DWARF, for messages. */
     List<DebugFunction> functions(String name) {
         List<DebugFunction> found = new ArrayList<>();
