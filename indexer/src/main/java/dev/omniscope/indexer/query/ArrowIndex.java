@@ -270,6 +270,11 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     @Override
+    public void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) throws IOException {
+        lookups.registerChanges(tid, from, to, visitor);
+    }
+
+    @Override
     public List<CallEntry> calls(CallQuery q) throws IOException {
         return lookups.calls(q);
     }

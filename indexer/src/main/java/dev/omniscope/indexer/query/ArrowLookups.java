@@ -207,11 +207,30 @@ final class ArrowLookups {
                 ArrowIndex.at(row, i);
                 if (row.i32(cTid) != tid) continue;
                 if (steps.get(i) >= step) return false;
-                regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi)});
+                regs.put(row.i16(cReg), new long[] {row.i64(cValue), row.i64(cHi), steps.get(i)});
             }
             return true;
         });
         return regs;
+    }
+
+    /** {@link IndexStore#registerChanges}: the thread's rows are in step order, so the scan stops at its first row at or after {@code to}. */
+    void registerChanges(int tid, long from, long to, IndexStore.RegisterChangeVisitor visitor) throws IOException {
+        index.scanBatches(IndexTable.REG_CHANGES, row -> {
+            var steps = row.longVector(row.column("step"));
+            int n = row.batchRows();
+            if (n == 0 || steps.get(n - 1) < from) return true;
+            int cTid = row.column("tid"), cReg = row.column("reg"), cValue = row.column("value"), cHi = row.column("value_hi");
+            for (int i = 0; i < n; i++) {
+                long s = steps.get(i);
+                if (s < from) continue;
+                ArrowIndex.at(row, i);
+                if (row.i32(cTid) != tid) continue;
+                if (s >= to) return false;
+                visitor.change(s, row.i16(cReg), row.i64(cValue), row.i64(cHi));
+            }
+            return true;
+        });
     }
 
     List<CallEntry> calls(IndexStore.CallQuery q) throws IOException {

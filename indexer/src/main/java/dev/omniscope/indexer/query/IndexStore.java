@@ -53,8 +53,17 @@ public interface IndexStore extends TableSource, MemoryView.WriteLog {
      */
     List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException;
 
-    /** The last value of each register (row id) of {@code tid} before {@code step}: [value, high half]. */
+    /** The last value of each register (row id) of {@code tid} before {@code step}: [value, high half, the step of that change]. */
     Map<Integer, long[]> registers(int tid, long step) throws IOException;
+
+    /** Receives register changes. */
+    @FunctionalInterface
+    interface RegisterChangeVisitor {
+        void change(long step, int reg, long value, long high);
+    }
+
+    /** Visits the register changes of {@code tid} with from ≤ step < to, in step order (a step's changes in any order). */
+    void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) throws IOException;
 
     // ---- calls
 

@@ -28,9 +28,9 @@ public final class MemoryView {
     }
 
     /** A region's lifetime, as the regions table has it. */
-    record Region(int pid, long start, long end, int prot, String path, String origin, String blob, long blobOffset,
+    public record Region(int pid, long start, long end, int prot, String path, long fileOffset, String origin, String blob, long blobOffset,
                   long blobLength, long contentStep, int sourcePid, long fromStep, long toStep) {
-        boolean liveAt(long step) {
+        public boolean liveAt(long step) {
             return fromStep < step && step <= toStep;
         }
     }
@@ -75,7 +75,7 @@ public final class MemoryView {
         tables.scan(IndexTable.REGIONS, r -> {
             Long to = r.nullableI64(r.column("to_step"));
             regions.add(new Region(r.i32(r.column("pid")), r.i64(r.column("start")), r.i64(r.column("end")), r.i32(r.column("prot")),
-                    r.string(r.column("path")), r.string(r.column("origin")), r.string(r.column("blob")), r.i64(r.column("blob_offset")),
+                    r.string(r.column("path")), r.i64(r.column("file_offset")), r.string(r.column("origin")), r.string(r.column("blob")), r.i64(r.column("blob_offset")),
                     r.i64(r.column("blob_length")), r.i64(r.column("content_step")), r.i32(r.column("source_pid")),
                     r.i64(r.column("from_step")), to == null ? Long.MAX_VALUE : to));
             return true;
@@ -83,7 +83,7 @@ public final class MemoryView {
     }
 
     /** The region of {@code pid} live at {@code step} covering {@code address}, or null. */
-    Region regionAt(int pid, long address, long step) {
+    public Region regionAt(int pid, long address, long step) {
         for (Region r : regions) {
             if (r.pid() == pid && r.liveAt(step) && Long.compareUnsigned(address, r.start()) >= 0
                     && Long.compareUnsigned(address, r.end()) < 0) return r;

@@ -104,6 +104,16 @@ public final class QueryableTrace implements AutoCloseable {
         return tids;
     }
 
+    /** The tasks table: each thread's lifetime per program it ran. */
+    public List<Locator.Task> tasks() {
+        return tasks;
+    }
+
+    /** The state of thread {@code tid} (null: the one running) at {@code step}; not found when there is none. */
+    public Locator.TaskState taskAt(long step, Integer tid) throws IOException {
+        return task(step, tid);
+    }
+
     // ---- checks every query shares
 
     private void requirePid(Integer pid) {
@@ -383,40 +393,8 @@ public final class QueryableTrace implements AutoCloseable {
     public record CallsQuery(String function, Long parent, Integer tid, boolean outermost, int limit, String cursor) {}
 
     public QueryDocuments.CallsPage calls(CallsQuery q) throws IOException {
-        String function = q.function();
-        Integer tid = q.tid();
-        int limit = q.limit();
-        if (function != null && q.parent() != null) throw QueryException.badRequest("give function (a search) or parent (a call's children), not both");
-        if (function != null && function.isBlank()) throw QueryException.badRequest("function is empty");
-        if (q.parent() != null && tid == null) throw QueryException.badRequest("parent needs tid: a call is named by its thread and its call step");
-        if (limit < 1) throw QueryException.badRequest("limit must be at least 1, not " + limit);
-        long[] after = Cursors.decode(q.cursor(), Cursors.CALLS, 2);
-        requireTid(tid);
-        int n = limit == Integer.MAX_VALUE ? limit : limit + 1;
-        List<CallEntry> calls;
-        if (function != null) {
-            List<String> names = store.functionNames().stream().filter(name -> Calls.matches(function, name)).toList();
-            calls = names.isEmpty() ? List.of() : store.calls(new IndexStore.CallQuery(names, tid, null, null, null, after, false, n));
-        } else if (q.parent() != null) {
-            CallEntry call = call(tid, q.parent());
-            if (call == null) throw QueryException.notFound("thread " + tid + " made no call at step " + q.parent());
-            calls = store.calls(new IndexStore.CallQuery(null, tid, call.depth() + 1, call.callStep() + 1, call.returnStep(), after, false, n));
-        } else {
-            calls = store.calls(new IndexStore.CallQuery(null, tid, q.outermost() ? 0 : null, null, null, after, false, n));
-        }
-        String next = null;
-        if (calls.size() > limit) {
-            calls = calls.subList(0, limit);
-            CallEntry last = calls.get(limit - 1);
-            next = Cursors.encode(Cursors.CALLS, last.callStep(), last.tid());
-        }
-        return new QueryDocuments.CallsPage(calls, next);
-    }
-
-    /** The call of {@code tid} at {@code callStep}, or null. */
-    private CallEntry call(int tid, long callStep) throws IOException {
-        List<CallEntry> found = store.calls(new IndexStore.CallQuery(null, tid, null, callStep, callStep, null, false, 1));
-        return found.isEmpty() ? null : found.get(0);
+        requireTid(q.tid());
+        return Calls.page(store, q);
     }
 
     /** A page of system calls in (step, tid) order, from/to steps inclusive. */

@@ -80,7 +80,7 @@ public final class PackedRegisters {
     }
 
     /**
-     * The value (and high half) of the last change in a run with step < {@code before}, or null
+     * The value, high half and step of the last change in a run with step < {@code before}, or null
      * when the run's first change is not before it.
      */
     public static long[] lastBefore(long firstStep, byte[] steps, byte[] values, byte[] his, int changes, long before) {
@@ -92,9 +92,27 @@ public final class PackedRegisters {
             if (step >= before) break;
             value += readSigned(values, vp);
             if (his != null) hi += readSigned(his, hp);
-            found = new long[] {value, hi};
+            found = new long[] {value, hi, step};
         }
         return found;
+    }
+
+    /** Receives the changes of a run. */
+    @FunctionalInterface
+    public interface Change {
+        void at(long step, long value, long hi);
+    }
+
+    /** Every change of a run, in step order. */
+    public static void decode(long firstStep, byte[] steps, byte[] values, byte[] his, int changes, Change out) {
+        int[] sp = {0}, vp = {0}, hp = {0};
+        long step = firstStep, value = 0, hi = 0;
+        for (int i = 0; i < changes; i++) {
+            step += readUnsigned(steps, sp);
+            value += readSigned(values, vp);
+            if (his != null) hi += readSigned(his, hp);
+            out.at(step, value, hi);
+        }
     }
 
     static long readUnsigned(byte[] b, int[] pos) {

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.omniscope.indexer.dataflow.DataFlow;
 import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.Timeline;
 import dev.omniscope.trace.Trace;
@@ -21,6 +22,7 @@ final class OpenTrace {
     final String id;
     final long load;
     final QueryableTrace queries;
+    final DataFlow dataflow;
     private final Trace trace;
     private final AtomicInteger users = new AtomicInteger(1); // the cache's reference
     private volatile boolean closed;
@@ -31,6 +33,7 @@ final class OpenTrace {
         this.trace = Trace.open(packedTrace);
         try {
             this.queries = new QueryableTrace(trace, new PgIndex(jdbc, load, instructions, timeline));
+            this.dataflow = DataFlow.of(queries);
         } catch (IOException | RuntimeException e) {
             trace.close();
             throw e;

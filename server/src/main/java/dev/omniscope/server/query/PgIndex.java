@@ -172,6 +172,22 @@ final class PgIndex implements IndexStore {
         return regs;
     }
 
+    @Override
+    public void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) {
+        // runs overlapping [from, to), decoded and merged into step order (a window at a time: the caller bounds it)
+        List<long[]> changes = new ArrayList<>();
+        jdbc.query("select reg, first_step, changes, step, value, value_hi from " + table(IndexTable.REG_CHANGES)
+                        + " where tid = ? and first_step < ? and last_step >= ?",
+                rs -> {
+                    int reg = rs.getShort(1);
+                    PackedRegisters.decode(rs.getLong(2), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getInt(3), (step, value, hi) -> {
+                        if (step >= from && step < to) changes.add(new long[] {step, reg, value, hi});
+                    });
+                }, tid, to, from);
+        changes.sort(java.util.Comparator.comparingLong(c -> c[0]));
+        for (long[] c : changes) visitor.change(c[0], (int) c[1], c[2], c[3]);
+    }
+
     // ---- calls
 
     @Override

@@ -52,9 +52,20 @@ public class QueryService {
     }
 
     private <T> T ask(Caller caller, String id, Query<T> query) {
+        return onTrace(caller, id, t -> query.ask(t.queries));
+    }
+
+    /** A question of the caller's open trace (its queries and data flow), with the queries' refusals. */
+    @FunctionalInterface
+    interface OnTrace<T> {
+        T ask(OpenTrace trace) throws Exception;
+    }
+
+    /** As the queries do: the caller's access, 409 without an index, refusals as problem details. */
+    <T> T onTrace(Caller caller, String id, OnTrace<T> query) {
         IndexState r = indexed(caller, id);
         try {
-            return open.with(r, t -> query.ask(t.queries));
+            return open.with(r, query::ask);
         } catch (QueryException e) {
             if (e.position() != null) throw Problems.badExpression(e.getMessage(), e.position());
             throw e.kind() == QueryException.Kind.NOT_FOUND ? Problems.notFound(e.getMessage()) : Problems.badRequest(e.getMessage());

@@ -37,10 +37,10 @@ class PackedRegistersTest {
             int last = i;
             while (last + 1 < steps.length && steps[last + 1] == steps[i]) last++;
             long[] found = PackedRegisters.lastBefore(run.firstStep, s, v, h, run.changes, steps[i] + 1);
-            assertThat(found).as("step %d", steps[i]).containsExactly(values[last], his[last]);
+            assertThat(found).as("step %d", steps[i]).containsExactly(values[last], his[last], steps[last]);
         }
         assertThat(PackedRegisters.lastBefore(run.firstStep, s, v, null, run.changes, Long.MAX_VALUE))
-                .containsExactly(values[steps.length - 1], 0L);
+                .containsExactly(values[steps.length - 1], 0L, steps[steps.length - 1]);
         run.reset();
         assertThat(run.changes).isZero();
     }

@@ -1,0 +1,274 @@
+package dev.omniscope.indexer.dataflow;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.omniscope.indexer.emu.Instruction;
+import dev.omniscope.indexer.emu.Instruction.Kind;
+import dev.omniscope.indexer.query.History;
+import dev.omniscope.indexer.query.IndexStore;
+import dev.omniscope.indexer.query.Locator;
+import dev.omniscope.indexer.query.QueryException;
+import dev.omniscope.indexer.query.Symbolizer;
+import dev.omniscope.trace.Registers;
+
+/**
+ * Where a value went: the instructions that read a place after a moment, until every byte of it
+ * was overwritten, each with what it produced. Found by walking the executed blocks of the
+ * threads that could read it (the process's threads for memory, the thread for a register),
+ * decoding each instruction and computing its memory operands' addresses from the registers,
+ * which are kept up to date from reg_changes a window of steps at a time (docs/architecture.md,
+ * "Data flow": why a walk and not a reads table). Thread-safe.
+ */
+final class Uses {
+    public static final int MAX_LIMIT = 200;
+    /** Steps whose register changes are held at once. */
+    static final long WINDOW = 1 << 20;
+    /** Steps one page scans at most before it returns a cursor. */
+    static final long MAX_SCAN = 1L << 26;
+
+    private final Machine machine;
+    private final Symbolizer symbols;
+
+    Uses(Machine machine, Symbolizer symbols) {
+        this.machine = machine;
+        this.symbols = symbols;
+    }
+
+    UsesPage page(Loc loc, long t, int limit, String cursor) throws IOException {
+        long start = t;
+        if (cursor != null) {
+            try {
+                start = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                start = -1;
+            }
+            if (start < t) throw QueryException.badRequest("cursor '" + QueryException.quote(cursor) + "' is not one this query gave");
+        }
+        long end = machine.trace().instructions();
+        long[] kill = kills(loc, t, end);
+        long until = 0;
+        boolean never = false;
+        for (long k : kill) {
+            if (k == Long.MAX_VALUE) never = true;
+            else until = Math.max(until, k);
+        }
+        long stop = never ? end : Math.min(end, until + 1);
+        List<Integer> tids = new ArrayList<>();
+        if (loc instanceof Loc.Reg r) {
+            tids.add(r.tid());
+        } else {
+            Set<Integer> s = new LinkedHashSet<>();
+            for (Locator.Task task : machine.trace().tasks()) if (task.pid() == ((Loc.Mem) loc).pid()) s.add(task.tid());
+            tids.addAll(s);
+        }
+        List<UsesPage.Use> uses = new ArrayList<>();
+        long scanLimit = Math.min(stop, start + MAX_SCAN);
+        long w0 = start;
+        while (w0 < scanLimit && uses.size() < limit) {
+            long w1 = Math.min(scanLimit, w0 + WINDOW);
+            List<UsesPage.Use> found = new ArrayList<>();
+            for (int tid : tids) window(loc, kill, tid, w0, w1, found);
+            found.sort(Comparator.comparingLong(UsesPage.Use::step));
+            for (UsesPage.Use u : found) {
+                if (uses.size() == limit) {
+                    return new UsesPage(describe(loc), t, never ? null : until, uses, Long.toString(u.step()), u.step());
+                }
+                uses.add(u);
+            }
+            w0 = w1;
+        }
+        String next = w0 < stop ? Long.toString(w0) : null;
+        return new UsesPage(describe(loc), t, never ? null : until, uses, next, w0);
+    }
+
+    private String describe(Loc loc) {
+        if (loc instanceof Loc.Mem m) return symbols.dataSymbolAt(m.address()).map(s -> s + " (" + History.hex(m.address()) + ", " + m.length() + (m.length() == 1 ? " byte)" : " bytes)")).orElse(loc.describe());
+        return loc.describe();
+    }
+
+    /** For each byte, the step of the first write at or after {@code t} (Long.MAX_VALUE: none). */
+    private long[] kills(Loc loc, long t, long end) throws IOException {
+        long[] kill = new long[loc.length()];
+        java.util.Arrays.fill(kill, Long.MAX_VALUE);
+        if (loc instanceof Loc.Mem m) {
+            int left = m.length();
+            long[] after = null;
+            while (left > 0) {
+                List<IndexStore.SeqWrite> rows = machine.store().writes(new IndexStore.WriteQuery(m.address(), m.length(), m.pid(), t, null, after, false, 64));
+                for (IndexStore.SeqWrite sw : rows) {
+                    History.Write w = sw.write();
+                    for (int i = 0; i < m.length(); i++) {
+                        long a = m.address() + i;
+                        if (kill[i] == Long.MAX_VALUE && a - w.addr() >= 0 && a - w.addr() < w.size()) {
+                            kill[i] = w.step();
+                            left--;
+                        }
+                    }
+                    after = new long[] {w.step(), sw.seq()};
+                }
+                if (rows.size() < 64) break;
+            }
+            return kill;
+        }
+        Loc.Reg r = (Loc.Reg) loc;
+        int left = r.length();
+        long cursor = t;
+        while (left > 0 && cursor < end) {
+            List<Locator.Block> blocks = machine.store().blocks(r.tid(), cursor, true, 256);
+            if (blocks.isEmpty()) break;
+            for (Locator.Block b : blocks) {
+                List<Instruction> insns = machine.instructions(b);
+                for (int k = 0; k < insns.size(); k++) {
+                    long s = b.step() + k;
+                    if (s < t) continue;
+                    int[] w = Semantics.regWrite(insns.get(k), r.id());
+                    if (w == null) continue;
+                    for (int i = 0; i < r.length(); i++) {
+                        int byteIndex = r.offset() + i;
+                        if (kill[i] == Long.MAX_VALUE && byteIndex >= w[0] && byteIndex < w[0] + w[1]) {
+                            kill[i] = s;
+                            left--;
+                        }
+                    }
+                    if (left == 0) return kill;
+                }
+                cursor = b.step() + b.instructions();
+            }
+        }
+        return kill;
+    }
+
+    /** The uses by {@code tid} in steps [w0, w1). */
+    private void window(Loc loc, long[] kill, int tid, long w0, long w1, List<UsesPage.Use> out) throws IOException {
+        long[] regs = new long[Registers.MXCSR + 1];
+        List<long[]> changes = new ArrayList<>();
+        if (loc instanceof Loc.Mem) {
+            for (var e : machine.registers(tid, w0).entrySet()) if (e.getKey() < regs.length) regs[e.getKey()] = e.getValue()[0];
+            machine.store().registerChanges(tid, w0, w1, (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
+        }
+        int next = 0;
+        List<Locator.Block> first = machine.store().blocks(tid, w0, false, 1);
+        long cursor = first.isEmpty() ? w0 : first.get(0).step();
+        while (cursor < w1) {
+            List<Locator.Block> blocks = machine.store().blocks(tid, cursor, true, 1024);
+            if (blocks.isEmpty()) return;
+            for (Locator.Block b : blocks) {
+                if (b.step() >= w1) return;
+                List<Instruction> insns = machine.instructions(b);
+                for (int k = 0; k < insns.size(); k++) {
+                    long s = b.step() + k;
+                    if (s < w0) continue;
+                    if (s >= w1) return;
+                    while (next < changes.size() && changes.get(next)[0] < s) {
+                        long[] c = changes.get(next++);
+                        regs[(int) c[1]] = c[2];
+                    }
+                    String read = reads(insns.get(k), loc, kill, s, regs);
+                    if (read != null) out.add(use(b, insns.get(k), s, loc, read));
+                }
+                cursor = b.step() + Math.max(1, b.instructions());
+            }
+        }
+    }
+
+    /** How the instruction at step s reads a live byte of {@code loc} (its operand's text), or null. */
+    private static String reads(Instruction insn, Loc loc, long[] kill, long s, long[] regs) {
+        if (loc instanceof Loc.Reg r) {
+            for (Instruction.Operand o : insn.operands()) {
+                if (o.kind() == Kind.REG && o.read() && covers(r, o.reg(), kill, s)) return o.reg().name();
+                if (o.kind() == Kind.MEM) {
+                    if (o.mem().base() != null && covers(r, o.mem().base(), kill, s)) return o.mem().base().name() + " (as an address)";
+                    if (o.mem().index() != null && covers(r, o.mem().index(), kill, s)) return o.mem().index().name() + " (as an address)";
+                }
+            }
+            for (Instruction.Reg x : insn.implicitReads()) if (covers(r, x, kill, s)) return x.name();
+            return null;
+        }
+        Loc.Mem m = (Loc.Mem) loc;
+        for (Instruction.Operand o : insn.operands()) {
+            if (o.kind() != Kind.MEM || !o.read() || o.size() <= 0 || insn.mnemonic().equals("lea")) continue;
+            long a = address(insn, o.mem(), regs);
+            int size = o.size();
+            if (Semantics.isString(insn) && (insn.prefixes() & (Instruction.PREFIX_REP | Instruction.PREFIX_REPNE)) != 0) {
+                size = (int) Math.min(1 << 20, size * Math.max(1, regs[Registers.RCX]));
+            }
+            if (overlapsLive(m, kill, a, size, s)) return Semantics.memText(insn, o, a);
+        }
+        String mn = insn.mnemonic();
+        if (mn.equals("pop") || mn.equals("ret") || mn.equals("leave")) {
+            long a = mn.equals("leave") ? regs[Registers.RBP] : regs[Registers.RSP];
+            if (overlapsLive(m, kill, a, 8, s)) return "[" + (mn.equals("leave") ? "rbp" : "rsp") + "] = " + History.hex(a);
+        }
+        return null;
+    }
+
+    private static boolean covers(Loc.Reg r, Instruction.Reg x, long[] kill, long s) {
+        if (x.id() != r.id()) return false;
+        for (int i = 0; i < r.length(); i++) {
+            int b = r.offset() + i;
+            if (b >= x.offset() && b < x.offset() + x.size() && s <= kill[i]) return true;
+        }
+        return false;
+    }
+
+    private static boolean overlapsLive(Loc.Mem m, long[] kill, long a, int size, long s) {
+        for (int i = 0; i < m.length(); i++) {
+            long b = m.address() + i;
+            if (b - a >= 0 && b - a < size && s <= kill[i]) return true;
+        }
+        return false;
+    }
+
+    private static long address(Instruction insn, Instruction.Mem mem, long[] regs) {
+        long a = mem.disp();
+        if (mem.base() != null) a += mem.base().id() == Registers.RIP ? insn.address() + insn.size() : part(regs, mem.base());
+        if (mem.index() != null && mem.index().id() >= 0) a += part(regs, mem.index()) * mem.scale();
+        if (mem.segment() >= 0) a += regs[mem.segment()];
+        return a;
+    }
+
+    private static long part(long[] regs, Instruction.Reg r) {
+        if (r.id() < 0 || r.id() >= regs.length) return 0;
+        long v = regs[r.id()] >>> (8 * r.offset());
+        return r.size() >= 8 ? v : v & ((1L << (8 * r.size())) - 1);
+    }
+
+    private UsesPage.Use use(Locator.Block b, Instruction insn, long s, Loc loc, String read) throws IOException {
+        Machine.Executed x = new Machine.Executed(s, b.pid(), b.tid(), insn);
+        List<UsesPage.Produced> produced = new ArrayList<>();
+        boolean copy = false;
+        for (Loc out : outputs(x)) {
+            produced.add(new UsesPage.Produced(out instanceof Loc.Mem m ? describe(m) : out.describe(), Origins.value(machine.read(out, s + 1)),
+                    Loc.token(out, s + 1)));
+            if (!(out instanceof Loc.Reg r && r.id() == Registers.EFLAGS)) copy |= Semantics.effect(machine, x, out) instanceof Semantics.Copy;
+        }
+        Symbolizer.Line line = symbols.sourceLine(b.pid(), insn.address(), s);
+        int space = read.indexOf(" = ");
+        return new UsesPage.Use(s, b.pid(), b.tid(), History.hex(insn.address()), symbols.functionName(b.pid(), insn.address(), s),
+                line == null ? null : line.file(), line == null ? null : line.line(), insn.text(), loc.describe(),
+                space < 0 ? read : read.substring(0, space), copy, produced);
+    }
+
+    /** The places an instruction wrote: its written operands, the registers it writes implicitly (not rsp, rip), memory it pushed. */
+    private List<Loc> outputs(Machine.Executed x) throws IOException {
+        List<Loc> out = new ArrayList<>();
+        Instruction i = x.insn();
+        for (Instruction.Operand o : i.operands()) {
+            if (o.kind() == Kind.REG && o.written() && o.reg().id() >= 0) out.add(new Loc.Reg(x.tid(), o.reg().id(), o.reg().offset(), o.reg().size()));
+        }
+        for (long[] w : Semantics.memWrites(machine, x)) {
+            if (w[1] > 0 && w[1] <= 4096) out.add(new Loc.Mem(x.pid(), w[0], (int) w[1]));
+        }
+        for (Instruction.Reg r : i.implicitWrites()) {
+            if (r.id() < 0 || r.id() == Registers.RSP || r.id() == Registers.RIP || r.id() == Registers.EFLAGS) continue;
+            if (out.stream().noneMatch(l -> l instanceof Loc.Reg lr && lr.id() == r.id())) out.add(new Loc.Reg(x.tid(), r.id(), r.offset(), r.size()));
+        }
+        if (out.isEmpty() && i.flagsWritten() != 0) out.add(new Loc.Reg(x.tid(), Registers.EFLAGS, 0, 8));
+        return out;
+    }
+}
