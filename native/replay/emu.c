@@ -27,6 +27,7 @@ const char *omni_emu_strerror(int err) {
     case OMNI_EUNICORN: return "the Unicorn engine refused the operation";
     case OMNI_ESTATE: return "operation not allowed in the emulator's current state";
     case OMNI_ELIMIT: return "more separate mappings than the emulator can hold (about 4,000)";
+    case OMNI_ERANGE: return "output buffer too small";
     default: return "unknown error";
     }
 }

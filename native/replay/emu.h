@@ -19,6 +19,7 @@
 #define OMNI_EUNICORN  (-4)  // Unicorn refused an operation (omni_emu_last_uc_err says why)
 #define OMNI_ESTATE    (-5)  // not allowed now (e.g. tracing capacity changed with rows pending)
 #define OMNI_ELIMIT    (-6)  // more separate mappings than the emulator holds (about 4,000)
+#define OMNI_ERANGE    (-7)  // the caller's output buffer is too small
 
 const char *omni_emu_strerror(int err);
 
@@ -266,5 +267,74 @@ int omni_emu_direct_regs(omni_emu *e, int mode);
 // "mov rax, qword ptr [rbp - 8]", NUL-terminated, truncated to outlen). Returns its length, or
 // OMNI_EINVAL when the bytes are not a valid instruction.
 int omni_disasm(const uint8_t *code, int len, uint64_t addr, char *out, int outlen);
+
+// Decodes one x86-64 instruction at code[0..len) as if at addr, with what data flow needs: its
+// operands (access, size, registers, address parts), the registers it reads and writes without
+// naming them, and the flags it tests and writes. Thread-safe (one Capstone handle per thread).
+// Fills out[0..n) (layout below) and text with "mnemonic\toperands" (Capstone's, NUL-terminated;
+// the mnemonic without prefix words: "rep movsb" is "movsb" with OMNI_INSN_REP). Returns n, or
+// OMNI_EINVAL when the bytes are not a valid instruction, or OMNI_ERANGE when outlen or textlen is
+// too small (OMNI_INSN_MAX and OMNI_INSN_TEXT_MAX always suffice).
+//
+// Layout, all int64:
+//   header (OMNI_INSN_HEADER): length in bytes, prefixes (OMNI_INSN_REP/REPNE/LOCK), flags
+//     tested, flags written (rflags bits: CF 0x1, PF 0x4, AF 0x10, ZF 0x40, SF 0x80, DF 0x400,
+//     OF 0x800; written = modified, set, reset or left undefined), operand count, implicit-read
+//     count, implicit-write count;
+//   per operand, in Intel order (destination first), OMNI_INSN_OPERAND int64s: kind
+//     (OMNI_INSN_OP_*), size in bytes, access (OMNI_INSN_READ | OMNI_INSN_WRITE), then
+//       REG: the register (4 int64s, below)
+//       IMM: the value (sign-extended as Capstone gives it)
+//       MEM: segment (OMNI_FS_BASE for fs:, OMNI_GS_BASE for gs:, else -1), base register (4),
+//            index register (4), scale, displacement (a rip-relative operand has base rip, whose
+//            value is the next instruction's address)
+//     (the rest of the OMNI_INSN_OPERAND slots 0);
+//   the implicit reads, then the implicit writes: one register (4 int64s) each.
+// A register is: the register-row id (OMNI_RAX..., OMNI_RIP, OMNI_EFLAGS, OMNI_REG_XMM0 + n), or
+// -1 for one the index does not keep (x87, mm, ymm/zmm, xmm16+, k, segment selectors, cr/dr);
+// the byte offset and the size of the part named (al 0 1, ah 1 1, eax 0 4, xmm0 0 16, rflags 0 8);
+// Capstone's register number (omni_insn_reg_name gives its name). An absent base or index: -1 0 0 0.
+//
+// Capstone 4's detail with these corrections (each checked against Capstone 4.0.2):
+// - Access: immediates are read; a register or memory operand with no access is read (shrd's cl,
+//   cmpsd, outs), but ins writes its memory operand, pop fs writes fs; lea's, nop's, prefetch's
+//   and clflush's memory operands are not accessed; the memory destination of a mov-family store
+//   (movups, movdqa, movq, movlpd, movhps, movnti, movbe, ...), pextr*, extractps, stmxcsr and
+//   x87 stores (fst, fstp, fist, fistp, fisttp, fbstp, fnstcw, fnstsw, fnstenv, fnsave) is
+//   written, not read; test only reads its first operand; cmpxchg reads and writes its
+//   destination (and writes the accumulator), cmpxchg8b/16b read and write theirs; adox reads
+//   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0).
+// - Zeroing and all-ones idioms (xor, sub, sbb, pxor, xorps, xorpd, psub*, pcmpeq* and vpxor,
+//   vxorps, vxorpd with both sources the same register): the destination is only written and the
+//   sources are not read, since the result does not depend on them (sbb still tests CF).
+// - Sizes: movd/movq/movss/movsd read 4 or 8 bytes of an xmm source (Capstone gives 16); fxsave
+//   and fxrstor 512 bytes, fnsave and frstor 108, fnstsw 2; the xsave family 0 (the area's size depends on
+//   the CPU).
+// - Implicit registers: duplicates dropped (a part widened by a larger part of the same register
+//   at the same offset); string instructions (movs, cmps, stos, lods, scas, ins, outs) read and
+//   write rsi and/or rdi and, with a rep prefix, rcx; push/pop read and write rsp; syscall reads
+//   rax, rdi, rsi, rdx, r10, r8, r9, rflags, rip and writes rax, rcx, r11; enter reads and writes
+//   rbp and rsp; xlatb reads al and rbx and writes al; rflags is an implicit read exactly when
+//   some flag is tested and an implicit write exactly when some flag is written.
+// - Flags: x87 instructions carry FPU flags in Capstone's eflags field, which are ignored (but
+//   fcmovcc's tests); DF is tested only by string instructions (all of them) and written only by
+//   cld, std, popf, iret, sysret, sysexit, rsm; adc, sbb, adcx, rcl, rcr and cmc test CF, adox OF;
+//   lahf tests CF PF AF ZF SF; pushf tests all; syscall tests all (r11 is a copy) and writes none
+//   (the kernel returns with them); prefetchw writes none; an instruction whose implicit lists
+//   have rflags but no flag bits tests all or writes all status flags (pcmpistri, fcomi).
+// Prefixes: OMNI_INSN_REP / OMNI_INSN_REPNE only on string instructions (on movs, stos, lods,
+// ins and outs REPNE repeats like REP), OMNI_INSN_LOCK when locked.
+int omni_insn_decode(const uint8_t *code, int len, uint64_t addr, int64_t *out, int outlen, char *text, int textlen);
+// Capstone's name of register number reg ("eax", "xmm3", "st(0)"); NULL for none.
+const char *omni_insn_reg_name(int reg);
+
+#define OMNI_INSN_HEADER 7
+#define OMNI_INSN_OPERAND 14
+#define OMNI_INSN_REG 4
+#define OMNI_INSN_MAX (OMNI_INSN_HEADER + 8 * OMNI_INSN_OPERAND + 64 * OMNI_INSN_REG)
+#define OMNI_INSN_TEXT_MAX 200
+enum { OMNI_INSN_OP_REG = 1, OMNI_INSN_OP_IMM = 2, OMNI_INSN_OP_MEM = 3 };
+enum { OMNI_INSN_READ = 1, OMNI_INSN_WRITE = 2 };
+enum { OMNI_INSN_REP = 1, OMNI_INSN_REPNE = 2, OMNI_INSN_LOCK = 4 };
 
 #endif

@@ -10,26 +10,11 @@
 
 // ---- Instruction cache -----------------------------------------------------------------------
 
-// Capstone register -> omni register row: 0..26 GPR index, 32+n xmm n, -1 not traced.
-static int reg_slot(csh cs, unsigned reg) {
-    static const struct { const char *names[5]; int slot; } gprs[] = {
-        {{"rax", "eax", "ax", "al", "ah"}, OMNI_RAX}, {{"rbx", "ebx", "bx", "bl", "bh"}, OMNI_RBX},
-        {{"rcx", "ecx", "cx", "cl", "ch"}, OMNI_RCX}, {{"rdx", "edx", "dx", "dl", "dh"}, OMNI_RDX},
-        {{"rsi", "esi", "si", "sil"}, OMNI_RSI},      {{"rdi", "edi", "di", "dil"}, OMNI_RDI},
-        {{"rbp", "ebp", "bp", "bpl"}, OMNI_RBP},      {{"rsp", "esp", "sp", "spl"}, OMNI_RSP},
-        {{"rflags", "eflags", "flags"}, OMNI_EFLAGS},
-    };
-    static const int rn[8] = {OMNI_R8, OMNI_R9, OMNI_R10, OMNI_R11, OMNI_R12, OMNI_R13, OMNI_R14, OMNI_R15};
-    const char *name = cs_reg_name(cs, reg);
-    if (!name) return -1;
-    for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
-        for (int j = 0; j < 5 && gprs[i].names[j]; j++)
-            if (!strcmp(name, gprs[i].names[j])) return gprs[i].slot;
-    int n;
-    char suffix = 0;
-    if (name[0] == 'r' && sscanf(name + 1, "%d%c", &n, &suffix) >= 1 && n >= 8 && n <= 15) return rn[n - 8];
-    if (!strncmp(name, "xmm", 3) && sscanf(name + 3, "%d", &n) == 1 && n < 16) return OMNI_REG_XMM0 + n;
-    return -1;
+// Capstone register -> omni register row: 0..26 GPR index (rip too: not a traced GPR, masked
+// out below), 32+n xmm n, -1 not traced.
+static int reg_slot(unsigned reg) {
+    int offset, size;
+    return emu_reg_part(reg, &offset, &size);
 }
 
 static bool in_group(const cs_detail *d, int group) {
@@ -60,7 +45,7 @@ static void decode(omni_emu *e, uint64_t addr, uint32_t size_hint, struct emu_in
     uint8_t nr = 0, nw = 0;
     if (cs_regs_access(e->cs, insn, rr, &nr, ww, &nw) == CS_ERR_OK) {
         for (int i = 0; i < nw; i++) {
-            int slot = reg_slot(e->cs, ww[i]);
+            int slot = reg_slot(ww[i]);
             if (slot >= OMNI_REG_XMM0) in->xmms |= 1 << (slot - OMNI_REG_XMM0);
             else if (slot >= 0) in->gprs |= 1u << slot;
         }

@@ -3,6 +3,8 @@
 //   emu_mem.c     the memory map (our host memory, registered with Unicorn), reads and writes
 //   emu_regs.c    direct register reads from Unicorn's CPU state
 //   emu_decode.c  instruction decoding: Capstone decode cache, write sets, successor links
+//   emu_insn.c    omni_insn_decode (operands, implicit registers, flags for data flow) and the
+//                 Capstone register -> register-row part table (emu_reg_part)
 //   emu_trace.c   the trace tables (struct omni_trace): allocation, rows, clear and flush
 //   emu_layout.c  the layouts of struct omni_trace and struct omni_stop, for bindings
 //   emu_run.c     the run loop: hooks, stop conditions, omni_emu_run
@@ -212,6 +214,12 @@ static inline uint32_t emu_mxcsr(omni_emu *e) {
     uc_reg_read(e->uc, UC_X86_REG_MXCSR, &m);
     return (uint32_t)m;
 }
+
+// emu_insn.c
+// The register-row id of Capstone register reg (OMNI_RAX..., OMNI_RIP, OMNI_EFLAGS,
+// OMNI_REG_XMM0 + n) with the byte offset and size of the part it names (ah: OMNI_RAX, 1, 1), or
+// -1 for a register no row holds (its size still set when known, else 0).
+int emu_reg_part(unsigned reg, int *offset, int *size);
 
 // emu_decode.c
 bool emu_icache_init(omni_emu *e);

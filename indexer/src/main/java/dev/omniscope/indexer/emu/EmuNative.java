@@ -17,6 +17,7 @@ public interface EmuNative {
     int OMNI_EUNICORN = -4;
     int OMNI_ESTATE = -5;
     int OMNI_ELIMIT = -6;
+    int OMNI_ERANGE = -7;
 
     int OMNI_PROT_READ = 1;
     int OMNI_PROT_WRITE = 2;
@@ -106,4 +107,22 @@ public interface EmuNative {
     int omni_emu_direct_regs(Pointer e, int mode);
 
     int omni_disasm(@In byte[] code, int len, long addr, @Out byte[] out, int outlen);
+
+    int OMNI_INSN_HEADER = 7;
+    int OMNI_INSN_OPERAND = 14;
+    int OMNI_INSN_REG = 4;
+    int OMNI_INSN_MAX = OMNI_INSN_HEADER + 8 * OMNI_INSN_OPERAND + 64 * OMNI_INSN_REG;
+    int OMNI_INSN_TEXT_MAX = 200;
+    int OMNI_INSN_OP_REG = 1;
+    int OMNI_INSN_OP_IMM = 2;
+    int OMNI_INSN_OP_MEM = 3;
+    int OMNI_INSN_READ = 1;
+    int OMNI_INSN_WRITE = 2;
+    int OMNI_INSN_REP = 1;
+    int OMNI_INSN_REPNE = 2;
+    int OMNI_INSN_LOCK = 4;
+
+    /** @param out the layout of emu.h ({@link InstructionDecoder} reads it); text "mnemonic\toperands" */
+    int omni_insn_decode(@In byte[] code, int len, long addr, @Out long[] out, int outlen, @Out byte[] text, int textlen);
+    String omni_insn_reg_name(int reg);
 }

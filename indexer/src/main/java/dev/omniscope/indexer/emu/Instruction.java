@@ -51,9 +51,13 @@ public record Instruction(long address, int size, String mnemonic, String operan
      */
     public record Mem(int segment, Reg base, Reg index, int scale, long disp) {}
 
-    /** "mnemonic operands", as the disassembly shows it. */
+    /** "prefixes mnemonic operands", as the disassembly shows it ("rep movsb byte ptr [rdi], byte ptr [rsi]"). */
     public String text() {
-        return operandText.isEmpty() ? mnemonic : mnemonic + " " + operandText;
+        String m = mnemonic;
+        if ((prefixes & PREFIX_REPNE) != 0) m = "repne " + m;
+        if ((prefixes & PREFIX_REP) != 0) m = (mnemonic.startsWith("cmps") || mnemonic.startsWith("scas") ? "repe " : "rep ") + m;
+        if ((prefixes & PREFIX_LOCK) != 0) m = "lock " + m;
+        return operandText.isEmpty() ? m : m + " " + operandText;
     }
 
     /** Decodes the instruction at the start of {@code code} as if at {@code address}; null when the bytes are not one. */
