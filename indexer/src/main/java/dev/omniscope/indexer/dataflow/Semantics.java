@@ -227,24 +227,19 @@ final class Semantics {
         } else {
             start = ((Loc.Reg) dest).offset() - written.reg().offset() - base;
         }
-        List<Move> moves = new ArrayList<>();
         int srcSize = src.kind() == Kind.IMM ? written.size() : src.size();
-        int inside = (int) Math.max(0, Math.min(dest.length(), srcSize - start));
         if (start < 0) return computed(machine, x);
-        if (inside > 0) {
-            if (src.kind() == Kind.IMM) {
-                moves.add(new Move(0, inside, null, String.format("0x%x (%s)", src.imm(), x.insn().text())));
-            } else {
-                moves.add(new Move(0, inside, sourcePlace(machine, x, src, (int) start, inside), null));
-            }
-        }
-        if (inside < dest.length()) {
-            // movsx copies the sign; movzx and 32-bit writes put zeros: say so only when nothing else was asked
-            boolean signed = x.insn().mnemonic().startsWith("movsx");
-            if (inside == 0 || signed) {
-                Loc sign = srcSize > 0 && src.kind() != Kind.IMM ? sourcePlace(machine, x, src, srcSize - 1, 1) : null;
-                moves.add(new Move(inside, dest.length() - inside, signed ? sign : null, signed ? null : "0 (zero extension)"));
-            }
+        int inside = (int) Math.max(0, Math.min(dest.length(), srcSize - start));
+        List<Move> moves = new ArrayList<>();
+        if (src.kind() == Kind.IMM) {
+            moves.add(new Move(0, dest.length(), null, String.format("0x%x (%s)", src.imm(), x.insn().text())));
+        } else if (inside > 0) {
+            // the extension's bytes (movsx's sign, movzx's and 32-bit writes' zeros) belong to the same copy
+            moves.add(new Move(0, dest.length(), sourcePlace(machine, x, src, (int) start, inside), null));
+        } else if (x.insn().mnemonic().startsWith("movsx")) {
+            moves.add(new Move(0, dest.length(), sourcePlace(machine, x, src, srcSize - 1, 1), null));
+        } else {
+            moves.add(new Move(0, dest.length(), null, "0 (zero extension)"));
         }
         return new Copy(moves);
     }
@@ -258,11 +253,9 @@ final class Semantics {
     }
 
     private static Effect extension(Machine.Executed x, Loc dest, Loc.Reg r, int from) {
-        List<Move> moves = new ArrayList<>();
         int inside = Math.max(0, Math.min(r.length(), from - r.offset()));
-        if (inside > 0) moves.add(new Move(0, inside, new Loc.Reg(x.tid(), Registers.RAX, r.offset(), inside), null));
-        if (inside < r.length()) moves.add(new Move(inside, r.length() - inside, new Loc.Reg(x.tid(), Registers.RAX, from - 1, 1), null));
-        return new Copy(moves);
+        Loc source = inside > 0 ? new Loc.Reg(x.tid(), Registers.RAX, r.offset(), inside) : new Loc.Reg(x.tid(), Registers.RAX, from - 1, 1);
+        return new Copy(List.of(new Move(0, r.length(), source, null)));
     }
 
     /** Bytes [offset, offset + length) of a read operand as a place. */
