@@ -15,7 +15,8 @@ TP_LDLIBS   :=
 TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
              isa_probe cpu_dispatch spawns many_mappings alarm_loop values_c_O0 values_c_O2 values_cxx \
-             values_threads values_opt_O2 values_opt_Og values_cpp2_O0 values_cpp2_O2
+             values_threads values_opt_O2 values_opt_Og values_cpp2_O0 values_cpp2_O2 \
+             dataflow_file dataflow_fork_pipe dataflow_sources dataflow_cxx
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs
@@ -40,6 +41,11 @@ $(TP_OUT)/%: testprogs/%.c testprogs/testprogs.mk
 	$(CC) $(TP_CFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 
 $(TP_OUT)/cxx_exceptions: testprogs/cxx_exceptions.cpp testprogs/testprogs.mk
+	@mkdir -p $(@D)
+	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
+
+# dataflow_cxx (issue 13): C++ at -O0.
+$(TP_OUT)/dataflow_cxx: testprogs/dataflow_cxx.cpp testprogs/testprogs.mk
 	@mkdir -p $(@D)
 	$(CXX) $(TP_CXXFLAGS) $(TP_LDFLAGS) -o $@ $< $(TP_LDLIBS)
 
