@@ -174,6 +174,34 @@ class FileDescriptorsTest {
         }
     }
 
+    @Test
+    void popenOutputLeadsToTheShellTheSpawnedChildBecame() throws Exception {
+        // popen: posix_spawn (a vfork child, with a copy of the parent's table) dup2s the pipe's
+        // close-on-exec write end onto its stdout, which survives the exec of /bin/sh; the shell's echo writes it.
+        Path trace = work.resolve("spawns.trace");
+        assertThat(Indexed.recordAndIndex(trace, List.of(testProgram("spawns").toString())).complete()).isTrue();
+        try (Indexed.Queries q = Indexed.queries(trace)) {
+            QueryableTrace t = q.queries();
+            FileDescriptors fds = FileDescriptors.build(t);
+            List<Syscall> all = syscalls(t);
+            int parent = all.get(0).pid();
+            List<Syscall> echoes = all.stream().filter(s -> s.pid() != parent && s.name().equals("write") && arg(s, 0) == 1
+                    && s.result() == 3).toList();
+            assertThat(echoes).hasSize(1);
+            Syscall echo = echoes.get(0);
+            assertThat(new String(memory(t, echo.pid(), arg(echo, 1), 3, echo.step()).array())).isEqualTo("49\n");
+            List<Syscall> reads = all.stream().filter(s -> s.pid() == parent && s.name().equals("read") && s.result() == 3).toList();
+            assertThat(reads).hasSize(1);
+            Syscall read = reads.get(0);
+            long buf = arg(read, 1);
+            assertThat(fds.inputs(read.tid(), read.step(), buf, 4096)).containsExactly(new Input(buf, 3, "read", (int) arg(read, 0), "pipe",
+                    null, null, null, new Writer(echo.pid(), echo.tid(), echo.step(), arg(echo, 1), "write", 1)));
+            // The shell's write, as the output list has it: to the pipe, not the recording's stdout.
+            assertThat(fds.writes()).filteredOn(w -> w.step() == echo.step() && w.tid() == echo.tid()).singleElement()
+                    .extracting(OutputWrite::kind, OutputWrite::fd, OutputWrite::length).containsExactly("pipe", 1, 3L);
+        }
+    }
+
     /** The first call named {@code name} after {@code after} (with count argument {@code count}, unless -1). */
     private static Syscall first(List<Syscall> calls, String name, long after, long count) {
         return calls.stream().filter(s -> s.name().equals(name) && s.step() > after && (count < 0 || arg(s, 2) == count)).findFirst()
