@@ -210,6 +210,15 @@ final class DescriptorTables {
             case "writev" -> write(c, t, null, iovecs(c, a[1], a[2]), List.of(), null);
             case "pwritev", "pwritev2" -> write(c, t, a[3] == -1 ? null : a[3], iovecs(c, a[1], a[2]), List.of(), null);
             case "sendmsg" -> sendmsg(c, t);
+            case "vmsplice" -> { // a pipe's write end takes the iovecs' bytes; its read end gives its bytes to them
+                if (desc(t, c.fd(0)).in != null) read(c, t, null, false, iovecs(c, a[1], a[2]), null);
+                else write(c, t, null, iovecs(c, a[1], a[2]), List.of(), null);
+            }
+            case "sendmmsg", "recvmmsg" -> {
+                Description d = desc(t, c.fd(0));
+                Stream s = c.name().equals("sendmmsg") ? d.out : d.in;
+                if (s != null) s.lose(c.name().equals("sendmmsg"));
+            }
             case "sendfile" -> transfer(t, c.fd(1), a[2] != 0, c.fd(0), false, res);
             case "copy_file_range", "splice" -> transfer(t, c.fd(0), a[1] != 0, c.fd(2), a[3] != 0, res);
             case "tee" -> {

@@ -28,7 +28,7 @@ public final class FileDescriptors {
      * A piece of a read's destination: [address, address + length) of the reader's memory, and
      * where its bytes came from.
      *
-     * @param syscall the reading call (read, pread64, readv, preadv, preadv2, recvfrom, recvmsg)
+     * @param syscall the reading call (read, pread64, readv, preadv, preadv2, recvfrom, recvmsg, vmsplice)
      * @param fd      the descriptor it read
      * @param kind    what the descriptor was: {@code file}, {@code pipe}, {@code socket}, {@code stdin} (and
      *                {@code stdout}, {@code stderr}: inherited from outside the recording), {@code unknown}
@@ -65,7 +65,7 @@ public final class FileDescriptors {
 
     /**
      * A call that wrote data to a descriptor: write, writev, pwrite64, pwritev, pwritev2, sendto,
-     * sendmsg. {@code kind}, {@code path} and {@code peer} are {@link Input}'s; {@code offset} the
+     * sendmsg, vmsplice. {@code kind}, {@code path} and {@code peer} are {@link Input}'s; {@code offset} the
      * file offset of its first byte (null: not a file, or not known, as after an O_APPEND write);
      * {@code length} the bytes written (its result); {@code pieces} the buffers they came from, in
      * order, cut to {@code length} bytes.

@@ -10,7 +10,7 @@ import java.util.List;
  * @param offset   the file offset of the data's first byte; null when not a file with offsets, or not known
  * @param stream   reads of a pipe or socketpair: the stream the bytes came from; else null
  * @param position reads of a stream: the stream position of the data's first byte, or for a
- *                 datagram stream the index of the message read
+ *                 datagram stream the index of the message read; -1 when not known
  * @param length   the bytes moved (the call's result)
  * @param pieces   the caller's buffers, in data order, cut to {@code length} bytes (read from memory on first use)
  * @param peer     the socket address the bytes came from or went to, if known
@@ -19,7 +19,7 @@ record IoCall(int pid, int tid, long step, String syscall, int fd, Description d
               long length, ProcessMemory.Lazy<List<FileDescriptors.Piece>> pieces, ProcessMemory.Lazy<String> peer) {
     /** The stream position of the data's first byte, or -1 when a datagram's message is not known. */
     long streamStart() {
-        if (!stream.datagram) return position;
+        if (!stream.datagram || position < 0) return position;
         Stream.Chunk m = stream.message((int) position);
         return m == null ? -1 : m.position();
     }

@@ -31,6 +31,8 @@ final class Stream {
     private final List<Receipt> pending = new ArrayList<>();
     private long written, read;
     private int messagesRead;
+    /** A call not modelled moved bytes in (or out): positions past it are not known. */
+    private boolean writesLost, readsLost;
 
     Stream(boolean datagram) {
         this.datagram = datagram;
@@ -38,7 +40,7 @@ final class Stream {
 
     /** A write of {@code length} bytes: appended at the end. */
     void append(IoCall write, long length, List<Description> rights) {
-        if (length <= 0) return;
+        if (length <= 0 || writesLost) return;
         chunks.add(new Chunk(written, length, write, 0, rights));
         written += length;
         if (!rights.isEmpty()) pending.removeIf(this::link);
@@ -46,17 +48,25 @@ final class Stream {
 
     /**
      * A read of {@code length} bytes: the position of its first byte (for datagrams: the index of
-     * its message); {@code peek} (MSG_PEEK) leaves them for the next read.
+     * its message; -1 when not known); {@code peek} (MSG_PEEK) leaves them for the next read.
      */
     long take(long length, boolean peek) {
+        if (readsLost) return -1;
         if (datagram) return peek ? messagesRead : messagesRead++;
         long at = read;
         if (!peek) read += length;
         return at;
     }
 
+    /** A call that is not modelled (sendmmsg, recvmmsg) wrote into the stream, or read from it: what follows has no known writer. */
+    void lose(boolean writes) {
+        if (writes) writesLost = true;
+        else readsLost = true;
+    }
+
     /** Descriptors a read at {@code start} (a position, or a message index) of {@code length} bytes received. */
     void receive(long start, long length, List<Description> received) {
+        if (start < 0) return;
         Receipt r = new Receipt(start, length, received);
         if (!link(r)) pending.add(r);
     }
