@@ -78,6 +78,11 @@ public final class QueryableTrace implements AutoCloseable {
         });
     }
 
+    /** The trace itself (its header, its blobs). */
+    public Trace trace() {
+        return trace;
+    }
+
     public IndexStore store() {
         return store;
     }
