@@ -35,7 +35,16 @@ public final class DataFlow {
 
     /** Data flow over a trace's queries, system calls' outputs followed through its file descriptors. */
     public static DataFlow of(QueryableTrace trace) {
-        return new DataFlow(trace, null);
+        Object lock = new Object();
+        FileDescriptors[] built = new FileDescriptors[1];
+        return new DataFlow(trace, (tid, step, address, length) -> {
+            FileDescriptors fds;
+            synchronized (lock) {
+                if (built[0] == null) built[0] = FileDescriptors.build(trace);
+                fds = built[0];
+            }
+            return fds.inputs(tid, step, address, length);
+        });
     }
 
     /**

@@ -33,16 +33,10 @@ final class Origins {
     static final int MAX_WALK = 4096;
     private static final HexFormat HEX = HexFormat.of();
 
-    /** Where the bytes a system call wrote came from (the descriptor model). */
+    /** Where the bytes a system call wrote came from: {@link FileDescriptors#inputs}, built when first needed. */
     interface KernelInputs {
-        List<DataInput> inputs(int tid, long step, long address, int length) throws IOException;
+        List<FileDescriptors.Input> inputs(int tid, long step, long address, int length) throws IOException;
     }
-
-    /** A piece of a system call's output: its file and offset, or the recorded process that wrote it into a pipe or socket. */
-    record DataInput(long address, int length, String syscall, int fd, String path, Long offset, Writer writer) {}
-
-    /** A write into a pipe or socket: the writer's buffer address of the piece's first byte at the writer's step. */
-    record Writer(int pid, int tid, long step, long address, String syscall) {}
 
     private final Machine machine;
     private final Symbolizer symbols;
@@ -189,10 +183,10 @@ final class Origins {
             n.note = "written by the kernel outside a system call (a signal frame or a thread-id word)";
             return List.of(n);
         }
-        List<DataInput> inputs = kernelInputs == null ? List.of() : kernelInputs.inputs(w.tid(), w.step(), piece.address(), piece.length());
+        List<FileDescriptors.Input> inputs = kernelInputs == null ? List.of() : kernelInputs.inputs(w.tid(), w.step(), piece.address(), piece.length());
         if (inputs.isEmpty()) return List.of(syscallLeaf(piece, w, call, null));
         List<OriginNode> out = new ArrayList<>();
-        for (DataInput in : inputs) {
+        for (FileDescriptors.Input in : inputs) {
             Loc.Mem part = new Loc.Mem(piece.pid(), in.address(), in.length());
             if (in.writer() == null) {
                 out.add(syscallLeaf(part, w, call, in));
@@ -200,7 +194,7 @@ final class Origins {
             }
             OriginNode through = syscallLeaf(part, w, call, in);
             through.kind = "copy";
-            through.note = "read from " + (in.path() == null ? "a pipe or socket" : in.path()) + ", written by process " + in.writer().pid()
+            through.note = "read from a " + in.kind() + ", written by process " + in.writer().pid()
                     + " (" + in.writer().syscall() + " at step " + in.writer().step() + ")";
             through.routine = call.name();
             List<OriginNode> sent = resolve(new Loc.Mem(in.writer().pid(), in.writer().address(), in.length()), in.writer().step(), depth,
@@ -211,7 +205,7 @@ final class Origins {
         return out;
     }
 
-    private OriginNode syscallLeaf(Loc.Mem part, History.Write w, QueryDocuments.Syscall call, DataInput in) throws IOException {
+    private OriginNode syscallLeaf(Loc.Mem part, History.Write w, QueryDocuments.Syscall call, FileDescriptors.Input in) throws IOException {
         OriginNode n = leaf("syscall", part, w.step() + 1);
         place(n, w.step(), w.pid(), w.tid(), w.rip());
         n.disassembly = "syscall";
@@ -221,6 +215,8 @@ final class Origins {
         s.put("path", in == null ? null : in.path());
         s.put("offset", in == null ? null : in.offset());
         s.put("length", part.length());
+        if (in != null && in.peer() != null) s.put("peer", in.peer());
+        if (in != null && in.path() == null) s.put("descriptor", in.kind());
         s.put("result", call.result());
         s.put("args", call.args());
         n.syscall = s;
