@@ -29,6 +29,9 @@ public final class UsesCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "list at most N uses (default ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--span", paramLabel = "STEPS", description = "look at most this many steps past the moment (default and most: 2^26)")
+    Long span;
+
     @Option(names = "--json", description = "print JSON: {location, from, until, uses: [{step, pid, tid, rip, function, file, line, disassembly, operand, copy, produced}], next}")
     boolean json;
 
@@ -38,7 +41,7 @@ public final class UsesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (ArrowQueries t = ArrowQueries.open(trace, indexDirectory)) {
-            UsesPage page = DataFlow.of(t.queries).uses(value.question(), limit, null);
+            UsesPage page = DataFlow.of(t.queries).uses(value.question(), limit, null, span);
             if (json) {
                 System.out.println(Trace.json().writerWithDefaultPrettyPrinter().writeValueAsString(page));
                 return 0;
@@ -53,7 +56,7 @@ public final class UsesCommand implements Callable<Integer> {
                 for (UsesPage.Produced p : u.produced()) sb.append("\n      -> ").append(p.location()).append(" = ").append(p.value()).append("  (--node ").append(p.node()).append(')');
                 System.out.println(sb);
             }
-            if (page.next() != null) System.out.println("  ... more after step " + page.next() + " (--limit)");
+            if (page.next() != null) System.out.println("  ... more from step " + page.next() + " (looked up to step " + page.scannedTo() + "; --limit, --span)");
         } catch (QueryException e) {
             throw ArrowQueries.refusal(e);
         }

@@ -19,6 +19,8 @@ public final class DataFlow {
     public static final int DEFAULT_DEPTH = 6;
     /** The longest memory range asked about. */
     public static final int MAX_LENGTH = 4096;
+    /** The most steps one page of uses looks through. */
+    public static final long MAX_SPAN = Uses.MAX_SCAN;
 
     private final QueryableTrace trace;
     private final Machine machine;
@@ -62,11 +64,16 @@ public final class DataFlow {
         return origins.tree(at.loc(), at.step(), depth);
     }
 
-    /** The instructions that read a value before it was overwritten, a page of {@code limit} from step {@code after} (null: the start). */
-    public UsesPage uses(Question q, int limit, String cursor) throws IOException {
+    /**
+     * The instructions that read a value before it was overwritten: a page of at most {@code limit},
+     * from the moment or the {@code cursor} of the previous page, looking at most {@code span} steps
+     * further (null: {@link #MAX_SPAN}).
+     */
+    public UsesPage uses(Question q, int limit, String cursor, Long span) throws IOException {
         if (limit < 1 || limit > Uses.MAX_LIMIT) throw QueryException.badRequest("limit must be between 1 and " + Uses.MAX_LIMIT + ", not " + limit);
+        if (span != null && (span < 1 || span > MAX_SPAN)) throw QueryException.badRequest("span must be between 1 and " + MAX_SPAN + ", not " + span);
         Loc.At at = place(q);
-        return uses.page(at.loc(), at.step(), limit, cursor);
+        return uses.page(at.loc(), at.step(), limit, cursor, span == null ? MAX_SPAN : span);
     }
 
     /** The place and moment a question asks about, checked. */

@@ -21,7 +21,7 @@ import dev.omniscope.trace.Registers;
  * stack's layout at exec: argc, argv[], NULL, envp[], NULL, auxv pairs).
  */
 final class InitialData {
-    private static final int MAX_STRING = 1 << 16, MAX_ENV = 8192, MAX_AUXV = 128;
+    private static final int MAX_STRING = 1 << 16, MAX_ENV = 8192, MAX_AUXV = 128, MAX_STACK = 8 << 20;
     private static final Map<Long, String> AUX_TYPES = Map.ofEntries(Map.entry(3L, "AT_PHDR"), Map.entry(4L, "AT_PHENT"),
             Map.entry(5L, "AT_PHNUM"), Map.entry(6L, "AT_PAGESZ"), Map.entry(7L, "AT_BASE"), Map.entry(8L, "AT_FLAGS"),
             Map.entry(9L, "AT_ENTRY"), Map.entry(11L, "AT_UID"), Map.entry(12L, "AT_EUID"), Map.entry(13L, "AT_GID"),
@@ -107,6 +107,11 @@ final class InitialData {
     }
 
     private byte[] read(int pid, long address, int length, long step) throws IOException {
+        Snapshot snap = stack.get();
+        if (snap != null && address - snap.start() >= 0 && address + length - snap.start() <= snap.bytes().length) {
+            int from = (int) (address - snap.start());
+            return java.util.Arrays.copyOfRange(snap.bytes(), from, from + length);
+        }
         return machine.memory().read(pid, address, length, step).data();
     }
 
@@ -116,10 +121,23 @@ final class InitialData {
         Layout l = null;
         long at = region.contentStep() + 1;
         long rsp = machine.register(pid, at, Registers.RSP);
-        if (rsp != 0) l = parse(pid, rsp, at);
+        if (rsp - region.start() >= 0 && region.end() - rsp > 0 && region.end() - rsp <= MAX_STACK) {
+            // the whole initial stack above rsp in one read: argv, envp, auxv and their strings are all there
+            stack.set(new Snapshot(rsp, read(pid, rsp, (int) (region.end() - rsp), at)));
+            try {
+                l = parse(pid, rsp, at);
+            } finally {
+                stack.remove();
+            }
+        }
         layouts.put(key, l);
         return l;
     }
+
+    /** The initial stack's bytes while a layout is parsed. */
+    private record Snapshot(long start, byte[] bytes) {}
+
+    private final ThreadLocal<Snapshot> stack = new ThreadLocal<>();
 
     private Layout parse(int pid, long rsp, long step) throws IOException {
         ByteBuffer head = ByteBuffer.wrap(read(pid, rsp, 8, step)).order(ByteOrder.LITTLE_ENDIAN);
@@ -159,7 +177,10 @@ final class InitialData {
         StringBuilder sb = new StringBuilder();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         for (int n = 0; n < MAX_STRING; n += 256) {
-            byte[] b = read(pid, address + n, 256, step);
+            Snapshot snap = stack.get();
+            int chunk = snap != null && address + n - snap.start() >= 0 ? (int) Math.min(256, snap.start() + snap.bytes().length - (address + n)) : 256;
+            if (chunk <= 0) break;
+            byte[] b = read(pid, address + n, chunk, step);
             for (byte x : b) {
                 if (x == 0) return bytes.toString(StandardCharsets.UTF_8);
                 bytes.write(x);

@@ -27,7 +27,7 @@ import dev.omniscope.trace.Registers;
 final class Uses {
     public static final int MAX_LIMIT = 200;
     /** Steps whose register changes are held at once. */
-    static final long WINDOW = 1 << 20;
+    static final long WINDOW = 1 << 18;
     /** Steps one page scans at most before it returns a cursor. */
     static final long MAX_SCAN = 1L << 26;
 
@@ -39,7 +39,7 @@ final class Uses {
         this.symbols = symbols;
     }
 
-    UsesPage page(Loc loc, long t, int limit, String cursor) throws IOException {
+    UsesPage page(Loc loc, long t, int limit, String cursor, long span) throws IOException {
         long start = t;
         if (cursor != null) {
             try {
@@ -67,7 +67,7 @@ final class Uses {
             tids.addAll(s);
         }
         List<UsesPage.Use> uses = new ArrayList<>();
-        long scanLimit = Math.min(stop, start + MAX_SCAN);
+        long scanLimit = Math.min(stop, start + Math.min(span, MAX_SCAN));
         long w0 = start;
         while (w0 < scanLimit && uses.size() < limit) {
             long w1 = Math.min(scanLimit, w0 + WINDOW);
@@ -145,33 +145,65 @@ final class Uses {
 
     /** The uses by {@code tid} in steps [w0, w1). */
     private void window(Loc loc, long[] kill, int tid, long w0, long w1, List<UsesPage.Use> out) throws IOException {
+        List<Locator.Block> blocks = new ArrayList<>();
+        List<Locator.Block> first = machine.store().blocks(tid, w0, false, 1);
+        long cursor = first.isEmpty() ? w0 : first.get(0).step();
+        fetch:
+        while (cursor < w1) {
+            List<Locator.Block> page = machine.store().blocks(tid, cursor, true, 1024);
+            if (page.isEmpty()) break;
+            for (Locator.Block b : page) {
+                if (b.step() >= w1) break fetch;
+                if (b.step() + b.instructions() > w0) blocks.add(b);
+                cursor = b.step() + Math.max(1, b.instructions());
+            }
+        }
+        if (blocks.isEmpty()) return;
         long[] regs = new long[Registers.MXCSR + 1];
         List<long[]> changes = new ArrayList<>();
         if (loc instanceof Loc.Mem) {
+            // only the registers the window's code addresses memory with
+            java.util.BitSet used = new java.util.BitSet();
+            for (Locator.Block b : blocks) for (Instruction i : machine.instructions(b)) addressRegisters(i, used);
             for (var e : machine.registers(tid, w0).entrySet()) if (e.getKey() < regs.length) regs[e.getKey()] = e.getValue()[0];
-            machine.store().registerChanges(tid, w0, w1, (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
+            if (!used.isEmpty()) {
+                machine.store().registerChanges(tid, w0, w1, used.stream().toArray(), (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
+            }
         }
         int next = 0;
-        List<Locator.Block> first = machine.store().blocks(tid, w0, false, 1);
-        long cursor = first.isEmpty() ? w0 : first.get(0).step();
-        while (cursor < w1) {
-            List<Locator.Block> blocks = machine.store().blocks(tid, cursor, true, 1024);
-            if (blocks.isEmpty()) return;
-            for (Locator.Block b : blocks) {
-                if (b.step() >= w1) return;
-                List<Instruction> insns = machine.instructions(b);
-                for (int k = 0; k < insns.size(); k++) {
-                    long s = b.step() + k;
-                    if (s < w0) continue;
-                    if (s >= w1) return;
-                    while (next < changes.size() && changes.get(next)[0] < s) {
-                        long[] c = changes.get(next++);
-                        regs[(int) c[1]] = c[2];
-                    }
-                    String read = reads(insns.get(k), loc, kill, s, regs);
-                    if (read != null) out.add(use(b, insns.get(k), s, loc, read));
+        for (Locator.Block b : blocks) {
+            List<Instruction> insns = machine.instructions(b);
+            for (int k = 0; k < insns.size(); k++) {
+                long s = b.step() + k;
+                if (s < w0) continue;
+                if (s >= w1) return;
+                while (next < changes.size() && changes.get(next)[0] < s) {
+                    long[] c = changes.get(next++);
+                    regs[(int) c[1]] = c[2];
                 }
-                cursor = b.step() + Math.max(1, b.instructions());
+                String read = reads(insns.get(k), loc, kill, s, regs);
+                if (read != null) out.add(use(b, insns.get(k), s, loc, read));
+            }
+        }
+    }
+
+    /** The registers an instruction computes the addresses of the memory it reads from. */
+    private static void addressRegisters(Instruction insn, java.util.BitSet used) {
+        for (Instruction.Operand o : insn.operands()) {
+            if (o.kind() != Kind.MEM || !o.read()) continue;
+            if (o.mem().base() != null && o.mem().base().id() >= 0 && o.mem().base().id() != Registers.RIP) used.set(o.mem().base().id());
+            if (o.mem().index() != null && o.mem().index().id() >= 0) used.set(o.mem().index().id());
+            if (o.mem().segment() >= 0) used.set(o.mem().segment());
+        }
+        switch (insn.mnemonic()) {
+            case "pop", "ret" -> used.set(Registers.RSP);
+            case "leave" -> used.set(Registers.RBP);
+            default -> {
+                if (Semantics.isString(insn)) {
+                    used.set(Registers.RSI);
+                    used.set(Registers.RDI);
+                    used.set(Registers.RCX);
+                }
             }
         }
     }

@@ -270,8 +270,8 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     @Override
-    public void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) throws IOException {
-        lookups.registerChanges(tid, from, to, visitor);
+    public void registerChanges(int tid, long from, long to, int[] regs, RegisterChangeVisitor visitor) throws IOException {
+        lookups.registerChanges(tid, from, to, regs, visitor);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.omniscope.indexer.index.IndexTable;
+import dev.omniscope.trace.Registers;
 
 /**
  * {@link ArrowIndex}'s lookups, each a scan of one Arrow file. The files are in step order but
@@ -150,20 +151,43 @@ final class ArrowLookups {
         return found[0];
     }
 
+    /** {@link IndexStore#blocks}: from the batch holding {@code step} (blocks are in step order), forwards or back batch by batch. */
     List<Locator.Block> blocks(int tid, long step, boolean forward, int limit) throws IOException {
-        ArrayDeque<Locator.Block> found = new ArrayDeque<>();
-        index.scan(IndexTable.BLOCKS, r -> {
-            if (r.i32(r.column("tid")) != tid) return true;
-            long s = r.i64(r.column("step"));
-            if (forward && s < step) return true;
-            if (!forward && s > step) return false;
-            found.add(new Locator.Block(s, r.i32(r.column("pid")), tid, r.i64(r.column("rip")), r.i32(r.column("instructions"))));
-            if (!forward && found.size() > limit) found.removeFirst();
-            return !forward || found.size() < limit;
-        });
-        List<Locator.Block> list = new ArrayList<>(found);
-        if (!forward) Collections.reverse(list);
-        return list;
+        List<Locator.Block> found = new ArrayList<>();
+        int start = index.blockBatch(step);
+        if (forward) {
+            index.scanBatches(IndexTable.BLOCKS, start, row -> {
+                blockRows(row, tid, step, true, found, limit);
+                return found.size() < limit;
+            });
+            return found;
+        }
+        for (int b = start; b >= 0 && found.size() < limit; b--) {
+            List<Locator.Block> batch = new ArrayList<>();
+            index.scanBatches(IndexTable.BLOCKS, b, row -> {
+                blockRows(row, tid, step, false, batch, Integer.MAX_VALUE);
+                return false;
+            });
+            for (int i = batch.size() - 1; i >= 0 && found.size() < limit; i--) found.add(batch.get(i));
+        }
+        return found;
+    }
+
+    /** The blocks of {@code tid} in one batch starting at or after {@code step} ({@code after}), or at or before it. */
+    private static void blockRows(ArrowIndex.Row row, int tid, long step, boolean after, List<Locator.Block> out, int limit) {
+        var steps = row.longVector(row.column("step"));
+        int cTid = row.column("tid"), cPid = row.column("pid"), cRip = row.column("rip"), cCount = row.column("instructions");
+        int n = row.batchRows();
+        for (int i = 0; i < n && out.size() < limit; i++) {
+            long s = steps.get(i);
+            if (after ? s < step : s > step) {
+                if (after) continue;
+                return;
+            }
+            ArrowIndex.at(row, i);
+            if (row.i32(cTid) != tid) continue;
+            out.add(new Locator.Block(s, row.i32(cPid), tid, row.i64(cRip), row.i32(cCount)));
+        }
     }
 
     List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException {
@@ -215,7 +239,10 @@ final class ArrowLookups {
     }
 
     /** {@link IndexStore#registerChanges}: the thread's rows are in step order, so the scan stops at its first row at or after {@code to}. */
-    void registerChanges(int tid, long from, long to, IndexStore.RegisterChangeVisitor visitor) throws IOException {
+    void registerChanges(int tid, long from, long to, int[] regs, IndexStore.RegisterChangeVisitor visitor) throws IOException {
+        boolean[] wanted = new boolean[Registers.MXCSR + 1];
+        for (int r = 0; r < wanted.length; r++) wanted[r] = regs == null;
+        if (regs != null) for (int r : regs) if (r >= 0 && r < wanted.length) wanted[r] = true;
         index.scanBatches(IndexTable.REG_CHANGES, row -> {
             var steps = row.longVector(row.column("step"));
             int n = row.batchRows();
@@ -227,7 +254,8 @@ final class ArrowLookups {
                 ArrowIndex.at(row, i);
                 if (row.i32(cTid) != tid) continue;
                 if (s >= to) return false;
-                visitor.change(s, row.i16(cReg), row.i64(cValue), row.i64(cHi));
+                int reg = row.i16(cReg);
+                if (reg >= 0 && reg < wanted.length && wanted[reg]) visitor.change(s, reg, row.i64(cValue), row.i64(cHi));
             }
             return true;
         });

@@ -62,8 +62,11 @@ public interface IndexStore extends TableSource, MemoryView.WriteLog {
         void change(long step, int reg, long value, long high);
     }
 
-    /** Visits the register changes of {@code tid} with from ≤ step < to, in step order (a step's changes in any order). */
-    void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) throws IOException;
+    /**
+     * Visits the register changes of {@code tid} with from ≤ step < to, of the registers {@code regs}
+     * (null: every one), in step order (a step's changes in any order).
+     */
+    void registerChanges(int tid, long from, long to, int[] regs, RegisterChangeVisitor visitor) throws IOException;
 
     // ---- calls
 

@@ -80,11 +80,13 @@ class DataFlowController {
                         @Parameter(description = "the frame of expr (default 0)") @RequestParam(required = false) String frame,
                         @Parameter(description = "a node token") @RequestParam(required = false) String node,
                         @Parameter(description = "1 to 200 (default 50)") @RequestParam(required = false) String limit,
-                        @Parameter(description = "the `next` of the previous page") @RequestParam(required = false) String cursor) {
+                        @Parameter(description = "the `next` of the previous page") @RequestParam(required = false) String cursor,
+                        @Parameter(description = "look at most this many steps further (1 to 2^26, the default)") @RequestParam(required = false) String span) {
         return Blocking.call(() -> {
             DataFlow.Question q = question(step, tid, addr, len, reg, expr, frame, node);
             int n = Params.limit(limit, 50, 200);
-            return queries.onTrace(caller, id, t -> t.dataflow.uses(q, n, cursor));
+            Long steps = Params.optionalNumber("span", span, 1, DataFlow.MAX_SPAN);
+            return queries.onTrace(caller, id, t -> t.dataflow.uses(q, n, cursor, steps));
         });
     }
 

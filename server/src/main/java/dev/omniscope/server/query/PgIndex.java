@@ -173,19 +173,25 @@ final class PgIndex implements IndexStore {
     }
 
     @Override
-    public void registerChanges(int tid, long from, long to, RegisterChangeVisitor visitor) {
+    public void registerChanges(int tid, long from, long to, int[] regs, RegisterChangeVisitor visitor) {
         // runs overlapping [from, to), decoded and merged into step order (a window at a time: the caller bounds it)
         List<long[]> changes = new ArrayList<>();
         jdbc.query("select reg, first_step, changes, step, value, value_hi from " + table(IndexTable.REG_CHANGES)
-                        + " where tid = ? and first_step < ? and last_step >= ?",
+                        + " where tid = ? and first_step < ? and last_step >= ? and reg = any(?::smallint[])",
                 rs -> {
                     int reg = rs.getShort(1);
                     PackedRegisters.decode(rs.getLong(2), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getInt(3), (step, value, hi) -> {
                         if (step >= from && step < to) changes.add(new long[] {step, reg, value, hi});
                     });
-                }, tid, to, from);
+                }, tid, to, from, regs == null ? REGISTER_IDS : ids(regs));
         changes.sort(java.util.Comparator.comparingLong(c -> c[0]));
         for (long[] c : changes) visitor.change(c[0], (int) c[1], c[2], c[3]);
+    }
+
+    private static String ids(int[] regs) {
+        StringJoiner ids = new StringJoiner(",", "{", "}");
+        for (int r : regs) ids.add(Integer.toString(r));
+        return ids.toString();
     }
 
     // ---- calls
