@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 
+import dev.omniscope.indexer.dataflow.DataFlow;
 import dev.omniscope.indexer.query.CallEntry;
 import dev.omniscope.indexer.query.Location;
 import dev.omniscope.indexer.query.QueryDocuments;
@@ -233,6 +234,27 @@ class QueryParityIT extends QueryApiSupport {
                 history(t, "addr=" + hex(a - 8) + "&len=32&limit=4&order=desc", q,
                         new QueryableTrace.HistoryQuery(null, a - 8, 32, null, null, null, 4, null, true));
             }
+            // data flow: where the program's variables' values came from and went, registers, nodes, refusals
+            DataFlow flow = DataFlow.of(q);
+            for (QueryDocuments.Symbol v : variables.stream().limit(3).toList()) {
+                long a = Long.decode(v.addr());
+                int size = (int) Math.min(Math.max(1, v.size()), 16);
+                for (long step : new long[] {mid, end - 1}) {
+                    String value = "step=" + step + "&addr=" + hex(a) + "&len=" + size;
+                    DataFlow.Question question = new DataFlow.Question(step, null, a, size, null, null, 0, null);
+                    same(t + "/origin?depth=4&" + value, () -> flow.origin(question, 4));
+                    same(t + "/uses?limit=5&" + value, () -> flow.uses(question, 5, null, null));
+                    same(t + "/origin?depth=2&node=" + flow.origin(question, 0).node, () -> flow.origin(
+                            new DataFlow.Question(null, null, null, null, null, null, 0, flow.origin(question, 0).node), 2));
+                }
+            }
+            for (String reg : new String[] {"eax", "rsp", "xmm0", "eflags", "foo"}) {
+                same(t + "/origin?depth=3&step=" + mid + "&reg=" + reg, () -> flow.origin(new DataFlow.Question(mid, null, null, null, reg, null, 0, null), 3));
+            }
+            same(t + "/uses?limit=3&step=" + mid + "&reg=rsp", () -> flow.uses(new DataFlow.Question(mid, null, null, null, "rsp", null, 0, null), 3, null, null));
+            same(t + "/origin?node=m.1.zz.4.5", () -> flow.origin(new DataFlow.Question(null, null, null, null, null, null, 0, "m.1.zz.4.5"), 6));
+            same(t + "/origin?step=" + mid + "&reg=eax&expr=x", () -> flow.origin(new DataFlow.Question(mid, null, null, null, "eax", "x", 0, null), 6));
+
             same(t + "/memory/history?symbol=no_such_variable_here",
                     () -> q.history(new QueryableTrace.HistoryQuery("no_such_variable_here", 0, 0, null, null, null, 10, null, false)));
         }
