@@ -7,6 +7,7 @@
  *   env_value    = atoi(getenv("DATAFLOW_SECRET")): bytes 16..19 of the environment string
  *                  "DATAFLOW_SECRET=1234", which is envp[env_index]
  *   tsc_value    = __rdtsc()
+ *   page_size    = getauxval(AT_PAGESZ): the AT_PAGESZ entry of the auxiliary vector (4096)
  *
  * Run with DATAFLOW_SECRET=1234 in the environment (omni record --env DATAFLOW_SECRET=1234 -- ...).
  * stdout shows none of the nondeterministic values. Exit 0, or 2 without DATAFLOW_SECRET.
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/random.h>
 #include <time.h>
 #include <x86intrin.h>
@@ -24,6 +26,7 @@ long clock_nsec;
 int env_value;
 int env_index = -1; /* which envp[] entry getenv's answer points into (not printed) */
 unsigned long long tsc_value;
+unsigned long page_size;
 
 int main(int argc, char **argv, char **envp)
 {
@@ -50,9 +53,12 @@ int main(int argc, char **argv, char **envp)
 
     tsc_value = __rdtsc();
 
+    page_size = getauxval(AT_PAGESZ); /* glibc scans the auxv the kernel put on the stack */
+
     printf("getrandom: %zd bytes\n", got);
     printf("clock_gettime: %d\n", rc);
     printf("env_value=%d\n", env_value);
     printf("env_index found: %s\n", env_index >= 0 ? "yes" : "no");
+    printf("page_size=%lu\n", page_size);
     return 0;
 }

@@ -89,6 +89,40 @@ run values_opt_O2 0
 run values_opt_Og 0
 run values_cpp2_O0 0
 run values_cpp2_O2 0
+run dataflow_file 0 "$here/dataflow_input.bin" 7
+run dataflow_fork_pipe 0
+DATAFLOW_SECRET=1234 run dataflow_sources 0
+run dataflow_cxx 0 5
+
+# dataflow_*: the facts README.md's "Data flow" section rests on. The input file's numbers at their
+# offsets; dataflow_sources without its variable; glibc's memcpy really called (memcpy@plt, not
+# inlined moves); bonus loaded from .rodata, not folded into an immediate.
+if [ "$(od -A n -t d4 -j 16 -N 12 "$here/dataflow_input.bin" | tr -s ' ')" = " 1234 56 287454020" ] &&
+   [ "$(wc -c <"$here/dataflow_input.bin")" -eq 32 ]; then
+  ok "dataflow_input.bin: 32 bytes, int32 1234 56 287454020 at offsets 16 20 24"
+else
+  fail "dataflow_input.bin: not the documented 32 bytes"
+fi
+if (unset DATAFLOW_SECRET; "$bin/dataflow_sources") >/dev/null 2>&1; [ $? -eq 2 ]; then
+  ok "dataflow_sources without DATAFLOW_SECRET: exit 2"
+else
+  fail "dataflow_sources without DATAFLOW_SECRET: exit status not 2"
+fi
+if command -v objdump >/dev/null 2>&1; then
+  if objdump -d --no-show-raw-insn "$bin/dataflow_file" | sed -n '/^[0-9a-f]* <main>:/,/^$/p' | grep -q 'call.*<memcpy@plt>'; then
+    ok "dataflow_file: main calls memcpy@plt"
+  else
+    fail "dataflow_file: main does not call memcpy@plt"
+  fi
+  if objdump -d --no-show-raw-insn "$bin/dataflow_cxx" | sed -n '/^[0-9a-f]* <_Z9add_bonusRK4Base>:/,/^$/p' | grep -q 'lea.*<bonus>' &&
+     nm "$bin/dataflow_cxx" | grep -q ' R bonus$'; then
+    ok "dataflow_cxx: add_bonus loads bonus from .rodata"
+  else
+    fail "dataflow_cxx: add_bonus does not load bonus from .rodata"
+  fi
+else
+  echo "skip objdump checks: no objdump"
+fi
 
 # alarm_loop: how many iterations run before the SIGALRM depends on the machine.
 if out=$("$bin/alarm_loop") && [ "$(echo "$out" | sed -n 2p)" = "stopped by SIGALRM" ] &&
@@ -135,6 +169,12 @@ if command -v gdb >/dev/null 2>&1; then
   watch demo_bug balance '500 750 630 670 512 612 567'
   watch demo_bug tx_count '1 2 3 4 5 6 7 8'
   watch values_threads finished '1 2 3'
+  watch dataflow_file total '69111' "$here/dataflow_input.bin" 7
+  watch dataflow_fork_pipe inherited '607'
+  watch dataflow_fork_pipe received '42'
+  watch dataflow_fork_pipe received_inherited '607'
+  DATAFLOW_SECRET=1234 watch dataflow_sources env_value '1234'
+  watch dataflow_cxx cxx_result '115' 5
 
   # The values oracle: gdb's hit count of every marked line, and values at every stop.
   oracle values_c_O0 'inspect=2 blocks_inner=1 blocks_middle=1 descend=4 counted=3 main_end=1'
