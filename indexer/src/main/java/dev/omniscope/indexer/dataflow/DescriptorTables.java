@@ -104,7 +104,10 @@ final class DescriptorTables {
         return t;
     }
 
-    /** A task starts: the first with the descriptors it inherited, a thread sharing its process's table, a process with a copy of its parent's. */
+    /**
+     * A task starts: the first with the descriptors it inherited, a thread sharing its process's
+     * table, a process with a copy of its parent's (sharing it with CLONE_FILES).
+     */
     private void start(TaskRow r, Map<Key, Call> clones, String cwd) throws IOException {
         Table parent = r.parent() == null ? null : tables.get(r.parent());
         if (parent == null) {
@@ -193,7 +196,7 @@ final class DescriptorTables {
             case "connect" -> desc(t, c.fd(0)).peer = Lazy.memo(() -> mem.sockaddr(pid, a[1], a[2], step));
             case "accept", "accept4" -> {
                 Description d = new Description("socket", null, null);
-                if (a[1] != 0 && a[2] != 0) d.peer = Lazy.memo(() -> mem.sockaddr(pid, a[1], mem.bytes(pid, a[2], 4, step + 1).getInt(0), step + 1));
+                if (a[1] != 0 && a[2] != 0) d.peer = Lazy.memo(() -> reported(pid, a[1], a[2], step));
                 t.fds.put((int) res, new Fd(d, c.name().equals("accept4") && (a[3] & O_CLOEXEC) != 0));
             }
             case "lseek" -> desc(t, c.fd(0)).offset = res;
@@ -202,7 +205,7 @@ final class DescriptorTables {
             case "readv" -> read(c, t, null, false, iovecs(c, a[1], a[2]), null);
             case "preadv", "preadv2" -> read(c, t, a[3] == -1 ? null : a[3], false, iovecs(c, a[1], a[2]), null);
             case "recvfrom" -> read(c, t, null, (a[3] & MSG_PEEK) != 0, buffer(a[1], Math.min(res, a[2])),
-                    a[4] == 0 || a[5] == 0 ? null : Lazy.memo(() -> mem.sockaddr(pid, a[4], mem.bytes(pid, a[5], 4, step + 1).getInt(0), step + 1)));
+                    a[4] == 0 || a[5] == 0 ? null : Lazy.memo(() -> reported(pid, a[4], a[5], step)));
             case "recvmsg" -> recvmsg(c, t);
             case "write", "sendto" -> write(c, t, null, buffer(a[1], Math.min(res, a[2])), List.of(),
                     c.name().equals("sendto") && a[4] != 0 ? Lazy.memo(() -> mem.sockaddr(pid, a[4], a[5], step)) : null);
@@ -231,6 +234,11 @@ final class DescriptorTables {
                 }
             }
         }
+    }
+
+    /** The socket address the kernel wrote at {@code address}, its length at {@code lengthAddress} (accept, recvfrom). */
+    private String reported(int pid, long address, long lengthAddress, long step) throws IOException {
+        return mem.sockaddr(pid, address, mem.bytes(pid, lengthAddress, 4, step + 1).getInt(0), step + 1);
     }
 
     private void open(Call c, Table t, int dirfd, long pathAddress, long flags) {

@@ -49,9 +49,9 @@ public final class FileDescriptors {
         /** Bytes [from, from + n) of this piece, its origin moved along. */
         Input slice(long from, int n) {
             long shift = from - address;
-            return new Input(from, n, syscall, fd, kind, path, offset == null ? null : offset + shift, peer,
-                    writer == null ? null : new Writer(writer.pid(), writer.tid(), writer.step(), writer.address() + shift, writer.syscall(),
-                            writer.fd()));
+            Writer w = writer == null ? null
+                    : new Writer(writer.pid(), writer.tid(), writer.step(), writer.address() + shift, writer.syscall(), writer.fd());
+            return new Input(from, n, syscall, fd, kind, path, offset == null ? null : offset + shift, peer, w);
         }
     }
 
@@ -110,8 +110,9 @@ public final class FileDescriptors {
         List<OutputWrite> out = new ArrayList<>();
         for (IoCall w : tables.writes) {
             Description d = w.desc().resolved();
-            out.add(new OutputWrite(w.step(), w.pid(), w.tid(), w.syscall(), w.fd(), d.kind, d.path.get(), w.offset(), w.peer().get(),
-                    w.length(), w.pieces().get()));
+            String path = d.path.get();
+            out.add(new OutputWrite(w.step(), w.pid(), w.tid(), w.syscall(), w.fd(), d.kind, path, device(path) ? null : w.offset(),
+                    w.peer().get(), w.length(), w.pieces().get()));
         }
         return out;
     }
@@ -123,8 +124,8 @@ public final class FileDescriptors {
         List<Input> out = new ArrayList<>();
         long start = call.stream() == null ? -1 : call.streamStart();
         if (start < 0) {
-            out.add(new Input(address, n, call.syscall(), call.fd(), d.kind, path, call.offset() == null ? null : call.offset() + index,
-                    peer, null));
+            Long offset = call.offset() == null || device(path) ? null : call.offset() + index;
+            out.add(new Input(address, n, call.syscall(), call.fd(), d.kind, path, offset, peer, null));
             return out;
         }
         long pos = start + index;
@@ -154,6 +155,11 @@ public final class FileDescriptors {
             n -= m;
         }
         return out;
+    }
+
+    /** A device (a terminal, /dev/null, /dev/urandom...): a file without offsets. */
+    private static boolean device(String path) {
+        return path != null && path.startsWith("/dev/") && !path.startsWith("/dev/shm/");
     }
 
     /** Adds {@code later} to {@code found}, cutting away what it overwrites there. */

@@ -99,7 +99,9 @@ final class ProcessMemory {
                 if (length <= 2) return "unix:(unnamed)";
                 boolean abstractName = b.get(2) == 0;
                 StringBuilder sb = new StringBuilder(abstractName ? "unix:@" : "unix:");
-                for (int i = abstractName ? 3 : 2; i < b.limit() && (abstractName || b.get(i) != 0); i++) sb.append((char) (b.get(i) & 0xff));
+                for (int i = abstractName ? 3 : 2; i < b.limit() && (abstractName || b.get(i) != 0); i++) {
+                    sb.append((char) (b.get(i) & 0xff));
+                }
                 return sb.toString();
             }
             case 2 -> { // AF_INET

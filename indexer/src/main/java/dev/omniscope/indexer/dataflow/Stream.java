@@ -1,7 +1,6 @@
 package dev.omniscope.indexer.dataflow;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -73,10 +72,8 @@ final class Stream {
 
     /** The received descriptors stand for those of the first send with SCM_RIGHTS in the bytes read. */
     private boolean link(Receipt r) {
-        Iterator<Chunk> it = datagram ? (r.start() < chunks.size() ? List.of(chunks.get((int) r.start())).iterator() : List.<Chunk>of().iterator())
-                : chunks.iterator();
-        while (it.hasNext()) {
-            Chunk c = it.next();
+        List<Chunk> candidates = !datagram ? chunks : r.start() < chunks.size() ? List.of(chunks.get((int) r.start())) : List.of();
+        for (Chunk c : candidates) {
             if (c.rights().isEmpty() || !datagram && (c.position() < r.start() || c.position() >= r.start() + r.length())) continue;
             for (int i = 0; i < Math.min(c.rights().size(), r.received().size()); i++) r.received().get(i).target = c.rights().get(i);
             return true;
