@@ -142,6 +142,9 @@ class DataflowIT {
         assertThat(env.path("initial").path("what").asString()).isEqualTo("envp");
         assertThat(env.path("initial").path("name").asString()).isEqualTo("DATAFLOW_SECRET");
         assertThat(env.path("initial").path("text").asString()).isEqualTo("DATAFLOW_SECRET=1234");
+        JsonNode page = leaf(trace, "page_size", "initial");
+        assertThat(page.path("initial").path("what").asString()).isEqualTo("auxv");
+        assertThat(page.path("initial").path("type").asString()).isEqualTo("AT_PAGESZ");
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class UsesCommand implements Callable<Integer> {
                 if (u.function() != null) sb.append(" in ").append(u.function());
                 if (u.file() != null) sb.append(" (").append(u.file()).append(':').append(u.line()).append(')');
                 sb.append("  ").append(u.disassembly()).append(u.copy() ? "  [copy]" : "");
-                for (UsesPage.Produced p : u.produced()) sb.append("\n      -> ").append(p.location()).append(" = ").append(p.value()).append("  (--node ").append(p.node()).append(')');
+                for (UsesPage.Produced p : u.produced()) sb.append("\n      -> ").append(p.location()).append(p.value() == null ? "" : " = " + p.value()).append(p.node() == null ? "" : "  (--node " + p.node() + ")");
                 System.out.println(sb);
             }
             if (page.next() != null) System.out.println("  ... more from step " + page.next() + " (looked up to step " + page.scannedTo() + "; --limit, --span)");

@@ -27,26 +27,25 @@ public final class DataFlow {
     private final Origins origins;
     private final Uses uses;
 
-    /** Data flow over a trace's queries; {@code inputs} says where system calls' outputs came from (null: only their names). */
-    DataFlow(QueryableTrace trace, Origins.KernelInputs inputs) {
+    private FileDescriptors descriptors;
+
+    /** Data flow over a trace's queries, system calls' data followed through its file descriptors. */
+    private DataFlow(QueryableTrace trace) {
         this.trace = trace;
         this.machine = new Machine(trace);
-        this.origins = new Origins(machine, trace.symbols(), inputs);
-        this.uses = new Uses(machine, trace.symbols());
+        this.origins = new Origins(machine, trace.symbols(), (tid, step, address, length) -> descriptors().inputs(tid, step, address, length));
+        this.uses = new Uses(machine, trace.symbols(), () -> descriptors().writes());
     }
 
-    /** Data flow over a trace's queries, system calls' outputs followed through its file descriptors. */
+    /** The descriptor model, built from the system calls when first needed. */
+    private synchronized FileDescriptors descriptors() throws IOException {
+        if (descriptors == null) descriptors = FileDescriptors.build(trace);
+        return descriptors;
+    }
+
+    /** Data flow over a trace's queries. */
     public static DataFlow of(QueryableTrace trace) {
-        Object lock = new Object();
-        FileDescriptors[] built = new FileDescriptors[1];
-        return new DataFlow(trace, (tid, step, address, length) -> {
-            FileDescriptors fds;
-            synchronized (lock) {
-                if (built[0] == null) built[0] = FileDescriptors.build(trace);
-                fds = built[0];
-            }
-            return fds.inputs(tid, step, address, length);
-        });
+        return new DataFlow(trace);
     }
 
     /**

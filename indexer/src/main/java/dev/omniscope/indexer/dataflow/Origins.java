@@ -245,7 +245,7 @@ final class Origins {
         long cursor = t - 1;
         walk:
         while (left > 0 && walked < MAX_WALK && cursor >= 0 && cursor >= change) {
-            List<Locator.Block> blocks = machine.store().blocks(r.tid(), cursor, false, 64);
+            List<Locator.Block> blocks = machine.store().blocks(r.tid(), cursor, false, walked == 0 ? 32 : 512);
             if (blocks.isEmpty()) break;
             for (Locator.Block b : blocks) {
                 if (++walked > MAX_WALK) break walk;

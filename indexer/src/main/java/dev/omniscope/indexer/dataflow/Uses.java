@@ -31,12 +31,19 @@ final class Uses {
     /** Steps one page scans at most before it returns a cursor. */
     static final long MAX_SCAN = 1L << 26;
 
+    /** The writes to descriptors ({@link FileDescriptors#writes}), built when first needed. */
+    interface KernelReads {
+        List<FileDescriptors.OutputWrite> writes() throws IOException;
+    }
+
     private final Machine machine;
     private final Symbolizer symbols;
+    private final KernelReads kernelReads;
 
-    Uses(Machine machine, Symbolizer symbols) {
+    Uses(Machine machine, Symbolizer symbols, KernelReads kernelReads) {
         this.machine = machine;
         this.symbols = symbols;
+        this.kernelReads = kernelReads;
     }
 
     UsesPage page(Loc loc, long t, int limit, String cursor, long span) throws IOException {
@@ -68,11 +75,23 @@ final class Uses {
         }
         List<UsesPage.Use> uses = new ArrayList<>();
         long scanLimit = Math.min(stop, start + Math.min(span, MAX_SCAN));
+        List<FileDescriptors.OutputWrite> sent = new ArrayList<>();
+        if (loc instanceof Loc.Mem m && kernelReads != null) {
+            for (FileDescriptors.OutputWrite w : kernelReads.writes()) {
+                if (w.pid() == m.pid() && w.step() >= start && w.step() < scanLimit) sent.add(w);
+            }
+        }
         long w0 = start;
         while (w0 < scanLimit && uses.size() < limit) {
             long w1 = Math.min(scanLimit, w0 + WINDOW);
             List<UsesPage.Use> found = new ArrayList<>();
             for (int tid : tids) window(loc, kill, tid, w0, w1, found);
+            for (FileDescriptors.OutputWrite w : sent) {
+                if (w.step() >= w0 && w.step() < w1) {
+                    UsesPage.Use u = sentBy(w, (Loc.Mem) loc, kill);
+                    if (u != null) found.add(u);
+                }
+            }
             found.sort(Comparator.comparingLong(UsesPage.Use::step));
             for (UsesPage.Use u : found) {
                 if (uses.size() == limit) {
@@ -89,6 +108,29 @@ final class Uses {
     private String describe(Loc loc) {
         if (loc instanceof Loc.Mem m) return symbols.dataSymbolAt(m.address()).map(s -> s + " (" + History.hex(m.address()) + ", " + m.length() + (m.length() == 1 ? " byte)" : " bytes)")).orElse(loc.describe());
         return loc.describe();
+    }
+
+    /** A system call that read live bytes of {@code m} to write them to a descriptor, as a use; null when it read none. */
+    private UsesPage.Use sentBy(FileDescriptors.OutputWrite w, Loc.Mem m, long[] kill) throws IOException {
+        long index = 0;
+        for (FileDescriptors.Piece p : w.pieces()) {
+            for (int i = 0; i < m.length(); i++) {
+                long a = m.address() + i;
+                if (a - p.address() >= 0 && a - p.address() < p.length() && w.step() <= kill[i]) {
+                    long at = index + (a - p.address());
+                    String where = w.path() != null ? w.path() + (w.offset() != null ? " at offset " + (w.offset() + at) : "")
+                            : w.kind() + (w.peer() != null ? " to " + w.peer() : "") + ", byte " + at + " of the write";
+                    Machine.Executed x = machine.executed(w.step());
+                    long rip = x == null ? 0 : x.insn().address();
+                    Symbolizer.Line line = symbols.sourceLine(w.pid(), rip, w.step());
+                    return new UsesPage.Use(w.step(), w.pid(), w.tid(), History.hex(rip), symbols.functionName(w.pid(), rip, w.step()),
+                            line == null ? null : line.file(), line == null ? null : line.line(), "syscall", m.describe(),
+                            w.syscall() + "(" + w.fd() + ", ...)", true, List.of(new UsesPage.Produced("fd " + w.fd() + ": " + where, null, null)));
+                }
+            }
+            index += p.length();
+        }
+        return null;
     }
 
     /** For each byte, the step of the first write at or after {@code t} (Long.MAX_VALUE: none). */
