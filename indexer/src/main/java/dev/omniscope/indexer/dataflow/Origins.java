@@ -166,7 +166,7 @@ final class Origins {
             }
             default -> {
                 OriginNode n = leaf("initial", piece, t);
-                n.initial = initial.describe(r, piece.pid(), piece.address(), piece.length());
+                n.initial = new LinkedHashMap<>(initial.describe(r, piece.pid(), piece.address(), piece.length()));
                 n.step = r.contentStep();
                 n.initial.put("length", piece.length());
                 return List.of(n);
@@ -320,7 +320,17 @@ final class Origins {
             List<OriginNode> routed = routine(x, m, depth, budget, copies);
             if (routed != null) return routed;
         }
-        Semantics.Effect effect = Semantics.effect(machine, x, dest);
+        Semantics.Effect effect;
+        try {
+            effect = Semantics.effect(machine, x, dest);
+        } catch (RuntimeException e) {
+            // an instruction whose operands this code does not expect: say so rather than fail the question
+            OriginNode n = leaf("unknown", dest, x.step() + 1);
+            place(n, x.step(), x.pid(), x.tid(), x.insn().address());
+            n.disassembly = x.insn().text();
+            n.note = "cannot follow " + x.insn().mnemonic() + " (" + e + ")";
+            return List.of(n);
+        }
         OriginNode self = leaf("compute", dest, x.step() + 1);
         place(self, x.step(), x.pid(), x.tid(), x.insn().address());
         self.disassembly = x.insn().text();

@@ -319,13 +319,21 @@ final class Uses {
         for (Loc out : outputs(x)) {
             produced.add(new UsesPage.Produced(out instanceof Loc.Mem m ? describe(m) : out.describe(), Origins.value(machine.read(out, s + 1)),
                     Loc.token(out, s + 1)));
-            if (!(out instanceof Loc.Reg r && r.id() == Registers.EFLAGS)) copy |= Semantics.effect(machine, x, out) instanceof Semantics.Copy;
+            if (!(out instanceof Loc.Reg r && r.id() == Registers.EFLAGS)) copy |= isCopy(x, out);
         }
         Symbolizer.Line line = symbols.sourceLine(b.pid(), insn.address(), s);
         int space = read.indexOf(" = ");
         return new UsesPage.Use(s, b.pid(), b.tid(), History.hex(insn.address()), symbols.functionName(b.pid(), insn.address(), s),
                 line == null ? null : line.file(), line == null ? null : line.line(), insn.text(), loc.describe(),
                 space < 0 ? read : read.substring(0, space), copy, produced);
+    }
+
+    private boolean isCopy(Machine.Executed x, Loc out) throws IOException {
+        try {
+            return Semantics.effect(machine, x, out) instanceof Semantics.Copy;
+        } catch (RuntimeException e) {
+            return false; // operands this code does not expect: not known to be a copy
+        }
     }
 
     /** The places an instruction wrote: its written operands, the registers it writes implicitly (not rsp, rip), memory it pushed. */
