@@ -31,6 +31,7 @@ import dev.omniscope.indexer.emu.Instruction.Mem;
 import dev.omniscope.indexer.emu.Instruction.Operand;
 import dev.omniscope.indexer.emu.Instruction.Reg;
 import dev.omniscope.trace.Registers;
+import jnr.ffi.Memory;
 
 /**
  * {@link Instruction#decode}: the exact operands, access, registers and flags of hand-assembled
@@ -571,15 +572,19 @@ class InstructionDecoderTest {
         }
     }
 
+    private static int decodeInto(byte[] code, int outlen, int textlen) {
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(Emulator.LIB);
+        return Emulator.LIB.omni_insn_decode(code, code.length, 0, Memory.allocateDirect(runtime, outlen * Long.BYTES),
+                outlen, Memory.allocateDirect(runtime, textlen), textlen);
+    }
+
     @Test
     void aTooSmallBufferIsAnError() {
         // mov rax, rbx: header and two register operands, 35 int64s; "mov\trax, rbx" and its NUL, 13 bytes
         byte[] c = code(0x48, 0x89, 0xd8);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[35], 35, new byte[13], 13)).isEqualTo(35);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[34], 34, new byte[13], 13))
-                .isEqualTo(EmuNative.OMNI_ERANGE);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[35], 35, new byte[12], 12))
-                .isEqualTo(EmuNative.OMNI_ERANGE);
+        assertThat(decodeInto(c, 35, 13)).isEqualTo(35);
+        assertThat(decodeInto(c, 34, 13)).isEqualTo(EmuNative.OMNI_ERANGE);
+        assertThat(decodeInto(c, 35, 12)).isEqualTo(EmuNative.OMNI_ERANGE);
     }
 
     @Test
