@@ -310,8 +310,8 @@ int omni_disasm(const uint8_t *code, int len, uint64_t addr, char *out, int outl
 // - Sizes: movd/movq/movss/movsd read 4 or 8 bytes of an xmm source (Capstone gives 16); fxsave
 //   and fxrstor 512 bytes, fnsave and frstor 108, fnstsw 2; the xsave family 0 (the area's size depends on
 //   the CPU).
-// - Implicit registers: duplicates dropped (a part widened by a larger part of the same register
-//   at the same offset); string instructions (movs, cmps, stos, lods, scas, ins, outs) read and
+// - Implicit registers: no duplicates, and no part of a register row that another listed part
+//   contains (mul bl writes ax, not al and ax; outs reads rsi, not esi); string instructions (movs, cmps, stos, lods, scas, ins, outs) read and
 //   write rsi and/or rdi and, with a rep prefix, rcx; push/pop read and write rsp; syscall reads
 //   rax, rdi, rsi, rdx, r10, r8, r9, rflags, rip and writes rax, rcx, r11; enter reads and writes
 //   rbp and rsp; xlatb reads al and rbx and writes al; rflags is an implicit read exactly when

@@ -79,17 +79,32 @@ struct insn_dec {
     int string_op;  // the one-byte opcode of a string instruction (movs, cmps, stos, lods, scas, ins, outs), else 0
 };
 
-// Adds reg to an implicit list unless it is there. A part of the same omni register that is
-// smaller is widened to reg (Capstone names esi where ins/outs use rsi).
+// Adds reg to an implicit list unless it or a part of the same register row that contains it is
+// there; parts it contains are replaced by it (Capstone 4 lists al and ax for mul bl, and esi
+// where outs uses rsi).
 static void ensure(uint16_t *list, int *n, unsigned reg) {
     int off, size, id = emu_reg_part(reg, &off, &size);
+    int at = -1;
     for (int i = 0; i < *n; i++) {
         if (list[i] == reg) return;
         int o2, s2;
-        if (id >= 0 && emu_reg_part(list[i], &o2, &s2) == id && o2 == off && s2 < size) {
-            list[i] = reg;
-            return;
+        if (id < 0 || emu_reg_part(list[i], &o2, &s2) != id) continue;
+        if (o2 <= off && off + size <= o2 + s2) return;
+        if (off <= o2 && o2 + s2 <= off + size) {
+            if (at < 0) {
+                list[i] = reg;
+                at = i;
+            } else {
+                list[i] = 0;  // a second part it contains: dropped below
+            }
         }
+    }
+    if (at >= 0) {
+        int k = 0;
+        for (int i = 0; i < *n; i++)
+            if (list[i]) list[k++] = list[i];
+        *n = k;
+        return;
     }
     if (*n < MAX_IMPLICIT) list[(*n)++] = reg;
 }
