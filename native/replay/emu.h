@@ -299,9 +299,10 @@ int omni_disasm(const uint8_t *code, int len, uint64_t addr, char *out, int outl
 // - Access: immediates are read; a register or memory operand with no access is read (shrd's cl,
 //   cmpsd, outs), but ins writes its memory operand, pop fs writes fs; lea's, nop's, prefetch's
 //   and clflush's memory operands are not accessed; the memory destination of a mov-family store
-//   (movups, movdqa, movq, movlpd, movhps, movnti, movbe, ...), pextr*, extractps, stmxcsr and
-//   x87 stores (fst, fstp, fist, fistp, fisttp, fbstp, fnstcw, fnstsw, fnstenv, fnsave) is
-//   written, not read; test only reads its first operand; cmpxchg reads and writes its
+//   (movups, movdqa, movq, movlpd, movhps, movnti, movbe, masked vmovdqu8, ...), vmaskmov*,
+//   vpmaskmov*, pextr*, extractps, stmxcsr, setcc and x87 stores (fst, fstp, fist, fistp, fisttp,
+//   fbstp, fnstcw, fnstsw, fnstenv, fnsave) is written, not read; frstor reads its memory; rol,
+//   ror, rcl and rcr read and write their destination; test only reads its first operand; cmpxchg reads and writes its
 //   destination (and writes the accumulator), cmpxchg8b/16b read and write theirs; adox reads
 //   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0).
 // - Zeroing and all-ones idioms (xor, sub, sbb, pxor, xorps, xorpd, psub*, pcmpeq* and vpxor,

@@ -319,6 +319,9 @@ class InstructionDecoderTest {
         e("shr", "rax, 1").reg("rw", RAX).imm(1, 8).writes(RFLAGS).flags(0, STATUS).is(0x48, 0xd1, 0xe8);
         // rol rax, 3
         e("rol", "rax, 3").reg("rw", RAX).imm(3, 1).writes(RFLAGS).flags(0, CF | OF).is(0x48, 0xc1, 0xc0, 0x03);
+        // rol dword ptr [rsp + rax*8], 0xe1   (Capstone 4: the memory only read)
+        e("rol", "dword ptr [rsp + rax*8], 0xe1").mem("rw", 4, -1, RSP, RAX, 8, 0).imm(0xe1, 1).writes(RFLAGS)
+                .flags(0, CF | OF).is(0xc1, 0x04, 0xc4, 0xe1);
         // shrd rax, rbx, cl   (Capstone 4: cl has no access)
         e("shrd", "rax, rbx, cl").reg("rw", RAX).reg("r", RBX).reg("r", CL).reads(CL).writes(RFLAGS).flags(0, STATUS)
                 .is(0x48, 0x0f, 0xad, 0xd8);
@@ -357,6 +360,9 @@ class InstructionDecoderTest {
                 .flags(CF, STATUS).is(0x48, 0x19, 0x07);
         // rcl rax, 1
         e("rcl", "rax, 1").reg("rw", RAX).imm(1, 8).reads(RFLAGS).writes(RFLAGS).flags(CF, CF | OF).is(0x48, 0xd1, 0xd0);
+        // rcr qword ptr [rdi], cl   (Capstone 4: the memory only read, CF not tested)
+        e("rcr", "qword ptr [rdi], cl").mem("rw", 8, RDI, 0).reg("r", CL).reads(CL, RFLAGS).writes(RFLAGS)
+                .flags(CF, CF | OF).is(0x48, 0xd3, 0x1f);
         // adox rax, rbx   (Capstone 4: rax only written, OF not tested)
         e("adox", "rax, rbx").reg("rw", RAX).reg("r", RBX).reads(RFLAGS).writes(RFLAGS).flags(OF, OF)
                 .is(0xf3, 0x48, 0x0f, 0x38, 0xf6, 0xc3);
@@ -368,6 +374,9 @@ class InstructionDecoderTest {
         e("setg", "al").reg("w", AL).reads(RFLAGS).flags(OF | SF | ZF, 0).is(0x0f, 0x9f, 0xc0);
         // sete byte ptr [rax]
         e("sete", "byte ptr [rax]").mem("w", 1, RAX, 0).reads(RFLAGS).flags(ZF, 0).is(0x0f, 0x94, 0x00);
+        // setb byte ptr [rdi + rax]   (Capstone 4: read, unlike sete's)
+        e("setb", "byte ptr [rdi + rax]").mem("w", 1, -1, RDI, RAX, 1, 0).reads(RFLAGS).flags(CF, 0)
+                .is(0x0f, 0x92, 0x04, 0x07);
         // cmovne rax, rbx   (conditional: the destination is read and written)
         e("cmovne", "rax, rbx").reg("rw", RAX).reg("r", RBX).reads(RFLAGS).flags(ZF, 0).is(0x48, 0x0f, 0x45, 0xc3);
         // cmovle eax, ecx
@@ -475,6 +484,9 @@ class InstructionDecoderTest {
         e("stmxcsr", "dword ptr [rsp]").mem("w", 4, RSP, 0).is(0x0f, 0xae, 0x1c, 0x24);
         // fxsave [rsp]   (512 bytes; Capstone 4: 8)
         e("fxsave", "[rsp]").mem("w", 512, RSP, 0).is(0x0f, 0xae, 0x04, 0x24);
+        // vmovdqu8 ymmword ptr [rax]{k1}, ymm16   (a masked store; Capstone 4: read)
+        e("vmovdqu8", "ymmword ptr [rax] {k1}, ymm16").mem("w", 32, RAX, 0).reg("r", r(-1, 0, 8, "k1"), 2)
+                .reg("r", r(-1, 0, 32, "ymm16")).is(0x62, 0xe1, 0x7f, 0x29, 0x7f, 0x00);
     }
 
     @Test
@@ -485,6 +497,8 @@ class InstructionDecoderTest {
         e("fstp", "qword ptr [rax]").mem("w", 8, RAX, 0).writes(FPSW).is(0xdd, 0x18);
         // fnstcw word ptr [rsp]
         e("fnstcw", "word ptr [rsp]").mem("w", 2, RSP, 0).is(0xd9, 0x3c, 0x24);
+        // frstor [rax]   (108 bytes read; Capstone 4: 4 bytes written)
+        e("frstor", "dword ptr [rax]").mem("r", 108, RAX, 0).is(0xdd, 0x20);
         // fcomi st(1)   (sets ZF PF CF, clears OF SF AF)
         e("fcomi", "st(1)").reg("r", ST1).writes(RFLAGS, FPSW).flags(0, STATUS).is(0xdb, 0xf1);
         // fcmovb st(0), st(1)   (Capstone 4 has the access the wrong way round)
