@@ -304,7 +304,9 @@ int omni_disasm(const uint8_t *code, int len, uint64_t addr, char *out, int outl
 //   fbstp, fnstcw, fnstsw, fnstenv, fnsave) is written, not read; frstor reads its memory; rol,
 //   ror, rcl and rcr read and write their destination; test only reads its first operand; cmpxchg reads and writes its
 //   destination (and writes the accumulator), cmpxchg8b/16b read and write theirs; adox reads
-//   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0).
+//   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0); the SSE scalars that keep
+//   the rest of their destination (cvtsi2sd/ss, cvtss2sd, cvtsd2ss, sqrtsd/ss, rcpss, rsqrtss)
+//   and bsf/bsr (a zero source leaves the destination as it was) read their destination.
 // - Zeroing and all-ones idioms (xor, sub, sbb, pxor, xorps, xorpd, psub*, pcmpeq* and vpxor,
 //   vxorps, vxorpd with both sources the same register): the destination is only written and the
 //   sources are not read, since the result does not depend on them (sbb still tests CF).

@@ -191,6 +191,13 @@ static void fix_operands(struct insn_dec *d) {
     case X86_INS_ROL: case X86_INS_ROR: case X86_INS_RCL: case X86_INS_RCR:  // Capstone 4: rol [m] only reads
         o[0].access = CS_AC_READ | CS_AC_WRITE;
         break;
+    case X86_INS_CVTSI2SD: case X86_INS_CVTSI2SS: case X86_INS_CVTSS2SD: case X86_INS_CVTSD2SS:
+    case X86_INS_SQRTSD: case X86_INS_SQRTSS: case X86_INS_RCPSS: case X86_INS_RSQRTSS:
+        // SSE scalars write the low element and keep the rest of the destination (Capstone 4:
+        // write only; their VEX forms, other ids, take the rest from a source and are right)
+    case X86_INS_BSF: case X86_INS_BSR:  // a zero source leaves the destination as it was
+        o[0].access |= CS_AC_READ;
+        break;
     case X86_INS_SETA: case X86_INS_SETAE: case X86_INS_SETB: case X86_INS_SETBE: case X86_INS_SETE:
     case X86_INS_SETG: case X86_INS_SETGE: case X86_INS_SETL: case X86_INS_SETLE: case X86_INS_SETNE:
     case X86_INS_SETNO: case X86_INS_SETNP: case X86_INS_SETNS: case X86_INS_SETO: case X86_INS_SETP:

@@ -327,6 +327,10 @@ class InstructionDecoderTest {
                 .is(0x48, 0x0f, 0xad, 0xd8);
         // bt eax, ecx
         e("bt", "eax, ecx").reg("r", EAX).reg("r", ECX).writes(RFLAGS).flags(0, CF | OF | SF | PF | AF).is(0x0f, 0xa3, 0xc8);
+        // bsf rax, rcx   (rax stays when rcx is 0)
+        e("bsf", "rax, rcx").reg("rw", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS).is(0x48, 0x0f, 0xbc, 0xc1);
+        // tzcnt rax, rcx
+        e("tzcnt", "rax, rcx").reg("w", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS).is(0xf3, 0x48, 0x0f, 0xbc, 0xc1);
         // popcnt rax, rcx
         e("popcnt", "rax, rcx").reg("w", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS)
                 .is(0xf3, 0x48, 0x0f, 0xb8, 0xc1);
@@ -475,6 +479,10 @@ class InstructionDecoderTest {
         // pextrw word ptr [rdi], xmm0, 1   (Capstone 4: the destination read)
         e("pextrw", "word ptr [rdi], xmm0, 1").mem("w", 2, RDI, 0).reg("r", xmm(0)).imm(1, 1)
                 .is(0x66, 0x0f, 0x3a, 0x15, 0x07, 0x01);
+        // cvtsi2sd xmm0, rax   (keeps xmm0's high half; Capstone 4: only written)
+        e("cvtsi2sd", "xmm0, rax").reg("rw", xmm(0)).reg("r", RAX).is(0xf2, 0x48, 0x0f, 0x2a, 0xc0);
+        // sqrtsd xmm0, xmm1
+        e("sqrtsd", "xmm0, xmm1").reg("rw", xmm(0)).reg("r", xmm(1)).is(0xf2, 0x0f, 0x51, 0xc1);
         // ucomisd xmm0, xmm1
         e("ucomisd", "xmm0, xmm1").reg("r", xmm(0)).reg("r", xmm(1)).writes(RFLAGS).flags(0, STATUS).is(0x66, 0x0f, 0x2e, 0xc1);
         // pcmpistri xmm0, xmm1, 0x1a   (Capstone 4: rflags written but no flag bits)
