@@ -299,19 +299,22 @@ int omni_disasm(const uint8_t *code, int len, uint64_t addr, char *out, int outl
 // - Access: immediates are read; a register or memory operand with no access is read (shrd's cl,
 //   cmpsd, outs), but ins writes its memory operand, pop fs writes fs; lea's, nop's, prefetch's
 //   and clflush's memory operands are not accessed; the memory destination of a mov-family store
-//   (movups, movdqa, movq, movlpd, movhps, movnti, movbe, ...), pextr*, extractps, stmxcsr and
-//   x87 stores (fst, fstp, fist, fistp, fisttp, fbstp, fnstcw, fnstsw, fnstenv, fnsave) is
-//   written, not read; test only reads its first operand; cmpxchg reads and writes its
+//   (movups, movdqa, movq, movlpd, movhps, movnti, movbe, masked vmovdqu8, ...), vmaskmov*,
+//   vpmaskmov*, pextr*, extractps, stmxcsr, setcc and x87 stores (fst, fstp, fist, fistp, fisttp,
+//   fbstp, fnstcw, fnstsw, fnstenv, fnsave) is written, not read; frstor reads its memory; rol,
+//   ror, rcl and rcr read and write their destination; test only reads its first operand; cmpxchg reads and writes its
 //   destination (and writes the accumulator), cmpxchg8b/16b read and write theirs; adox reads
-//   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0).
+//   its destination; fcmovcc st(0), st(i) reads st(i) and writes st(0); the SSE scalars that keep
+//   the rest of their destination (cvtsi2sd/ss, cvtss2sd, cvtsd2ss, sqrtsd/ss, rcpss, rsqrtss)
+//   and bsf/bsr (a zero source leaves the destination as it was) read their destination.
 // - Zeroing and all-ones idioms (xor, sub, sbb, pxor, xorps, xorpd, psub*, pcmpeq* and vpxor,
 //   vxorps, vxorpd with both sources the same register): the destination is only written and the
 //   sources are not read, since the result does not depend on them (sbb still tests CF).
 // - Sizes: movd/movq/movss/movsd read 4 or 8 bytes of an xmm source (Capstone gives 16); fxsave
 //   and fxrstor 512 bytes, fnsave and frstor 108, fnstsw 2; the xsave family 0 (the area's size depends on
 //   the CPU).
-// - Implicit registers: duplicates dropped (a part widened by a larger part of the same register
-//   at the same offset); string instructions (movs, cmps, stos, lods, scas, ins, outs) read and
+// - Implicit registers: no duplicates, and no part of a register row that another listed part
+//   contains (mul bl writes ax, not al and ax; outs reads rsi, not esi); string instructions (movs, cmps, stos, lods, scas, ins, outs) read and
 //   write rsi and/or rdi and, with a rep prefix, rcx; push/pop read and write rsp; syscall reads
 //   rax, rdi, rsi, rdx, r10, r8, r9, rflags, rip and writes rax, rcx, r11; enter reads and writes
 //   rbp and rsp; xlatb reads al and rbx and writes al; rflags is an implicit read exactly when

@@ -79,17 +79,32 @@ struct insn_dec {
     int string_op;  // the one-byte opcode of a string instruction (movs, cmps, stos, lods, scas, ins, outs), else 0
 };
 
-// Adds reg to an implicit list unless it is there. A part of the same omni register that is
-// smaller is widened to reg (Capstone names esi where ins/outs use rsi).
+// Adds reg to an implicit list unless it or a part of the same register row that contains it is
+// there; parts it contains are replaced by it (Capstone 4 lists al and ax for mul bl, and esi
+// where outs uses rsi).
 static void ensure(uint16_t *list, int *n, unsigned reg) {
     int off, size, id = emu_reg_part(reg, &off, &size);
+    int at = -1;
     for (int i = 0; i < *n; i++) {
         if (list[i] == reg) return;
         int o2, s2;
-        if (id >= 0 && emu_reg_part(list[i], &o2, &s2) == id && o2 == off && s2 < size) {
-            list[i] = reg;
-            return;
+        if (id < 0 || emu_reg_part(list[i], &o2, &s2) != id) continue;
+        if (o2 <= off && off + size <= o2 + s2) return;
+        if (off <= o2 && o2 + s2 <= off + size) {
+            if (at < 0) {
+                list[i] = reg;
+                at = i;
+            } else {
+                list[i] = 0;  // a second part it contains: dropped below
+            }
         }
+    }
+    if (at >= 0) {
+        int k = 0;
+        for (int i = 0; i < *n; i++)
+            if (list[i]) list[k++] = list[i];
+        *n = k;
+        return;
     }
     if (*n < MAX_IMPLICIT) list[(*n)++] = reg;
 }
@@ -148,11 +163,11 @@ static void fix_operands(struct insn_dec *d) {
     const char *mn = insn->mnemonic;
     const char *sp = strrchr(mn, ' ');
     if (sp) mn = sp + 1;
-    // Stores of the mov family (movups, movdqa, movq, movlpd, movhps, movnti, movbe, ...): Capstone 4
-    // often says their memory destination is read.
-    if (d->nops == 2 && o[0].type == X86_OP_MEM && (!strncmp(mn, "mov", 3) || !strncmp(mn, "vmov", 4)))
+    // Stores of the mov family (movups, movdqa, movq, movlpd, movhps, movnti, movbe, masked
+    // vmovdqu8, ...): Capstone 4 often says their memory destination is read.
+    if (d->nops >= 2 && o[0].type == X86_OP_MEM && (!strncmp(mn, "mov", 3) || !strncmp(mn, "vmov", 4)))
         o[0].access = CS_AC_WRITE;
-    bool mem0_written = false, mem_unread = false;
+    bool mem0_written = false, mem_unread = false, mem_read = false;
     int mem_size = -1;
     switch (insn->id) {
     case X86_INS_LEA:  // an address, not an access
@@ -173,7 +188,21 @@ static void fix_operands(struct insn_dec *d) {
         o[0].access = CS_AC_READ | CS_AC_WRITE;
         break;
     case X86_INS_ADOX:
+    case X86_INS_ROL: case X86_INS_ROR: case X86_INS_RCL: case X86_INS_RCR:  // Capstone 4: rol [m] only reads
         o[0].access = CS_AC_READ | CS_AC_WRITE;
+        break;
+    case X86_INS_CVTSI2SD: case X86_INS_CVTSI2SS: case X86_INS_CVTSS2SD: case X86_INS_CVTSD2SS:
+    case X86_INS_SQRTSD: case X86_INS_SQRTSS: case X86_INS_RCPSS: case X86_INS_RSQRTSS:
+        // SSE scalars write the low element and keep the rest of the destination (Capstone 4:
+        // write only; their VEX forms, other ids, take the rest from a source and are right)
+    case X86_INS_BSF: case X86_INS_BSR:  // a zero source leaves the destination as it was
+        o[0].access |= CS_AC_READ;
+        break;
+    case X86_INS_SETA: case X86_INS_SETAE: case X86_INS_SETB: case X86_INS_SETBE: case X86_INS_SETE:
+    case X86_INS_SETG: case X86_INS_SETGE: case X86_INS_SETL: case X86_INS_SETLE: case X86_INS_SETNE:
+    case X86_INS_SETNO: case X86_INS_SETNP: case X86_INS_SETNS: case X86_INS_SETO: case X86_INS_SETP:
+    case X86_INS_SETS:
+        o[0].access = CS_AC_WRITE;  // Capstone 4: setb [m], setg [m], ... only read
         break;
     case X86_INS_POP:  // pop fs: Capstone 4 gives no access
         if (o[0].type == X86_OP_REG) o[0].access = CS_AC_WRITE;
@@ -184,6 +213,7 @@ static void fix_operands(struct insn_dec *d) {
         o[0].access = CS_AC_READ | CS_AC_WRITE;
         if (d->nops > 1) o[1].access = CS_AC_READ;
         break;
+    case X86_INS_VMASKMOVPS: case X86_INS_VMASKMOVPD: case X86_INS_VPMASKMOVD: case X86_INS_VPMASKMOVQ:
     case X86_INS_PEXTRB: case X86_INS_PEXTRW: case X86_INS_PEXTRD: case X86_INS_PEXTRQ: case X86_INS_EXTRACTPS:
     case X86_INS_VPEXTRB: case X86_INS_VPEXTRW: case X86_INS_VPEXTRD: case X86_INS_VPEXTRQ: case X86_INS_VEXTRACTPS:
     case X86_INS_STMXCSR: case X86_INS_VSTMXCSR: case X86_INS_FST: case X86_INS_FSTP: case X86_INS_FIST:
@@ -198,7 +228,10 @@ static void fix_operands(struct insn_dec *d) {
         mem0_written = true;
         mem_size = 108;
         break;
-    case X86_INS_FRSTOR: mem_size = 108; break;
+    case X86_INS_FRSTOR:  // Capstone 4: written
+        mem_read = true;
+        mem_size = 108;
+        break;
     case X86_INS_FXSAVE: case X86_INS_FXSAVE64:
         mem0_written = true;
         mem_size = 512;
@@ -234,6 +267,7 @@ static void fix_operands(struct insn_dec *d) {
     for (int i = 0; i < d->nops; i++) {
         if (o[i].type != X86_OP_MEM) continue;
         if (mem_unread) o[i].access = 0;
+        if (mem_read) o[i].access = CS_AC_READ;
         if (mem0_written && i == 0) o[i].access = CS_AC_WRITE;
         if (mem_size >= 0) d->sizes[i] = mem_size;
     }

@@ -122,7 +122,10 @@ public interface EmuNative {
     int OMNI_INSN_REPNE = 2;
     int OMNI_INSN_LOCK = 4;
 
-    /** @param out the layout of emu.h ({@link InstructionDecoder} reads it); text "mnemonic\toperands" */
-    int omni_insn_decode(@In byte[] code, int len, long addr, @Out long[] out, int outlen, @Out byte[] text, int textlen);
+    /**
+     * @param out  OMNI_INSN_MAX int64s of native memory: the layout of emu.h ({@link InstructionDecoder} reads it)
+     * @param text OMNI_INSN_TEXT_MAX bytes of native memory: "mnemonic\toperands"
+     */
+    int omni_insn_decode(@In byte[] code, int len, long addr, Pointer out, int outlen, Pointer text, int textlen);
     String omni_insn_reg_name(int reg);
 }

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
 /**
  * {@link Instruction#decode} through {@code omni_insn_decode} (native/replay/emu.h, which defines
  * the array read here). Thread-safe: the native side keeps a Capstone handle per thread, the
@@ -27,9 +30,14 @@ final class InstructionDecoder {
     private static final int MAX_REGS = 512;
     private static final AtomicReferenceArray<Instruction.Reg> REGS = new AtomicReferenceArray<>(MAX_REGS);
 
+    /**
+     * A thread's buffers: native memory for the call (so that only what it wrote is copied into
+     * Java: a heap array would be copied out and back whole) and the array the layout is read from.
+     */
     private static final class Buffers {
-        final long[] out = new long[OMNI_INSN_MAX];
-        final byte[] text = new byte[OMNI_INSN_TEXT_MAX];
+        final Pointer out = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(LIB), OMNI_INSN_MAX * Long.BYTES);
+        final Pointer text = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(LIB), OMNI_INSN_TEXT_MAX);
+        final long[] a = new long[OMNI_INSN_MAX];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -39,17 +47,14 @@ final class InstructionDecoder {
     static Instruction decode(byte[] code, long address) {
         if (code.length == 0) return null;
         Buffers b = BUFFERS.get();
-        long[] a = b.out;
-        int n = LIB.omni_insn_decode(code, code.length, address, a, a.length, b.text, b.text.length);
+        int n = LIB.omni_insn_decode(code, code.length, address, b.out, OMNI_INSN_MAX, b.text, OMNI_INSN_TEXT_MAX);
         if (n == EmuNative.OMNI_EINVAL) return null;
         if (n < 0) throw new EmuException("omni_insn_decode: " + LIB.omni_emu_strerror(n), n);
-        int tab = 0, end = 0;
-        while (end < b.text.length && b.text[end] != 0) {
-            if (b.text[end] == '\t') tab = end;
-            end++;
-        }
-        String mnemonic = new String(b.text, 0, tab, StandardCharsets.US_ASCII);
-        String operandText = new String(b.text, tab + 1, end - tab - 1, StandardCharsets.US_ASCII);
+        long[] a = b.a;
+        b.out.get(0, a, 0, n);
+        String text = b.text.getString(0, OMNI_INSN_TEXT_MAX, StandardCharsets.US_ASCII);
+        int tab = text.indexOf('\t');
+        String mnemonic = text.substring(0, tab), operandText = text.substring(tab + 1);
         int nops = (int) a[4], nreads = (int) a[5], nwrites = (int) a[6];
         Instruction.Operand[] ops = new Instruction.Operand[nops];
         int p = OMNI_INSN_HEADER;

@@ -31,6 +31,7 @@ import dev.omniscope.indexer.emu.Instruction.Mem;
 import dev.omniscope.indexer.emu.Instruction.Operand;
 import dev.omniscope.indexer.emu.Instruction.Reg;
 import dev.omniscope.trace.Registers;
+import jnr.ffi.Memory;
 
 /**
  * {@link Instruction#decode}: the exact operands, access, registers and flags of hand-assembled
@@ -318,11 +319,18 @@ class InstructionDecoderTest {
         e("shr", "rax, 1").reg("rw", RAX).imm(1, 8).writes(RFLAGS).flags(0, STATUS).is(0x48, 0xd1, 0xe8);
         // rol rax, 3
         e("rol", "rax, 3").reg("rw", RAX).imm(3, 1).writes(RFLAGS).flags(0, CF | OF).is(0x48, 0xc1, 0xc0, 0x03);
+        // rol dword ptr [rsp + rax*8], 0xe1   (Capstone 4: the memory only read)
+        e("rol", "dword ptr [rsp + rax*8], 0xe1").mem("rw", 4, -1, RSP, RAX, 8, 0).imm(0xe1, 1).writes(RFLAGS)
+                .flags(0, CF | OF).is(0xc1, 0x04, 0xc4, 0xe1);
         // shrd rax, rbx, cl   (Capstone 4: cl has no access)
         e("shrd", "rax, rbx, cl").reg("rw", RAX).reg("r", RBX).reg("r", CL).reads(CL).writes(RFLAGS).flags(0, STATUS)
                 .is(0x48, 0x0f, 0xad, 0xd8);
         // bt eax, ecx
         e("bt", "eax, ecx").reg("r", EAX).reg("r", ECX).writes(RFLAGS).flags(0, CF | OF | SF | PF | AF).is(0x0f, 0xa3, 0xc8);
+        // bsf rax, rcx   (rax stays when rcx is 0)
+        e("bsf", "rax, rcx").reg("rw", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS).is(0x48, 0x0f, 0xbc, 0xc1);
+        // tzcnt rax, rcx
+        e("tzcnt", "rax, rcx").reg("w", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS).is(0xf3, 0x48, 0x0f, 0xbc, 0xc1);
         // popcnt rax, rcx
         e("popcnt", "rax, rcx").reg("w", RAX).reg("r", RCX).writes(RFLAGS).flags(0, STATUS)
                 .is(0xf3, 0x48, 0x0f, 0xb8, 0xc1);
@@ -356,6 +364,9 @@ class InstructionDecoderTest {
                 .flags(CF, STATUS).is(0x48, 0x19, 0x07);
         // rcl rax, 1
         e("rcl", "rax, 1").reg("rw", RAX).imm(1, 8).reads(RFLAGS).writes(RFLAGS).flags(CF, CF | OF).is(0x48, 0xd1, 0xd0);
+        // rcr qword ptr [rdi], cl   (Capstone 4: the memory only read, CF not tested)
+        e("rcr", "qword ptr [rdi], cl").mem("rw", 8, RDI, 0).reg("r", CL).reads(CL, RFLAGS).writes(RFLAGS)
+                .flags(CF, CF | OF).is(0x48, 0xd3, 0x1f);
         // adox rax, rbx   (Capstone 4: rax only written, OF not tested)
         e("adox", "rax, rbx").reg("rw", RAX).reg("r", RBX).reads(RFLAGS).writes(RFLAGS).flags(OF, OF)
                 .is(0xf3, 0x48, 0x0f, 0x38, 0xf6, 0xc3);
@@ -367,6 +378,9 @@ class InstructionDecoderTest {
         e("setg", "al").reg("w", AL).reads(RFLAGS).flags(OF | SF | ZF, 0).is(0x0f, 0x9f, 0xc0);
         // sete byte ptr [rax]
         e("sete", "byte ptr [rax]").mem("w", 1, RAX, 0).reads(RFLAGS).flags(ZF, 0).is(0x0f, 0x94, 0x00);
+        // setb byte ptr [rdi + rax]   (Capstone 4: read, unlike sete's)
+        e("setb", "byte ptr [rdi + rax]").mem("w", 1, -1, RDI, RAX, 1, 0).reads(RFLAGS).flags(CF, 0)
+                .is(0x0f, 0x92, 0x04, 0x07);
         // cmovne rax, rbx   (conditional: the destination is read and written)
         e("cmovne", "rax, rbx").reg("rw", RAX).reg("r", RBX).reads(RFLAGS).flags(ZF, 0).is(0x48, 0x0f, 0x45, 0xc3);
         // cmovle eax, ecx
@@ -465,6 +479,10 @@ class InstructionDecoderTest {
         // pextrw word ptr [rdi], xmm0, 1   (Capstone 4: the destination read)
         e("pextrw", "word ptr [rdi], xmm0, 1").mem("w", 2, RDI, 0).reg("r", xmm(0)).imm(1, 1)
                 .is(0x66, 0x0f, 0x3a, 0x15, 0x07, 0x01);
+        // cvtsi2sd xmm0, rax   (keeps xmm0's high half; Capstone 4: only written)
+        e("cvtsi2sd", "xmm0, rax").reg("rw", xmm(0)).reg("r", RAX).is(0xf2, 0x48, 0x0f, 0x2a, 0xc0);
+        // sqrtsd xmm0, xmm1
+        e("sqrtsd", "xmm0, xmm1").reg("rw", xmm(0)).reg("r", xmm(1)).is(0xf2, 0x0f, 0x51, 0xc1);
         // ucomisd xmm0, xmm1
         e("ucomisd", "xmm0, xmm1").reg("r", xmm(0)).reg("r", xmm(1)).writes(RFLAGS).flags(0, STATUS).is(0x66, 0x0f, 0x2e, 0xc1);
         // pcmpistri xmm0, xmm1, 0x1a   (Capstone 4: rflags written but no flag bits)
@@ -474,6 +492,9 @@ class InstructionDecoderTest {
         e("stmxcsr", "dword ptr [rsp]").mem("w", 4, RSP, 0).is(0x0f, 0xae, 0x1c, 0x24);
         // fxsave [rsp]   (512 bytes; Capstone 4: 8)
         e("fxsave", "[rsp]").mem("w", 512, RSP, 0).is(0x0f, 0xae, 0x04, 0x24);
+        // vmovdqu8 ymmword ptr [rax]{k1}, ymm16   (a masked store; Capstone 4: read)
+        e("vmovdqu8", "ymmword ptr [rax] {k1}, ymm16").mem("w", 32, RAX, 0).reg("r", r(-1, 0, 8, "k1"), 2)
+                .reg("r", r(-1, 0, 32, "ymm16")).is(0x62, 0xe1, 0x7f, 0x29, 0x7f, 0x00);
     }
 
     @Test
@@ -484,6 +505,8 @@ class InstructionDecoderTest {
         e("fstp", "qword ptr [rax]").mem("w", 8, RAX, 0).writes(FPSW).is(0xdd, 0x18);
         // fnstcw word ptr [rsp]
         e("fnstcw", "word ptr [rsp]").mem("w", 2, RSP, 0).is(0xd9, 0x3c, 0x24);
+        // frstor [rax]   (108 bytes read; Capstone 4: 4 bytes written)
+        e("frstor", "dword ptr [rax]").mem("r", 108, RAX, 0).is(0xdd, 0x20);
         // fcomi st(1)   (sets ZF PF CF, clears OF SF AF)
         e("fcomi", "st(1)").reg("r", ST1).writes(RFLAGS, FPSW).flags(0, STATUS).is(0xdb, 0xf1);
         // fcmovb st(0), st(1)   (Capstone 4 has the access the wrong way round)
@@ -571,15 +594,19 @@ class InstructionDecoderTest {
         }
     }
 
+    private static int decodeInto(byte[] code, int outlen, int textlen) {
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(Emulator.LIB);
+        return Emulator.LIB.omni_insn_decode(code, code.length, 0, Memory.allocateDirect(runtime, outlen * Long.BYTES),
+                outlen, Memory.allocateDirect(runtime, textlen), textlen);
+    }
+
     @Test
     void aTooSmallBufferIsAnError() {
         // mov rax, rbx: header and two register operands, 35 int64s; "mov\trax, rbx" and its NUL, 13 bytes
         byte[] c = code(0x48, 0x89, 0xd8);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[35], 35, new byte[13], 13)).isEqualTo(35);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[34], 34, new byte[13], 13))
-                .isEqualTo(EmuNative.OMNI_ERANGE);
-        assertThat(Emulator.LIB.omni_insn_decode(c, c.length, 0, new long[35], 35, new byte[12], 12))
-                .isEqualTo(EmuNative.OMNI_ERANGE);
+        assertThat(decodeInto(c, 35, 13)).isEqualTo(35);
+        assertThat(decodeInto(c, 34, 13)).isEqualTo(EmuNative.OMNI_ERANGE);
+        assertThat(decodeInto(c, 35, 12)).isEqualTo(EmuNative.OMNI_ERANGE);
     }
 
     @Test
