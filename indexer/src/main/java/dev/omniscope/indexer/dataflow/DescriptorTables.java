@@ -68,7 +68,7 @@ final class DescriptorTables {
         this.mem = mem;
     }
 
-    static DescriptorTables build(QueryableTrace trace, ProcessMemory mem) throws IOException {
+    static DescriptorTables build(QueryableTrace trace, ProcessMemory mem, String cwd) throws IOException {
         DescriptorTables t = new DescriptorTables(mem);
         List<Call> calls = new ArrayList<>();
         Map<Key, Call> clones = new HashMap<>();
@@ -94,7 +94,6 @@ final class DescriptorTables {
             TaskRow before = last.put(r.tid(), r);
             if (before == null || before.waitStatus() != null || before.end() == null || before.end() != r.start()) starts.add(r);
         }
-        String cwd = trace.trace().header().cwd();
         int next = 0;
         for (Call c : calls) {
             while (next < starts.size() && starts.get(next).start() <= c.step()) t.start(starts.get(next++), clones, cwd);

@@ -79,9 +79,13 @@ public final class FileDescriptors {
         this.tables = tables;
     }
 
-    /** Built once from the trace's system calls (in step order), tasks and memory (paths, pipe fds, iovecs). */
-    public static FileDescriptors build(QueryableTrace trace) throws IOException {
-        return new FileDescriptors(DescriptorTables.build(trace, new ProcessMemory(trace.memory())));
+    /**
+     * Built once from the trace's system calls (in step order), tasks and memory (paths, pipe fds,
+     * iovecs); {@code cwd} is the recording's working directory ({@code Trace.header().cwd()}),
+     * against which relative paths are resolved (null: unknown, and they stay as given).
+     */
+    public static FileDescriptors build(QueryableTrace trace, String cwd) throws IOException {
+        return new FileDescriptors(DescriptorTables.build(trace, new ProcessMemory(trace.memory()), cwd));
     }
 
     /**

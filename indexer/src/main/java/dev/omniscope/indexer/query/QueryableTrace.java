@@ -78,11 +78,6 @@ public final class QueryableTrace implements AutoCloseable {
         });
     }
 
-    /** The trace itself (its header, its blobs). */
-    public Trace trace() {
-        return trace;
-    }
-
     public IndexStore store() {
         return store;
     }

@@ -62,7 +62,7 @@ class FileDescriptorsTest {
         String destPath = dir.resolve("dest.bin").toAbsolutePath().toString();
 
         try (Indexed.Queries q = Indexed.queries(trace)) {
-            FileDescriptors fds = FileDescriptors.build(q.queries());
+            FileDescriptors fds = FileDescriptors.build(q.queries(), q.trace().header().cwd());
             List<Syscall> reads = syscalls(q.queries()).stream().filter(s -> s.name().equals("read") && arg(s, 2) == 4096).toList();
             assertThat(reads).extracting(Syscall::result).containsExactly(4096L, 4096L, 4096L, 100L, 0L);
             int fd = (int) arg(reads.get(0), 0);
@@ -72,6 +72,9 @@ class FileDescriptorsTest {
             long buf = arg(third, 1);
             assertThat(fds.inputs(third.tid(), third.step(), buf + 10, 1))
                     .containsExactly(new Input(buf + 10, 1, "read", fd, "file", sourcePath, 2 * 4096L + 10, null, null));
+            // Without the working directory, the path stays as the program gave it.
+            assertThat(FileDescriptors.build(q.queries(), null).inputs(third.tid(), third.step(), buf + 10, 1))
+                    .extracting(Input::path).containsExactly("source.bin");
             // A range wider than the buffer: only what the call wrote.
             assertThat(fds.inputs(third.tid(), third.step(), buf - 16, 4096 + 32))
                     .containsExactly(new Input(buf, 4096, "read", fd, "file", sourcePath, 2 * 4096L, null, null));
@@ -107,7 +110,7 @@ class FileDescriptorsTest {
         assertThat(Indexed.recordAndIndex(trace, List.of(testProgram("pipes_sockets").toString())).complete()).isTrue();
         try (Indexed.Queries q = Indexed.queries(trace)) {
             QueryableTrace t = q.queries();
-            FileDescriptors fds = FileDescriptors.build(t);
+            FileDescriptors fds = FileDescriptors.build(t, q.trace().header().cwd());
             List<Syscall> all = syscalls(t);
             int parent = all.get(0).pid(); // the first to make a call
             assertThat(t.pids()).hasSize(2).contains(parent);
@@ -181,7 +184,7 @@ class FileDescriptorsTest {
         assertThat(Indexed.recordAndIndex(trace, List.of(testProgram("spawns").toString())).complete()).isTrue();
         try (Indexed.Queries q = Indexed.queries(trace)) {
             QueryableTrace t = q.queries();
-            FileDescriptors fds = FileDescriptors.build(t);
+            FileDescriptors fds = FileDescriptors.build(t, q.trace().header().cwd());
             List<Syscall> all = syscalls(t);
             int parent = all.get(0).pid();
             List<Syscall> echoes = all.stream().filter(s -> s.pid() != parent && s.name().equals("write") && arg(s, 0) == 1
