@@ -39,7 +39,7 @@ public final class DataFlow {
 
     /** The descriptor model, built from the system calls when first needed. */
     private synchronized FileDescriptors descriptors() throws IOException {
-        if (descriptors == null) descriptors = FileDescriptors.build(trace);
+        if (descriptors == null) descriptors = FileDescriptors.build(trace, trace.trace().header().cwd());
         return descriptors;
     }
 

@@ -24,24 +24,35 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * where its value lived then and {@code value} the value (hex, little-endian bytes read as one
  * number up to 8 bytes, else the bytes in memory order); {@code node} asks the same question again
  * ({@code origin?node=}), and {@code expand} is true when its inputs were left out (depth or
- * size limits): asking its {@code node} gives them.
+ * size limits): asking its {@code node} gives them. The fields every node has are always in its
+ * JSON (null when not known); the others only where they apply.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kind", "step", "tid", "pid", "rip", "function", "file", "line", "disassembly", "location", "operand", "value",
         "routine", "caller", "syscall", "initial", "note", "node", "expand", "inputs", "via"})
 public final class OriginNode {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String kind;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public Long step;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public Integer tid;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public Integer pid;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String rip;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String function;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String file;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public Integer line;
     public String disassembly;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String location;
     /** As the instruction that read this value named it ("eax", "dword ptr [rbp - 0x14]"), for a node that is an input. */
     public String operand;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public String value;
     /** A copying routine's name (memcpy, strcpy...), for a copy made by one. */
     public String routine;

@@ -223,6 +223,18 @@ final class Origins {
         return n;
     }
 
+    /** A syscall leaf's description without a descriptor: its name and result, the descriptor fields null. */
+    private static Map<String, Object> syscall(String name, Long result) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", name);
+        s.put("fd", null);
+        s.put("path", null);
+        s.put("offset", null);
+        s.put("length", null);
+        s.put("result", result);
+        return s;
+    }
+
     private QueryDocuments.Syscall syscallAt(int tid, long step) throws IOException {
         for (QueryDocuments.Syscall s : machine.store().syscalls(step, step, null, 64)) if (s.tid() == tid) return s;
         return null;
@@ -291,7 +303,7 @@ final class Origins {
             OriginNode n = leaf("syscall", piece, change + 1);
             Machine.Executed x = machine.executed(change);
             if (x != null) place(n, change, x.pid(), x.tid(), x.insn().address());
-            n.syscall = new LinkedHashMap<>(Map.of("name", call.name(), "result", call.result() == null ? "none" : call.result()));
+            n.syscall = syscall(call.name(), call.result());
             if (piece.id() != Registers.RAX) n.note = "set by the kernel at " + call.name();
             return List.of(n);
         }
@@ -339,9 +351,7 @@ final class Origins {
             self.kind = e.kind();
             if (e.kind().equals("syscall")) {
                 QueryDocuments.Syscall call = syscallAt(x.tid(), x.step());
-                self.syscall = new LinkedHashMap<>();
-                self.syscall.put("name", call != null ? call.name() : e.what());
-                if (call != null) self.syscall.put("result", call.result());
+                self.syscall = syscall(call != null ? call.name() : e.what(), call != null ? call.result() : null);
             } else {
                 self.note = e.what();
             }

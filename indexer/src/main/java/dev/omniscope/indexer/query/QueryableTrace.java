@@ -82,6 +82,11 @@ public final class QueryableTrace implements AutoCloseable {
         return store;
     }
 
+    /** The recording: its header (command, working directory, environment) and blobs. */
+    public Trace trace() {
+        return trace;
+    }
+
     public Symbolizer symbols() {
         return symbols;
     }
