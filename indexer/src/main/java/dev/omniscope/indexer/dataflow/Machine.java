@@ -26,7 +26,6 @@ final class Machine {
     private final QueryableTrace trace;
     private final IndexStore store;
     private final MemoryView memory;
-    private final Map<String, List<Instruction>> blocks = lru(CACHE);
     private final Map<String, Map<Integer, long[]>> registers = lru(256);
 
     Machine(QueryableTrace trace) {
@@ -93,24 +92,42 @@ final class Machine {
 
     /** The instructions a block executed (its first {@code instructions}), decoded. */
     List<Instruction> instructions(Locator.Block b) throws IOException {
+        return code(b).instructions();
+    }
+
+    /** A block's decoded instructions and which of them read memory (data flow's uses look only at those). */
+    record Code(List<Instruction> instructions, int[] memoryReaders, long addressRegisters, long validFrom, long validTo) {}
+
+    private record CodeKey(int pid, long rip, int instructions) {}
+
+    private final Map<CodeKey, Code> code = lru(CACHE);
+
+    /** A block's code, decoded once per address of code that cannot change (no write permission) while its region lives. */
+    Code code(Locator.Block b) throws IOException {
+        CodeKey key = new CodeKey(b.pid(), b.rip(), b.instructions());
+        Code cached = code.get(key);
+        if (cached != null && b.step() + 1 > cached.validFrom() && b.step() + 1 <= cached.validTo()) return cached;
         MemoryView.Region region = memory.regionAt(b.pid(), b.rip(), b.step() + 1);
         boolean fixed = region != null && (region.prot() & 2) == 0;
-        String key = b.pid() + ":" + Long.toHexString(b.rip()) + ":" + b.instructions() + ":" + (region == null ? 0 : region.fromStep());
-        if (fixed) {
-            List<Instruction> cached = blocks.get(key);
-            if (cached != null) return cached;
-        }
-        byte[] code = memory.read(b.pid(), b.rip(), 16 * b.instructions() + 16, b.step() + 1).data();
+        byte[] bytes = memory.read(b.pid(), b.rip(), 16 * b.instructions() + 16, b.step() + 1).data();
         List<Instruction> out = new ArrayList<>(b.instructions());
+        List<Integer> readers = new ArrayList<>();
+        long addressRegisters = 0;
         int offset = 0;
-        for (int i = 0; i < b.instructions() && offset + 16 <= code.length; i++) {
-            Instruction insn = Instruction.decode(Arrays.copyOfRange(code, offset, offset + 16), b.rip() + offset);
+        for (int i = 0; i < b.instructions() && offset + 16 <= bytes.length; i++) {
+            Instruction insn = Instruction.decode(Arrays.copyOfRange(bytes, offset, offset + 16), b.rip() + offset);
             if (insn == null) break;
             out.add(insn);
+            if (Semantics.readsMemory(insn)) {
+                readers.add(i);
+                addressRegisters |= Semantics.addressRegisters(insn);
+            }
             offset += insn.size();
         }
-        if (fixed) blocks.put(key, out);
-        return out;
+        Code c = new Code(out, readers.stream().mapToInt(Integer::intValue).toArray(), addressRegisters, fixed ? region.fromStep() : b.step(),
+                fixed ? region.toStep() : b.step() + 1);
+        if (fixed) code.put(key, c);
+        return c;
     }
 
     /** The instruction {@code tid} ran at {@code step} and its block, or null when it ran none then. */

@@ -53,11 +53,16 @@ final class Origins {
     /** One question's budget. */
     private static final class Budget {
         int nodes;
+        /** What each question asked so far answered, and how deep: a value met again is not searched again. */
+        final Map<String, Answered> answered = new java.util.HashMap<>();
 
         boolean spent() {
             return nodes >= MAX_NODES;
         }
     }
+
+    /** Pieces found for a question, kept as they were made (callers add to the copies they are given). */
+    private record Answered(int depth, List<OriginNode> pieces) {}
 
     /** The origin tree of {@code loc} just before {@code step}, compute nodes expanded {@code depth} levels. */
     OriginNode tree(Loc loc, long step, int depth) throws IOException {
@@ -78,7 +83,27 @@ final class Origins {
     /** Where the bytes of {@code loc} just before step {@code t} came from: a node per piece. */
     List<OriginNode> resolve(Loc loc, long t, int depth, Budget budget, int copies) throws IOException {
         if (copies > MAX_COPIES) return List.of(unknown(loc, t, "copied more than " + MAX_COPIES + " times in a row; ask this node again"));
-        return loc instanceof Loc.Mem m ? memory(m, t, depth, budget, copies) : register((Loc.Reg) loc, t, depth, budget, copies);
+        String key = Loc.token(loc, t);
+        Answered before = budget.answered.get(key);
+        if (before != null && before.depth() >= depth) {
+            // the same value again (a DAG: i read twice, a sum's previous value): shown once, here a reference to expand
+            List<OriginNode> refs = new ArrayList<>();
+            for (OriginNode n : before.pieces()) {
+                OriginNode r = n.copy();
+                if (!r.inputs.isEmpty()) {
+                    r.inputs.clear();
+                    r.expand = true;
+                    r.note = r.note == null ? "shown above" : r.note;
+                }
+                refs.add(r);
+            }
+            return refs;
+        }
+        List<OriginNode> pieces = loc instanceof Loc.Mem m ? memory(m, t, depth, budget, copies) : register((Loc.Reg) loc, t, depth, budget, copies);
+        List<OriginNode> kept = new ArrayList<>();
+        for (OriginNode n : pieces) kept.add(n.copy());
+        budget.answered.put(key, new Answered(depth, kept));
+        return pieces;
     }
 
     // ---- memory

@@ -53,6 +53,32 @@ final class Semantics {
         return STRING_MOVES.contains(i.mnemonic()) && memOnly || STORES.contains(i.mnemonic()) || LOADS.contains(i.mnemonic());
     }
 
+    /** Whether the instruction reads memory: a memory operand it reads, or the stack (pop, ret, leave), or a string's source. */
+    static boolean readsMemory(Instruction i) {
+        for (Operand o : i.operands()) if (o.kind() == Kind.MEM && o.read() && !i.mnemonic().equals("lea")) return true;
+        String m = i.mnemonic();
+        return m.equals("pop") || m.equals("ret") || m.equals("leave") || isString(i);
+    }
+
+    /** The registers (a bit per register row id) an instruction computes the addresses of the memory it reads from. */
+    static long addressRegisters(Instruction insn) {
+        long used = 0;
+        for (Operand o : insn.operands()) {
+            if (o.kind() != Kind.MEM || !o.read()) continue;
+            if (o.mem().base() != null && o.mem().base().id() >= 0 && o.mem().base().id() != Registers.RIP) used |= 1L << o.mem().base().id();
+            if (o.mem().index() != null && o.mem().index().id() >= 0) used |= 1L << o.mem().index().id();
+            if (o.mem().segment() >= 0) used |= 1L << o.mem().segment();
+        }
+        switch (insn.mnemonic()) {
+            case "pop", "ret" -> used |= 1L << Registers.RSP;
+            case "leave" -> used |= 1L << Registers.RBP;
+            default -> {
+                if (isString(insn)) used |= 1L << Registers.RSI | 1L << Registers.RDI | 1L << Registers.RCX;
+            }
+        }
+        return used;
+    }
+
     /** Which bytes [offset, length] of register {@code id} the instruction writes, or null. */
     static int[] regWrite(Instruction i, int id) {
         int[] w = null;

@@ -28,6 +28,8 @@ final class Uses {
     public static final int MAX_LIMIT = 200;
     /** Steps whose register changes are held at once. */
     static final long WINDOW = 1 << 18;
+    /** Blocks fetched per lookup. */
+    static final int BLOCK_PAGE = 16384;
     /** Steps one page scans at most before it returns a cursor. */
     static final long MAX_SCAN = 1L << 26;
 
@@ -188,34 +190,47 @@ final class Uses {
     /** The uses by {@code tid} in steps [w0, w1). */
     private void window(Loc loc, long[] kill, int tid, long w0, long w1, List<UsesPage.Use> out) throws IOException {
         List<Locator.Block> blocks = new ArrayList<>();
+        List<Machine.Code> codes = new ArrayList<>();
+        long used = 0;
         List<Locator.Block> first = machine.store().blocks(tid, w0, false, 1);
         long cursor = first.isEmpty() ? w0 : first.get(0).step();
+        boolean memory = loc instanceof Loc.Mem;
         fetch:
         while (cursor < w1) {
-            List<Locator.Block> page = machine.store().blocks(tid, cursor, true, 1024);
+            List<Locator.Block> page = machine.store().blocks(tid, cursor, true, BLOCK_PAGE);
             if (page.isEmpty()) break;
             for (Locator.Block b : page) {
                 if (b.step() >= w1) break fetch;
-                if (b.step() + b.instructions() > w0) blocks.add(b);
                 cursor = b.step() + Math.max(1, b.instructions());
+                if (b.step() + b.instructions() <= w0) continue;
+                Machine.Code code = machine.code(b);
+                if (memory && code.memoryReaders().length == 0) continue; // reads no memory: nothing to see
+                blocks.add(b);
+                codes.add(code);
+                used |= code.addressRegisters();
             }
+            if (page.size() < BLOCK_PAGE) break;
         }
         if (blocks.isEmpty()) return;
         long[] regs = new long[Registers.MXCSR + 1];
         List<long[]> changes = new ArrayList<>();
-        if (loc instanceof Loc.Mem) {
+        if (memory) {
             // only the registers the window's code addresses memory with
-            java.util.BitSet used = new java.util.BitSet();
-            for (Locator.Block b : blocks) for (Instruction i : machine.instructions(b)) addressRegisters(i, used);
             for (var e : machine.registers(tid, w0).entrySet()) if (e.getKey() < regs.length) regs[e.getKey()] = e.getValue()[0];
-            if (!used.isEmpty()) {
-                machine.store().registerChanges(tid, w0, w1, used.stream().toArray(), (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
+            if (used != 0) {
+                int[] ids = java.util.BitSet.valueOf(new long[] {used}).stream().toArray();
+                machine.store().registerChanges(tid, w0, w1, ids, (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
             }
         }
         int next = 0;
-        for (Locator.Block b : blocks) {
-            List<Instruction> insns = machine.instructions(b);
-            for (int k = 0; k < insns.size(); k++) {
+        for (int j = 0; j < blocks.size(); j++) {
+            Locator.Block b = blocks.get(j);
+            Machine.Code code = codes.get(j);
+            List<Instruction> insns = code.instructions();
+            int[] which = memory ? code.memoryReaders() : null;
+            int count = memory ? which.length : insns.size();
+            for (int x = 0; x < count; x++) {
+                int k = memory ? which[x] : x;
                 long s = b.step() + k;
                 if (s < w0) continue;
                 if (s >= w1) return;
@@ -225,27 +240,6 @@ final class Uses {
                 }
                 String read = reads(insns.get(k), loc, kill, s, regs);
                 if (read != null) out.add(use(b, insns.get(k), s, loc, read));
-            }
-        }
-    }
-
-    /** The registers an instruction computes the addresses of the memory it reads from. */
-    private static void addressRegisters(Instruction insn, java.util.BitSet used) {
-        for (Instruction.Operand o : insn.operands()) {
-            if (o.kind() != Kind.MEM || !o.read()) continue;
-            if (o.mem().base() != null && o.mem().base().id() >= 0 && o.mem().base().id() != Registers.RIP) used.set(o.mem().base().id());
-            if (o.mem().index() != null && o.mem().index().id() >= 0) used.set(o.mem().index().id());
-            if (o.mem().segment() >= 0) used.set(o.mem().segment());
-        }
-        switch (insn.mnemonic()) {
-            case "pop", "ret" -> used.set(Registers.RSP);
-            case "leave" -> used.set(Registers.RBP);
-            default -> {
-                if (Semantics.isString(insn)) {
-                    used.set(Registers.RSI);
-                    used.set(Registers.RDI);
-                    used.set(Registers.RCX);
-                }
             }
         }
     }
