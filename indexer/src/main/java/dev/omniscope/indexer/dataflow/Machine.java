@@ -66,15 +66,36 @@ final class Machine {
         return r;
     }
 
+    private record RegisterKey(int tid, long step, int id) {}
+
+    private static final long[] NONE = new long[0];
+    private final Map<RegisterKey, long[]> oneRegister = lru(4096);
+
+    /**
+     * One register of {@code tid} before the instruction at {@code step}: [value, high half, step of
+     * the change], or null; one lookup of that register, unless the whole set is at hand.
+     */
+    long[] registerRow(int tid, long step, int id) throws IOException {
+        Map<Integer, long[]> all = registers.get(tid + ":" + step);
+        if (all != null) return all.get(id);
+        RegisterKey key = new RegisterKey(tid, step, id);
+        long[] v = oneRegister.get(key);
+        if (v == null) {
+            v = store.register(tid, id, step);
+            oneRegister.put(key, v == null ? NONE : v);
+        }
+        return v == null || v.length == 0 ? null : v;
+    }
+
     /** A register's 64-bit value (the low half of an xmm register), 0 when unknown. */
     long register(int tid, long step, int id) throws IOException {
-        long[] v = registers(tid, step).get(id);
+        long[] v = registerRow(tid, step, id);
         return v == null ? 0 : v[0];
     }
 
     /** The bytes of a register (little-endian; 16 for xmm registers) before the instruction at {@code step}. */
     byte[] registerBytes(int tid, long step, int id) throws IOException {
-        long[] v = registers(tid, step).get(id);
+        long[] v = registerRow(tid, step, id);
         int size = id >= Registers.XMM0 && id < Registers.XMM0 + Registers.XMM_COUNT ? 16 : 8;
         byte[] b = new byte[size];
         if (v == null) return b;

@@ -273,7 +273,7 @@ final class Origins {
             n.note = "the address of the instruction";
             return List.of(n);
         }
-        long[] last = machine.registers(r.tid(), t).get(r.id());
+        long[] last = machine.registerRow(r.tid(), t, r.id());
         long change = last == null ? Long.MIN_VALUE : last[2];
         long[] writer = new long[r.length()];
         Machine.Executed[] executed = new Machine.Executed[r.length()];

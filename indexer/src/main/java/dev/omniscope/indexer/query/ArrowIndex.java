@@ -270,6 +270,11 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     @Override
+    public long[] register(int tid, int reg, long step) throws IOException {
+        return lookups.registers(tid, step).get(reg);
+    }
+
+    @Override
     public void registerChanges(int tid, long from, long to, int[] regs, RegisterChangeVisitor visitor) throws IOException {
         lookups.registerChanges(tid, from, to, regs, visitor);
     }

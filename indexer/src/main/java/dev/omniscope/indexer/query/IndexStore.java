@@ -56,6 +56,9 @@ public interface IndexStore extends TableSource, MemoryView.WriteLog {
     /** The last value of each register (row id) of {@code tid} before {@code step}: [value, high half, the step of that change]. */
     Map<Integer, long[]> registers(int tid, long step) throws IOException;
 
+    /** The last value of register {@code reg} of {@code tid} before {@code step}: [value, high half, the step of that change], or null. */
+    long[] register(int tid, int reg, long step) throws IOException;
+
     /** Receives register changes. */
     @FunctionalInterface
     interface RegisterChangeVisitor {

@@ -173,6 +173,15 @@ final class PgIndex implements IndexStore {
     }
 
     @Override
+    public long[] register(int tid, int reg, long step) {
+        List<long[]> found = jdbc.query("select first_step, changes, step, value, value_hi from " + table(IndexTable.REG_CHANGES)
+                        + " c where c.tid = ? and c.reg = ? and c.first_step < ? order by c.first_step desc limit 1",
+                (rs, n) -> PackedRegisters.lastBefore(rs.getLong(1), rs.getBytes(3), rs.getBytes(4), rs.getBytes(5), rs.getInt(2), step),
+                tid, (short) reg, step);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    @Override
     public void registerChanges(int tid, long from, long to, int[] regs, RegisterChangeVisitor visitor) {
         // runs overlapping [from, to), decoded and merged into step order (a window at a time: the caller bounds it)
         List<long[]> changes = new ArrayList<>();
