@@ -117,7 +117,13 @@ final class Machine {
     }
 
     /** A block's decoded instructions and which of them read memory (data flow's uses look only at those). */
-    record Code(List<Instruction> instructions, int[] memoryReaders, long addressRegisters, long validFrom, long validTo) {}
+    record Code(List<Instruction> instructions, int[] memoryReaders, long addressRegisters, long readRegisters, long writtenRegisters,
+                long validFrom, long validTo) {
+        /** Whether the code may change while it is cached (writable memory: it is decoded again for every block). */
+        boolean changeable() {
+            return validTo - validFrom == 1;
+        }
+    }
 
     private record CodeKey(int pid, long rip, int instructions) {}
 
@@ -133,19 +139,21 @@ final class Machine {
         byte[] bytes = memory.read(b.pid(), b.rip(), 16 * b.instructions() + 16, b.step() + 1).data();
         List<Instruction> out = new ArrayList<>(b.instructions());
         List<Integer> readers = new ArrayList<>();
-        long addressRegisters = 0;
+        long addressRegisters = 0, readRegisters = 0, writtenRegisters = 0;
         int offset = 0;
         for (int i = 0; i < b.instructions() && offset + 16 <= bytes.length; i++) {
             Instruction insn = Instruction.decode(Arrays.copyOfRange(bytes, offset, offset + 16), b.rip() + offset);
             if (insn == null) break;
             out.add(insn);
+            readRegisters |= Semantics.readRegisters(insn);
+            writtenRegisters |= Semantics.writtenRegisters(insn);
             if (Semantics.readsMemory(insn)) {
                 readers.add(i);
                 addressRegisters |= Semantics.addressRegisters(insn);
             }
             offset += insn.size();
         }
-        Code c = new Code(out, readers.stream().mapToInt(Integer::intValue).toArray(), addressRegisters, fixed ? region.fromStep() : b.step(),
+        Code c = new Code(out, readers.stream().mapToInt(Integer::intValue).toArray(), addressRegisters, readRegisters, writtenRegisters, fixed ? region.fromStep() : b.step(),
                 fixed ? region.toStep() : b.step() + 1);
         if (fixed) code.put(key, c);
         return c;

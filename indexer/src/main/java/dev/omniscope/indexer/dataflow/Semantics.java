@@ -79,6 +79,27 @@ final class Semantics {
         return used;
     }
 
+    /** Every register (a bit per row id) the instruction reads: operands, address parts, implicit reads. */
+    static long readRegisters(Instruction insn) {
+        long read = 0;
+        for (Operand o : insn.operands()) {
+            if (o.kind() == Kind.REG && o.read() && o.reg().id() >= 0) read |= 1L << o.reg().id();
+            if (o.kind() == Kind.MEM) {
+                if (o.mem().base() != null && o.mem().base().id() >= 0) read |= 1L << o.mem().base().id();
+                if (o.mem().index() != null && o.mem().index().id() >= 0) read |= 1L << o.mem().index().id();
+            }
+        }
+        for (Instruction.Reg r : insn.implicitReads()) if (r.id() >= 0 && r.id() < 64) read |= 1L << r.id();
+        return read;
+    }
+
+    /** Every register (a bit per row id) the instruction writes some bytes of ({@link #regWrite}). */
+    static long writtenRegisters(Instruction insn) {
+        long written = 0;
+        for (int id = 0; id < 64; id++) if (Registers.isRow(id) && regWrite(insn, id) != null) written |= 1L << id;
+        return written;
+    }
+
     /** Which bytes [offset, length] of register {@code id} the instruction writes, or null. */
     static int[] regWrite(Instruction i, int id) {
         int[] w = null;

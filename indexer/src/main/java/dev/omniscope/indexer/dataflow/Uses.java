@@ -27,7 +27,9 @@ import dev.omniscope.trace.Registers;
 final class Uses {
     public static final int MAX_LIMIT = 200;
     /** Steps whose register changes are held at once. */
-    static final long WINDOW = 1 << 18;
+    static final long WINDOW = 1 << 20;
+    /** The first window's steps. */
+    static final long FIRST_WINDOW = 1 << 12;
     /** Blocks fetched per lookup. */
     static final int BLOCK_PAGE = 16384;
     /** Steps one page scans at most before it returns a cursor. */
@@ -59,7 +61,7 @@ final class Uses {
             if (start < t) throw QueryException.badRequest("cursor '" + QueryException.quote(cursor) + "' is not one this query gave");
         }
         long end = machine.trace().instructions();
-        long[] kill = kills(loc, t, end);
+        long[] kill = loc instanceof Loc.Mem m ? kills(m, t) : unknownKills(loc.length());
         long until = 0;
         boolean never = false;
         for (long k : kill) {
@@ -84,10 +86,13 @@ final class Uses {
             }
         }
         long w0 = start;
+        long size = FIRST_WINDOW; // most values are read soon after they are made: small windows first, doubling
         while (w0 < scanLimit && uses.size() < limit) {
-            long w1 = Math.min(scanLimit, w0 + WINDOW);
+            long w1 = Math.min(scanLimit, w0 + size);
+            size = Math.min(WINDOW, size * 2);
             List<UsesPage.Use> found = new ArrayList<>();
-            for (int tid : tids) window(loc, kill, tid, w0, w1, found);
+            boolean dead = false;
+            for (int tid : tids) dead |= window(loc, kill, tid, w0, w1, found);
             for (FileDescriptors.OutputWrite w : sent) {
                 if (w.step() >= w0 && w.step() < w1) {
                     UsesPage.Use u = sentBy(w, (Loc.Mem) loc, kill);
@@ -95,11 +100,22 @@ final class Uses {
                 }
             }
             found.sort(Comparator.comparingLong(UsesPage.Use::step));
+            if (dead) {
+                // a register's last byte was overwritten in this window: what it knows now
+                until = 0;
+                never = false;
+                for (long k : kill) until = Math.max(until, k);
+                stop = Math.min(stop, until + 1);
+            }
             for (UsesPage.Use u : found) {
                 if (uses.size() == limit) {
                     return new UsesPage(describe(loc), t, never ? null : until, uses, Long.toString(u.step()), u.step());
                 }
                 uses.add(u);
+            }
+            if (dead) {
+                w0 = stop;
+                break;
             }
             w0 = w1;
         }
@@ -135,83 +151,54 @@ final class Uses {
         return null;
     }
 
-    /** For each byte, the step of the first write at or after {@code t} (Long.MAX_VALUE: none). */
-    private long[] kills(Loc loc, long t, long end) throws IOException {
-        long[] kill = new long[loc.length()];
+    private static long[] unknownKills(int length) {
+        long[] kill = new long[length];
         java.util.Arrays.fill(kill, Long.MAX_VALUE);
-        if (loc instanceof Loc.Mem m) {
-            int left = m.length();
-            long[] after = null;
-            while (left > 0) {
-                List<IndexStore.SeqWrite> rows = machine.store().writes(new IndexStore.WriteQuery(m.address(), m.length(), m.pid(), t, null, after, false, 64));
-                for (IndexStore.SeqWrite sw : rows) {
-                    History.Write w = sw.write();
-                    for (int i = 0; i < m.length(); i++) {
-                        long a = m.address() + i;
-                        if (kill[i] == Long.MAX_VALUE && a - w.addr() >= 0 && a - w.addr() < w.size()) {
-                            kill[i] = w.step();
-                            left--;
-                        }
+        return kill;
+    }
+
+    /** For each byte of memory, the step of the first write at or after {@code t} (Long.MAX_VALUE: none). */
+    private long[] kills(Loc.Mem m, long t) throws IOException {
+        long[] kill = unknownKills(m.length());
+        int left = m.length();
+        long[] after = null;
+        while (left > 0) {
+            List<IndexStore.SeqWrite> rows = machine.store().writes(new IndexStore.WriteQuery(m.address(), m.length(), m.pid(), t, null, after, false, 64));
+            for (IndexStore.SeqWrite sw : rows) {
+                History.Write w = sw.write();
+                for (int i = 0; i < m.length(); i++) {
+                    long a = m.address() + i;
+                    if (kill[i] == Long.MAX_VALUE && a - w.addr() >= 0 && a - w.addr() < w.size()) {
+                        kill[i] = w.step();
+                        left--;
                     }
-                    after = new long[] {w.step(), sw.seq()};
                 }
-                if (rows.size() < 64) break;
+                after = new long[] {w.step(), sw.seq()};
             }
-            return kill;
-        }
-        Loc.Reg r = (Loc.Reg) loc;
-        int left = r.length();
-        long cursor = t;
-        while (left > 0 && cursor < end) {
-            List<Locator.Block> blocks = machine.store().blocks(r.tid(), cursor, true, 256);
-            if (blocks.isEmpty()) break;
-            for (Locator.Block b : blocks) {
-                List<Instruction> insns = machine.instructions(b);
-                for (int k = 0; k < insns.size(); k++) {
-                    long s = b.step() + k;
-                    if (s < t) continue;
-                    int[] w = Semantics.regWrite(insns.get(k), r.id());
-                    if (w == null) continue;
-                    for (int i = 0; i < r.length(); i++) {
-                        int byteIndex = r.offset() + i;
-                        if (kill[i] == Long.MAX_VALUE && byteIndex >= w[0] && byteIndex < w[0] + w[1]) {
-                            kill[i] = s;
-                            left--;
-                        }
-                    }
-                    if (left == 0) return kill;
-                }
-                cursor = b.step() + b.instructions();
-            }
+            if (rows.size() < 64) break;
         }
         return kill;
     }
 
-    /** The uses by {@code tid} in steps [w0, w1). */
-    private void window(Loc loc, long[] kill, int tid, long w0, long w1, List<UsesPage.Use> out) throws IOException {
-        List<Locator.Block> blocks = new ArrayList<>();
-        List<Machine.Code> codes = new ArrayList<>();
-        long used = 0;
+    /**
+     * The uses by {@code tid} in steps [w0, w1): the window's distinct blocks are decoded first, and
+     * only the blocks that can read the place (or, for a register, write it) are fetched and walked.
+     * For a register, its bytes' overwrites are found here too: true once every byte was overwritten.
+     */
+    private boolean window(Loc loc, long[] kill, int tid, long w0, long w1, List<UsesPage.Use> out) throws IOException {
         List<Locator.Block> first = machine.store().blocks(tid, w0, false, 1);
-        long cursor = first.isEmpty() ? w0 : first.get(0).step();
+        long from = first.isEmpty() ? w0 : Math.min(w0, first.get(0).step());
         boolean memory = loc instanceof Loc.Mem;
-        fetch:
-        while (cursor < w1) {
-            List<Locator.Block> page = machine.store().blocks(tid, cursor, true, BLOCK_PAGE);
-            if (page.isEmpty()) break;
-            for (Locator.Block b : page) {
-                if (b.step() >= w1) break fetch;
-                cursor = b.step() + Math.max(1, b.instructions());
-                if (b.step() + b.instructions() <= w0) continue;
-                Machine.Code code = machine.code(b);
-                if (memory && code.memoryReaders().length == 0) continue; // reads no memory: nothing to see
-                blocks.add(b);
-                codes.add(code);
-                used |= code.addressRegisters();
-            }
-            if (page.size() < BLOCK_PAGE) break;
+        List<Long> rips = new ArrayList<>();
+        long used = 0;
+        for (IndexStore.BlockShape shape : machine.store().blockShapes(tid, from, w1)) {
+            Machine.Code code = machine.code(new Locator.Block(shape.firstStep(), shape.pid(), tid, shape.rip(), shape.instructions()));
+            boolean relevant = code.changeable() || (memory ? code.memoryReaders().length > 0 : touchesRegister(code, (Loc.Reg) loc));
+            if (!relevant) continue;
+            rips.add(shape.rip());
+            used |= code.addressRegisters();
         }
-        if (blocks.isEmpty()) return;
+        if (rips.isEmpty()) return false;
         long[] regs = new long[Registers.MXCSR + 1];
         List<long[]> changes = new ArrayList<>();
         if (memory) {
@@ -222,26 +209,52 @@ final class Uses {
                 machine.store().registerChanges(tid, w0, w1, ids, (step, reg, value, hi) -> changes.add(new long[] {step, reg, value}));
             }
         }
+        long[] wanted = rips.stream().mapToLong(Long::longValue).toArray();
         int next = 0;
-        for (int j = 0; j < blocks.size(); j++) {
-            Locator.Block b = blocks.get(j);
-            Machine.Code code = codes.get(j);
-            List<Instruction> insns = code.instructions();
-            int[] which = memory ? code.memoryReaders() : null;
-            int count = memory ? which.length : insns.size();
-            for (int x = 0; x < count; x++) {
-                int k = memory ? which[x] : x;
-                long s = b.step() + k;
-                if (s < w0) continue;
-                if (s >= w1) return;
-                while (next < changes.size() && changes.get(next)[0] < s) {
-                    long[] c = changes.get(next++);
-                    regs[(int) c[1]] = c[2];
+        long cursor = from;
+        while (cursor < w1) {
+            List<Locator.Block> page = machine.store().blocksIn(tid, cursor, w1, wanted, BLOCK_PAGE);
+            for (Locator.Block b : page) {
+                Machine.Code code = machine.code(b);
+                List<Instruction> insns = code.instructions();
+                int[] which = memory ? code.memoryReaders() : null;
+                int count = memory ? which.length : insns.size();
+                for (int x = 0; x < count; x++) {
+                    int k = memory ? which[x] : x;
+                    long s = b.step() + k;
+                    if (s < w0) continue;
+                    if (s >= w1) return false;
+                    while (next < changes.size() && changes.get(next)[0] < s) {
+                        long[] c = changes.get(next++);
+                        regs[(int) c[1]] = c[2];
+                    }
+                    String read = reads(insns.get(k), loc, kill, s, regs);
+                    if (read != null) out.add(use(b, insns.get(k), s, loc, read));
+                    if (!memory && overwrites(insns.get(k), (Loc.Reg) loc, kill, s)) return true;
                 }
-                String read = reads(insns.get(k), loc, kill, s, regs);
-                if (read != null) out.add(use(b, insns.get(k), s, loc, read));
             }
+            if (page.size() < BLOCK_PAGE) break;
+            cursor = page.get(page.size() - 1).step() + 1;
         }
+        return false;
+    }
+
+    /** Marks the bytes of {@code r} an instruction overwrites at step s; true once every byte is overwritten. */
+    private static boolean overwrites(Instruction insn, Loc.Reg r, long[] kill, long s) {
+        int[] w = Semantics.regWrite(insn, r.id());
+        if (w == null) return false;
+        boolean all = true;
+        for (int i = 0; i < r.length(); i++) {
+            int byteIndex = r.offset() + i;
+            if (kill[i] == Long.MAX_VALUE && byteIndex >= w[0] && byteIndex < w[0] + w[1]) kill[i] = s;
+            all &= kill[i] != Long.MAX_VALUE;
+        }
+        return all;
+    }
+
+    private static boolean touchesRegister(Machine.Code code, Loc.Reg r) {
+        long bit = 1L << r.id();
+        return ((code.readRegisters() | code.writtenRegisters()) & bit) != 0;
     }
 
     /** How the instruction at step s reads a live byte of {@code loc} (its operand's text), or null. */

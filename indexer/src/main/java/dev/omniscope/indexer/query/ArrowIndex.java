@@ -270,6 +270,16 @@ public final class ArrowIndex implements IndexStore, AutoCloseable {
     }
 
     @Override
+    public List<BlockShape> blockShapes(int tid, long from, long to) throws IOException {
+        return lookups.blockShapes(tid, from, to);
+    }
+
+    @Override
+    public List<Locator.Block> blocksIn(int tid, long from, long to, long[] rips, int limit) throws IOException {
+        return lookups.blocksIn(tid, from, to, rips, limit);
+    }
+
+    @Override
     public long[] register(int tid, int reg, long step) throws IOException {
         return lookups.registers(tid, step).get(reg);
     }

@@ -173,6 +173,48 @@ final class ArrowLookups {
         return found;
     }
 
+    /** {@link IndexStore#blockShapes}: the window's batches, from the one holding {@code from}. */
+    List<IndexStore.BlockShape> blockShapes(int tid, long from, long to) throws IOException {
+        Map<List<Long>, IndexStore.BlockShape> found = new java.util.LinkedHashMap<>();
+        index.scanBatches(IndexTable.BLOCKS, index.blockBatch(from), row -> {
+            List<Locator.Block> batch = new ArrayList<>();
+            boolean more = windowRows(row, tid, from, to, null, batch);
+            for (Locator.Block b : batch) {
+                found.putIfAbsent(List.of((long) b.pid(), b.rip(), (long) b.instructions()),
+                        new IndexStore.BlockShape(b.pid(), b.rip(), b.instructions(), b.step()));
+            }
+            return more;
+        });
+        return new ArrayList<>(found.values());
+    }
+
+    /** {@link IndexStore#blocksIn}. */
+    List<Locator.Block> blocksIn(int tid, long from, long to, long[] rips, int limit) throws IOException {
+        Set<Long> wanted = new HashSet<>();
+        for (long r : rips) wanted.add(r);
+        List<Locator.Block> found = new ArrayList<>();
+        index.scanBatches(IndexTable.BLOCKS, index.blockBatch(from), row -> windowRows(row, tid, from, to, wanted, found) && found.size() < limit);
+        return found.size() > limit ? found.subList(0, limit) : found;
+    }
+
+    /** The blocks of {@code tid} in one batch with from ≤ step < to (starting at one of {@code rips}, when not null); false past {@code to}. */
+    private static boolean windowRows(ArrowIndex.Row row, int tid, long from, long to, Set<Long> rips, List<Locator.Block> out) {
+        var steps = row.longVector(row.column("step"));
+        var ripColumn = row.longVector(row.column("rip"));
+        int cTid = row.column("tid"), cPid = row.column("pid"), cCount = row.column("instructions");
+        int n = row.batchRows();
+        for (int i = 0; i < n; i++) {
+            long s = steps.get(i);
+            if (s < from) continue;
+            if (s >= to) return false;
+            if (rips != null && !rips.contains(ripColumn.get(i))) continue;
+            ArrowIndex.at(row, i);
+            if (row.i32(cTid) != tid) continue;
+            out.add(new Locator.Block(s, row.i32(cPid), tid, ripColumn.get(i), row.i32(cCount)));
+        }
+        return true;
+    }
+
     /** The blocks of {@code tid} in one batch starting at or after {@code step} ({@code after}), or at or before it. */
     private static void blockRows(ArrowIndex.Row row, int tid, long step, boolean after, List<Locator.Block> out, int limit) {
         var steps = row.longVector(row.column("step"));

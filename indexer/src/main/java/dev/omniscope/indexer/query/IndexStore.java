@@ -53,6 +53,15 @@ public interface IndexStore extends TableSource, MemoryView.WriteLog {
      */
     List<Locator.Block> blocksAt(long[] rips, long[] afterSteps, int limit) throws IOException;
 
+    /** A block thread ran: its process, address and length, and the first step it ran with them in a window. */
+    record BlockShape(int pid, long rip, int instructions, long firstStep) {}
+
+    /** The distinct blocks {@code tid} ran with from ≤ step < to (what a walk over that window must decode), in any order. */
+    List<BlockShape> blockShapes(int tid, long from, long to) throws IOException;
+
+    /** The first {@code limit} blocks of {@code tid} with from ≤ step < to that start at one of {@code rips}, in step order. */
+    List<Locator.Block> blocksIn(int tid, long from, long to, long[] rips, int limit) throws IOException;
+
     /** The last value of each register (row id) of {@code tid} before {@code step}: [value, high half, the step of that change]. */
     Map<Integer, long[]> registers(int tid, long step) throws IOException;
 

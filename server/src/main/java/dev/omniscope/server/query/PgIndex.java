@@ -173,6 +173,30 @@ final class PgIndex implements IndexStore {
     }
 
     @Override
+    public List<BlockShape> blockShapes(int tid, long from, long to) {
+        return jdbc.query("select pid, rip, instructions, min(step) from " + table(IndexTable.BLOCKS)
+                        + " where tid = ? and step >= ? and step < ? group by pid, rip, instructions",
+                (rs, n) -> new BlockShape(rs.getInt(1), rs.getLong(2), rs.getInt(3), rs.getLong(4)), tid, from, to);
+    }
+
+    @Override
+    public List<Locator.Block> blocksIn(int tid, long from, long to, long[] rips, int limit) {
+        if (rips.length == 0) return List.of();
+        Long[] boxed = new Long[rips.length];
+        for (int i = 0; i < rips.length; i++) boxed[i] = rips[i];
+        return jdbc.query("select step, pid, tid, rip, instructions from " + table(IndexTable.BLOCKS)
+                        + " where tid = ? and step >= ? and step < ? and rip = any(?) order by step limit ?",
+                ps -> {
+                    ps.setInt(1, tid);
+                    ps.setLong(2, from);
+                    ps.setLong(3, to);
+                    ps.setArray(4, ps.getConnection().createArrayOf("bigint", boxed));
+                    ps.setInt(5, limit);
+                },
+                (rs, n) -> new Locator.Block(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getInt(5)));
+    }
+
+    @Override
     public long[] register(int tid, int reg, long step) {
         List<long[]> found = jdbc.query("select first_step, changes, step, value, value_hi from " + table(IndexTable.REG_CHANGES)
                         + " c where c.tid = ? and c.reg = ? and c.first_step < ? order by c.first_step desc limit 1",
