@@ -13,6 +13,8 @@
 #           20 levels of computations back through the loop (at most 400 nodes an answer)
 #   uses    /uses?step=R&addr=SLOT&len=8&span=10000000   the instructions reading a stack slot of
 #           main's that nothing reads during the loop: a walk over 10^7 steps that finds none
+#   uses of a register  /uses?step=R&reg=rbp&span=10000000   rbp, which the loop neither reads
+#           nor writes: the same walk for a register
 # and prints requests per second and latency p50/p95/p99 (ms).
 #
 # Needs: a build (mvn -B -ntp -q -DskipTests package), java 17, curl, wrk, python3. Installs
@@ -91,3 +93,4 @@ echo "## Data flow"
 # the loop runs from about step 127,000 to the end: random steps below STEPS - SPAN keep the uses walk inside it
 run "origin: /origin?step=R&expr=sink&depth=20" "$T/origin?step=%FROM%&expr=sink&depth=20" "$STEPS"
 run "uses: /uses?step=R&addr=$SLOT&len=8&span=$SPAN" "$T/uses?step=%FROM%&addr=$SLOT&len=8&span=$SPAN" "$((STEPS - SPAN))"
+run "uses of a register: /uses?step=R&reg=rbp&span=$SPAN" "$T/uses?step=%FROM%&reg=rbp&span=$SPAN" "$((STEPS - SPAN))"
