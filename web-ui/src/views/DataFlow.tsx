@@ -285,16 +285,20 @@ export function UsesPanel({ view }: { view: View }) {
       title={
         <>
           Where did <span class="mono accent" data-testid="uses-question" title={page?.location}>{page?.location.replace(/ \(.*\)$/, '') ?? questionLabel(q)}</span> go?
-          <span class="muted" data-testid="uses-range">
+          <span
+            class="muted"
+            data-testid="uses-range"
+            title={page ? `read from step ${page.from}${page.until !== null ? ` until step ${page.until}, where its last byte was overwritten` : ' to the end of the recording'}` : undefined}
+          >
             {' '}
-            {page ? `(from ${groupDigits(page.from)}${page.until !== null ? ` until ${groupDigits(page.until)}, overwritten` : ''})` : step !== undefined ? `(at ${groupDigits(step)})` : ''}
+            {page ? `(${groupDigits(page.from)} → ${page.until !== null ? groupDigits(page.until) : 'end'})` : step !== undefined ? `(at ${groupDigits(step)})` : ''}
           </span>
         </>
       }
       tools={
         <>
           <button title="Where did this value come from?" onClick={() => go(route, { origin: q })} data-testid="uses-origin">
-            where did it come from?
+            where from?
           </button>
           <button class="quiet" title="Close" onClick={() => go(route, { uses: undefined })} data-testid="uses-close">
             ✕
@@ -356,10 +360,10 @@ function UseRow({ route, use }: { route: Moment; use: Use }) {
               {nodeWhat(p)}
             </span>
             <button class="quiet small" title="Where did this come from? (w)" onClick={() => askOrigin(route, { node: p.node })} data-testid="produced-origin">
-              from?
+              origin
             </button>
             <button class="quiet small" title="Where did this go? (W)" onClick={() => askUses(route, { node: p.node })} data-testid="produced-uses">
-              to?
+              uses
             </button>
           </span>
         ))}

@@ -217,7 +217,6 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         <span>where</span>
         <span>value after</span>
         {showDecimal && <span class="num">unsigned</span>}
-        <span />
       </div>
       {rows.error && (
         <div class="error" role="alert" data-testid="error">

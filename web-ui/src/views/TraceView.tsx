@@ -270,7 +270,7 @@ function columns(route: Moment): string {
   const open = (p: Panel) => route.panels.includes(p);
   const weights: number[] = [];
   // the data-flow panels' rows are long: their column is wider while they are open
-  if (route.origin || route.uses) weights.push(1.7);
+  if (route.origin || route.uses) weights.push(1.55);
   else if (open('source') || open('disasm') || route.exec) weights.push(1);
   if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
   if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
