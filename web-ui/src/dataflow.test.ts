@@ -11,6 +11,7 @@ import {
   nodeWhat,
   parseToken,
   questionLabel,
+  questionPlace,
   questionStep,
   readFlowAttr,
   shortLocation,
@@ -198,6 +199,10 @@ describe('questions', () => {
     expect(questionLabel({ node: 'm.1.10.4.9' })).toBe('0x10 (4 bytes)');
     expect(questionLabel({ addr: 16n, len: 1, step: 0n })).toBe('0x10 (1 byte)');
     expect(questionLabel({ expr: 'acc->balance', step: 0n, frame: 0 })).toBe('acc->balance');
+    // the answer names the place asked about: where the nearest copy put it, else the root's
+    expect(questionPlace(root)).toBe('balance (0x555555558038, 4 bytes)');
+    expect(questionPlace(literal)).toBe('balance (0x555555558038, 1 byte)');
+    expect(questionPlace(amount)).toBe('eax');
   });
 
   it('round-trip through a row\'s data attribute', () => {

@@ -33,6 +33,11 @@ export function questionLabel(q: FlowQuestion): string {
   return t?.tid !== undefined ? `a register of thread ${t.tid}` : q.node;
 }
 
+/** The place a question asked about, as its answer names it: where the nearest copy put the value, else the root's own place. */
+export function questionPlace(root: OriginNode): string {
+  return root.via[0]?.location ?? root.location ?? '?';
+}
+
 /** The step a question is asked at (a node's from its token). */
 export function questionStep(q: FlowQuestion): bigint | undefined {
   return 'node' in q ? parseToken(q.node)?.step : q.step;

@@ -18,7 +18,9 @@ import {
   nodeMoment,
   nodeWhat,
   questionLabel,
+  questionPlace,
   questionStep,
+  shortLocation,
   treeKey,
   treeRows,
   viaSummary,
@@ -29,8 +31,11 @@ import {
 import { flowKey, type FlowQuestion, type Moment } from '../route';
 import { go, hrefAt, type View } from './context';
 
-/** Levels of computations a lazily opened node asks for. */
-const DEPTH = 6;
+/**
+ * Levels of computations asked for at once, for the question and for a node opened later: the
+ * first answer stays small and quick (the server's default is 6), deeper ones load when opened.
+ */
+const DEPTH = 4;
 
 /** Asks where a value came from: the Origin panel opens on it. */
 export const askOrigin = (route: Moment, q: FlowQuestion) => go(route, { origin: q });
@@ -66,8 +71,10 @@ export function OriginPanel({ view }: { view: View }) {
   const { route } = view;
   const q = route.origin!;
   const key = `${route.traceId} ${flowKey(q)}`;
-  const answer = useAsync(() => fetchOrigin(route.traceId, flowParams(q)).then((root) => ({ key, root })), [key]);
+  const answer = useAsync(() => fetchOrigin(route.traceId, flowParams(q), DEPTH).then((root) => ({ key, root })), [key]);
   const root = answer.data?.key === key ? answer.data.root : undefined;
+  // the place asked about: the question's own words, else (an address, a node) the place the answer names
+  const place = 'expr' in q || 'reg' in q ? questionLabel(q) : root ? shortLocation(questionPlace(root)) : questionLabel(q);
   const step = questionStep(q);
   return (
     <Panel
@@ -75,7 +82,7 @@ export function OriginPanel({ view }: { view: View }) {
       class="grow3"
       title={
         <>
-          Where did <span class="mono accent" data-testid="origin-question" title={root?.location}>{root?.location?.replace(/ \(.*\)$/, '') ?? questionLabel(q)}</span> come from?
+          Where did <span class="mono accent" data-testid="origin-question" title={root ? questionPlace(root) : undefined}>{place}</span> come from?
           {step !== undefined && (
             <span class="muted">
               {' '}
@@ -284,7 +291,7 @@ export function UsesPanel({ view }: { view: View }) {
       class="grow2"
       title={
         <>
-          Where did <span class="mono accent" data-testid="uses-question" title={page?.location}>{page?.location.replace(/ \(.*\)$/, '') ?? questionLabel(q)}</span> go?
+          Where did <span class="mono accent" data-testid="uses-question" title={page?.location}>{'expr' in q || 'reg' in q || !page ? questionLabel(q) : shortLocation(page.location)}</span> go?
           <span
             class="muted"
             data-testid="uses-range"
