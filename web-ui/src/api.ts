@@ -516,10 +516,11 @@ export interface OriginNode {
   via: OriginNode[];
 }
 
+/** A place a use wrote; a system call's output (`fd 3: /tmp/out at offset 4096`) has no node and no value to ask about. */
 export interface Produced {
   location: string;
-  value: string;
-  node: string;
+  value?: string | null;
+  node?: string | null;
 }
 
 export interface Use {

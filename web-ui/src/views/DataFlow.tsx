@@ -357,23 +357,36 @@ function UseRow({ route, use }: { route: Moment; use: Use }) {
       </span>
       <span class="mono" title={`read ${use.read} as ${use.operand}`} data-testid="use-instruction">
         {use.copy && <span class="tag">copy</span>}
-        {use.disassembly}
+        {use.disassembly === 'syscall' && use.operand ? use.operand : use.disassembly}
       </span>
       <span class="produced-list">
         {use.produced.length === 0 && <span class="muted">nothing kept</span>}
-        {use.produced.map((p) => (
-          <span class="produced" key={p.node} data-testid="use-produced" data-flow={flowAttr({ node: p.node })} tabIndex={0}>
-            <span class="mono" title={`${p.location} = ${p.value}`}>
-              {nodeWhat(p)}
+        {use.produced.map((p, i) => {
+          const token = p.node;
+          return (
+            <span
+              class="produced"
+              key={token ?? `${p.location} ${i}`}
+              data-testid="use-produced"
+              data-flow={token ? flowAttr({ node: token }) : undefined}
+              tabIndex={token ? 0 : undefined}
+            >
+              <span class="mono" title={nodeWhat(p, false)}>
+                {nodeWhat(p)}
+              </span>
+              {token && (
+                <>
+                  <button class="quiet small" title="Where did this come from? (w)" onClick={() => askOrigin(route, { node: token })} data-testid="produced-origin">
+                    origin
+                  </button>
+                  <button class="quiet small" title="Where did this go? (W)" onClick={() => askUses(route, { node: token })} data-testid="produced-uses">
+                    uses
+                  </button>
+                </>
+              )}
             </span>
-            <button class="quiet small" title="Where did this come from? (w)" onClick={() => askOrigin(route, { node: p.node })} data-testid="produced-origin">
-              origin
-            </button>
-            <button class="quiet small" title="Where did this go? (W)" onClick={() => askUses(route, { node: p.node })} data-testid="produced-uses">
-              uses
-            </button>
-          </span>
-        ))}
+          );
+        })}
       </span>
     </div>
   );
