@@ -96,13 +96,17 @@ describe('a node in one row', () => {
     expect(syscallText({ name: 'rdtsc' })).toBe('rdtsc');
     expect(syscallText({ name: 'getpid', result: 42 })).toBe('getpid returned 42');
     expect(nodeDetail(node({ kind: 'syscall', disassembly: 'syscall', syscall: { name: 'read', fd: 3, path: '/in', offset: 0, length: 2 } }))).toBe('read of /in at offset 0 (2 bytes)');
+    // a long path is cut to its end in the row, whole in its tooltip
+    const read = node({ kind: 'syscall', function: 'read', step: 5, syscall: { name: 'read', fd: 3, path: '/work/ui/native/testprogs/dataflow_input.bin', offset: 16, length: 4 } });
+    expect(nodeDetail(read)).toBe('read of .../dataflow_input.bin at offset 16 (4 bytes)');
+    expect(nodeLine(read)).toContain('read of /work/ui/native/testprogs/dataflow_input.bin at offset 16 (4 bytes)');
   });
 
   it('shows the instruction of a computation, the routine of a copy, the note of a constant', () => {
     expect(nodeDetail(add)).toBe('add eax, edx');
     expect(nodeDetail(strcpy)).toBe('strcpy in set_owner');
     expect(nodeDetail(root)).toBe('its bytes come from 2 places');
-    expect(nodeDetail(node({ kind: 'constant', disassembly: 'xor eax, eax', note: 'a zero idiom' }))).toBe('xor eax, eax · a zero idiom');
+    expect(nodeDetail(node({ kind: 'constant', disassembly: 'xor esi, esi', note: '0 (xor esi, esi)' }))).toBe('0 (xor esi, esi)');
     expect(nodeDetail(node({ kind: 'unknown', note: 'the index does not keep fs_base' }))).toBe('the index does not keep fs_base');
   });
 

@@ -99,10 +99,19 @@ export function shortModule(path: string): string {
   return i < 0 ? path : `.../${path.slice(i + 1)}`;
 }
 
-/** What a system call leaf says: `read of /data/in.txt at offset 16 (4 bytes)`, `rdtsc`, `getpid returned 42`. */
-export function syscallText(s: NonNullable<OriginNode['syscall']>): string {
+/** A long path cut to its file name (`.../in.bin`); short ones as they are. */
+export function shortFile(path: string): string {
+  const parts = path.split('/');
+  return parts.length > 3 ? `.../${parts[parts.length - 1]}` : path;
+}
+
+/**
+ * What a system call leaf says: `read of /data/in.txt at offset 16 (4 bytes)`, `rdtsc`,
+ * `getpid returned 42`; `full` keeps a long path whole (a tooltip), else it is cut to its end.
+ */
+export function syscallText(s: NonNullable<OriginNode['syscall']>, full = true): string {
   const name = str(s.name) ?? 'a system call';
-  const path = str(s.path);
+  const path = str(s.path) && !full ? shortFile(str(s.path)!) : str(s.path);
   const fd = str(s.fd);
   const offset = str(s.offset);
   const length = typeof s.length === 'number' ? s.length : undefined;
@@ -147,12 +156,15 @@ export function initialText(i: NonNullable<OriginNode['initial']>): string {
   }
 }
 
-/** The second column of a node's row: its instruction, or what a leaf or a piecewise copy says. */
-export function nodeDetail(n: OriginNode): string {
-  if (n.kind === 'syscall' && n.syscall) return syscallText(n.syscall);
+/**
+ * The second column of a node's row: its instruction, or what a leaf or a piecewise copy says
+ * (a constant's note names its instruction: `0 (xor esi, esi)`). `full`: long paths whole.
+ */
+export function nodeDetail(n: OriginNode, full = false): string {
+  if (n.kind === 'syscall' && n.syscall) return syscallText(n.syscall, full);
   if (n.kind === 'initial' && n.initial) return initialText(n.initial);
   if (n.routine) return `${n.routine} in ${n.caller ?? n.function ?? '?'}`;
-  if ((n.kind === 'constant' || n.kind === 'unknown') && n.note) return n.disassembly ? `${n.disassembly} · ${n.note}` : n.note;
+  if ((n.kind === 'constant' || n.kind === 'unknown') && n.note) return n.note;
   if (n.disassembly) return n.disassembly;
   return n.note ?? '';
 }
@@ -172,7 +184,7 @@ export function viaSummary(via: readonly OriginNode[]): string | undefined {
 
 /** The whole row of a node as one line of text (its tooltip, and what the tests read). */
 export function nodeLine(n: OriginNode): string {
-  const parts = [n.kind, (n.operand ? `${n.operand}: ` : '') + nodeWhat(n, false), whereText(n), nodeDetail(n)];
+  const parts = [n.kind, (n.operand ? `${n.operand}: ` : '') + nodeWhat(n, false), whereText(n), nodeDetail(n, true)];
   const m = nodeMoment(n);
   parts.push(m ? `step ${groupDigits(m.step)}` : 'from the start');
   return parts.filter((p) => p).join(' · ');
@@ -238,6 +250,9 @@ export function treeRows(root: OriginNode, open: ReadonlyMap<string, boolean>, l
   walk(root, 'r', 0);
   return rows;
 }
+
+/** A node that says where its value entered (a leaf): what it says matters more than the function it ran in. */
+export const isLeaf = (n: OriginNode) => n.kind === 'syscall' || n.kind === 'initial' || n.kind === 'constant' || n.kind === 'unknown';
 
 /** Whether a row opens and closes (a node with inputs, a copy chain). */
 export const expandableRow = (r: TreeRow) => (r.type === 'node' && r.expandable) || r.type === 'via';

@@ -13,6 +13,7 @@ import {
   flowAttr,
   flowParams,
   inputsOf,
+  isLeaf,
   nodeDetail,
   nodeLine,
   nodeMoment,
@@ -216,7 +217,7 @@ function TreeRowView({ row, index, focused, route, onToggle, onFocus }: {
   const n = row.node;
   const isNode = row.type === 'node';
   const token = n.node;
-  const placed = !!(n.function || n.file);
+  const placed = !!(n.function || n.file) && !isLeaf(n);
   return (
     <div
       {...common}
