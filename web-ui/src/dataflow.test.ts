@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OriginNode } from './api';
+import type { HistoryEntry, OriginNode } from './api';
+import { DEFAULT_PANELS, type Moment } from './route';
 import {
   copyLabel,
   flowAttr,
@@ -14,6 +15,8 @@ import {
   questionPlace,
   questionStep,
   readFlowAttr,
+  selectionQuestion,
+  writtenQuestion,
   shortLocation,
   syscallText,
   treeKey,
@@ -221,5 +224,25 @@ describe('questions', () => {
     }
     expect(readFlowAttr(null)).toBeUndefined();
     expect(readFlowAttr('origin=bogus:1')).toBeUndefined();
+  });
+});
+
+describe('what the panels ask', () => {
+  const at = (change: Partial<Moment>): Moment => ({ kind: 'moment', traceId: 't', step: 50n, panels: DEFAULT_PANELS, ...change });
+
+  it('w asks about the selection at the moment: a symbol or an expression by name, a range by its bytes', () => {
+    expect(selectionQuestion({ route: at({}) })).toBeUndefined();
+    expect(selectionQuestion({ route: at({ selection: { symbol: 'balance' } }), frame: { index: 1 } })).toEqual({ expr: 'balance', frame: 1, step: 50n });
+    expect(selectionQuestion({ route: at({ tid: 3, selection: { addr: 16n, len: 4 } }) })).toEqual({ addr: 16n, len: 4, step: 50n, tid: 3 });
+    expect(selectionQuestion({ route: at({ selection: { expr: 'acc->balance', at: 50n, frame: 2 } }) })).toEqual({ expr: 'acc->balance', frame: 2, step: 50n });
+    // an expression picked at another moment may designate something else now: its bytes, once known
+    const elsewhere = at({ selection: { expr: 'acc->balance', at: 40n, frame: 2 } });
+    expect(selectionQuestion({ route: elsewhere })).toBeUndefined();
+    expect(selectionQuestion({ route: elsewhere, selected: { addr: 32n, len: 8 } })).toEqual({ addr: 32n, len: 8, step: 50n });
+  });
+
+  it('a history row asks about the bytes its write wrote, just after it, in its thread', () => {
+    const e = { step: 124753, tid: 9, addr: '0x555555558038', size: 1 } as HistoryEntry;
+    expect(writtenQuestion(e)).toEqual({ addr: 0x555555558038n, len: 1, step: 124754n, tid: 9 });
   });
 });

@@ -1,9 +1,30 @@
 // The pure logic of data flow ("where did this value come from", "where did it go"): the API's
 // parameters for a question, how a node of an origin tree reads in one row, copy chains folded
 // into one line, and the rows of the tree as it is shown (opened, folded, loaded lazily).
-import type { FlowParams, OriginNode } from './api';
-import { formatAddress, formatFlow, parseFlow, type FlowQuestion } from './route';
+import type { FlowParams, HistoryEntry, OriginNode } from './api';
+import { formatAddress, formatFlow, parseFlow, type FlowQuestion, type Moment } from './route';
 import { groupDigits, shortPath } from './format';
+
+/**
+ * The question `w` asks without a focused row: the selected value at this moment (a symbol, or an
+ * expression picked at this moment, by its name in the frame looked at; a range, or an expression
+ * picked at another moment, by its bytes once known).
+ */
+export function selectionQuestion(view: { route: Moment; frame?: { index: number }; selected?: { addr: bigint; len: number } }): FlowQuestion | undefined {
+  const { route } = view;
+  const s = route.selection;
+  if (!s) return undefined;
+  const at = { step: route.step, ...(route.tid !== undefined ? { tid: route.tid } : {}) };
+  if ('symbol' in s) return { expr: s.symbol, frame: view.frame?.index ?? 0, ...at };
+  if ('expr' in s && s.at === route.step && s.tid === route.tid) return { expr: s.expr, frame: s.frame, ...at };
+  if ('addr' in s) return { addr: s.addr, len: s.len, ...at };
+  return view.selected ? { addr: view.selected.addr, len: view.selected.len, ...at } : undefined;
+}
+
+/** The bytes a write wrote, just after it, in its thread: what "origin" asks about a history row. */
+export function writtenQuestion(e: HistoryEntry): FlowQuestion {
+  return { addr: BigInt(e.addr), len: Math.min(e.size, 4096), step: BigInt(e.step) + 1n, tid: e.tid };
+}
 
 /** The API's parameters for a question. */
 export function flowParams(q: FlowQuestion): FlowParams {

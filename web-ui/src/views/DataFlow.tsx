@@ -189,7 +189,7 @@ function TreeRowView({ row, index, focused, route, onToggle, onFocus }: {
   const common = { 'data-row': index, tabIndex: focused ? 0 : -1, onFocus, 'aria-level': row.depth + 1 };
   if (row.type === 'status') {
     return (
-      <div class="flow-row flow-note" style={indent} data-testid="origin-status" role="none">
+      <div class="flow-row flow-note" style={indent} data-testid="origin-status" role="none" data-row={index} tabIndex={-1} onFocus={onFocus}>
         <span class="twisty" />
         {row.loading ? <span class="muted">loading…</span> : row.error ? <span class="error-inline" role="alert">{row.error}</span> : <span class="muted">no inputs</span>}
       </div>

@@ -11,13 +11,7 @@ import { PagedRows, TwoSided, type Rows } from '../paging';
 import { formatAddress, selectionKey, type Moment, type Selection } from '../route';
 import { hrefAt, type View } from './context';
 import { askOrigin } from './DataFlow';
-import { flowAttr } from '../dataflow';
-import type { FlowQuestion } from '../route';
-
-/** The bytes a write wrote, just after it: what "where did it come from" asks about a history row. */
-export function writtenQuestion(e: HistoryEntry): FlowQuestion {
-  return { addr: BigInt(e.addr), len: Math.min(e.size, 4096), step: BigInt(e.step) + 1n, tid: e.tid };
-}
+import { flowAttr, writtenQuestion } from '../dataflow';
 
 export const ROW = 20;
 /** Rows per request: the API's default page, about 300 KB of JSON. */

@@ -16,8 +16,7 @@ import { MemoryPanel, RegistersPanel, StackPanel } from './State';
 import { SymbolsPanel } from './Symbols';
 import { ExecutionsPanel } from './Executions';
 import { askOrigin, askUses, OriginPanel, UsesPanel } from './DataFlow';
-import { readFlowAttr } from '../dataflow';
-import type { FlowQuestion } from '../route';
+import { readFlowAttr, selectionQuestion } from '../dataflow';
 import { VariablesPanel } from './Variables';
 import { pickFrame } from '../values';
 import { TimelineView } from './Timeline';
@@ -275,21 +274,6 @@ function columns(route: Moment): string {
   if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
   if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
   return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');
-}
-
-/**
- * The question `w` asks without a focused row: the selected value at this moment (a symbol or an
- * expression picked here by its name, a range or an expression picked elsewhere by its bytes).
- */
-export function selectionQuestion(view: View): FlowQuestion | undefined {
-  const { route } = view;
-  const s = route.selection;
-  if (!s) return undefined;
-  const at = { step: route.step, ...(route.tid !== undefined ? { tid: route.tid } : {}) };
-  if ('symbol' in s) return { expr: s.symbol, frame: view.frame?.index ?? 0, ...at };
-  if ('expr' in s && s.at === route.step && s.tid === route.tid) return { expr: s.expr, frame: s.frame, ...at };
-  if ('addr' in s) return { addr: s.addr, len: s.len, ...at };
-  return view.selected ? { addr: view.selected.addr, len: view.selected.len, ...at } : undefined;
 }
 
 function GotoStep({ route, instructions }: { route: Moment; instructions: number }) {
