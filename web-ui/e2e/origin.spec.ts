@@ -187,6 +187,8 @@ test('where did it go: the uses of balance, each a moment, each produced place a
   await expect(page).toHaveURL(/uses=node:r\./);
   await expect(page.getByTestId('use').getByTestId('use-instruction').first()).toHaveText('add eax, edx');
   await page.screenshot({ path: test.info().outputPath('uses-1280x800.png') });
+  await page.setViewportSize({ width: 2560, height: 1440 });
+  await page.screenshot({ path: test.info().outputPath('uses-2560x1440.png') });
   expect(errors).toEqual([]);
 });
 
