@@ -487,36 +487,35 @@ export const createShare = (id: string) => getJson<ShareLink>(traceUrl(id) + '/s
 /** A node of an origin tree (docs/api.md, "Data flow"): where a value was produced. */
 export interface OriginNode {
   kind: 'compute' | 'copy' | 'syscall' | 'initial' | 'constant' | 'unknown';
-  /** The moment of the instruction that produced it; -1 (or absent) for what was there from the start. */
-  step?: number;
-  tid?: number;
-  pid?: number;
-  rip?: string;
-  function?: string;
-  file?: string;
-  line?: number;
-  disassembly?: string;
+  /** The moment of the instruction that produced it; -1 (or null) for what was there from the start. */
+  step?: number | null;
+  tid?: number | null;
+  pid?: number | null;
+  rip?: string | null;
+  function?: string | null;
+  file?: string | null;
+  line?: number | null;
+  disassembly?: string | null;
   /** Where the value lived: `balance (0x555555558038, 4 bytes)`, `eax`. */
-  location?: string;
+  location?: string | null;
   /** How the consuming instruction named this input (`edx`, `dword ptr [rbp - 4]`). */
-  operand?: string;
-  value?: string;
+  operand?: string | null;
+  value?: string | null;
   /** A copying routine (memcpy, strcpy...) and the function that called it. */
-  routine?: string;
-  caller?: string;
-  syscall?: { name?: string; fd?: number | null; path?: string | null; offset?: number | null; length?: number; result?: number | string; args?: unknown; [k: string]: unknown };
-  initial?: { what: string; [k: string]: unknown };
-  note?: string;
+  routine?: string | null;
+  caller?: string | null;
+  syscall?: { name?: string | null; fd?: number | null; path?: string | null; offset?: number | null; length?: number | null; result?: number | string | null; args?: unknown; [k: string]: unknown } | null;
+  initial?: { what: string; [k: string]: unknown } | null;
+  note?: string | null;
   /** Asks about this node again: `origin?node=` (its inputs when `expand`), `uses?node=`. */
-  node?: string;
+  node?: string | null;
   /** Its inputs were left out (depth or size): ask its node for them. */
-  expand?: boolean;
+  expand?: boolean | null;
   inputs: OriginNode[];
   /** The copies that carried the value from this node to the question, nearest the question first. */
   via: OriginNode[];
 }
 
-/** A place a use wrote; a system call's output (`fd 3: /tmp/out at offset 4096`) has no node and no value to ask about. */
 export interface Produced {
   location: string;
   value?: string | null;

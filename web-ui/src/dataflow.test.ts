@@ -117,6 +117,11 @@ describe('a node in one row', () => {
     expect(nodeMoment(add)).toEqual({ step: 123677n, tid: 7 });
     expect(nodeMoment(literal)).toBeUndefined();
     expect(nodeMoment(root)).toEqual({ step: 124754n });
+    // the server writes unknown fields as null
+    expect(nodeMoment({ step: 5, tid: null })).toEqual({ step: 5n });
+    expect(nodeMoment({ step: null, tid: 3 })).toBeUndefined();
+    expect(nodeWhat({ location: 'eax', value: null })).toBe('eax');
+    expect(nodeDetail(node({ kind: 'initial', step: null, tid: null, function: null, file: null, line: null, initial: { what: 'argv', argc: null, index: 1, text: 'x' } }))).toBe('argv[1] "x"');
     expect(nodeLine(add)).toBe('compute · rax bytes 1-3 = 0x2 · deposit src/demo_bug.c:43 · add eax, edx · step 123\u2009677');
     expect(nodeLine(literal)).toContain('from the start');
   });

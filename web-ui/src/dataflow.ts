@@ -78,9 +78,9 @@ export function readFlowAttr(text: string | null | undefined): FlowQuestion | un
 }
 
 /** The moment of a node (a link), or undefined for what was there from the start (step -1). */
-export function nodeMoment(n: OriginNode): { step: bigint; tid?: number } | undefined {
+export function nodeMoment(n: { step?: number | null; tid?: number | null }): { step: bigint; tid?: number } | undefined {
   if (n.step === undefined || n.step === null || n.step < 0) return undefined;
-  return { step: BigInt(n.step), ...(n.tid !== undefined ? { tid: n.tid } : {}) };
+  return { step: BigInt(n.step), ...(n.tid !== undefined && n.tid !== null ? { tid: n.tid } : {}) };
 }
 
 /**
@@ -96,7 +96,7 @@ export function shortLocation(location: string): string {
 }
 
 /** `location = value` (the location shortened), or the location alone. */
-export function nodeWhat(n: { location?: string; value?: string | null }, short = true): string {
+export function nodeWhat(n: { location?: string | null; value?: string | null }, short = true): string {
   const place = n.location ? (short ? shortLocation(n.location) : n.location) : '?';
   return n.value !== undefined && n.value !== null ? `${place} = ${n.value}` : place;
 }
@@ -149,7 +149,7 @@ export function syscallText(s: NonNullable<OriginNode['syscall']>, full = true):
 export function initialText(i: NonNullable<OriginNode['initial']>): string {
   switch (i.what) {
     case 'argv':
-      if (i.argc !== undefined) return `argc (${i.argc})`;
+      if (i.argc !== undefined && i.argc !== null) return `argc (${i.argc})`;
       if (i.pointer) return `the pointer argv[${i.index}]`;
       return `argv[${i.index}] ${JSON.stringify(str(i.text) ?? '')}`;
     case 'envp':

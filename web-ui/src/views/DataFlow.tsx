@@ -44,8 +44,8 @@ export const askOrigin = (route: Moment, q: FlowQuestion) => go(route, { origin:
 export const askUses = (route: Moment, q: FlowQuestion) => go(route, { uses: q });
 
 /** A link to a node's moment (the thread too when the view follows one), or a note for what was there from the start. */
-function MomentLink({ route, node, testId }: { route: Moment; node: { step?: number; tid?: number }; testId: string }) {
-  const m = nodeMoment(node as OriginNode);
+function MomentLink({ route, node, testId }: { route: Moment; node: { step?: number | null; tid?: number | null }; testId: string }) {
+  const m = nodeMoment(node);
   if (!m) return <span class="muted" title="There when the process or the mapping began">start</span>;
   const here = m.step === route.step;
   return (
@@ -226,7 +226,7 @@ function TreeRowView({ row, index, focused, route, onToggle, onFocus }: {
       aria-expanded={isNode && row.expandable ? row.open : undefined}
       data-testid={isNode ? 'origin-node' : 'origin-copy'}
       data-kind={n.kind}
-      data-step={n.step}
+      data-step={n.step ?? undefined}
       data-flow={token ? flowAttr({ node: token }) : undefined}
       title={nodeLine(n)}
     >
