@@ -481,3 +481,81 @@ export interface ShareLink {
 
 /** A read-only link for people without an account (the owner only); its token is shown once. */
 export const createShare = (id: string) => getJson<ShareLink>(traceUrl(id) + '/shares', { method: 'POST' });
+
+// ---- data flow: where a value came from, where it went
+
+/** A node of an origin tree (docs/api.md, "Data flow"): where a value was produced. */
+export interface OriginNode {
+  kind: 'compute' | 'copy' | 'syscall' | 'initial' | 'constant' | 'unknown';
+  /** The moment of the instruction that produced it; -1 (or null) for what was there from the start. */
+  step?: number | null;
+  tid?: number | null;
+  pid?: number | null;
+  rip?: string | null;
+  function?: string | null;
+  file?: string | null;
+  line?: number | null;
+  disassembly?: string | null;
+  /** Where the value lived: `balance (0x555555558038, 4 bytes)`, `eax`. */
+  location?: string | null;
+  /** How the consuming instruction named this input (`edx`, `dword ptr [rbp - 4]`). */
+  operand?: string | null;
+  value?: string | null;
+  /** A copying routine (memcpy, strcpy...) and the function that called it. */
+  routine?: string | null;
+  caller?: string | null;
+  syscall?: { name?: string | null; fd?: number | null; path?: string | null; offset?: number | null; length?: number | null; result?: number | string | null; args?: unknown; [k: string]: unknown } | null;
+  initial?: { what: string; [k: string]: unknown } | null;
+  note?: string | null;
+  /** Asks about this node again: `origin?node=` (its inputs when `expand`), `uses?node=`. */
+  node?: string | null;
+  /** Its inputs were left out (depth or size): ask its node for them. */
+  expand?: boolean | null;
+  inputs: OriginNode[];
+  /** The copies that carried the value from this node to the question, nearest the question first. */
+  via: OriginNode[];
+}
+
+export interface Produced {
+  location: string;
+  value?: string | null;
+  node?: string | null;
+}
+
+export interface Use {
+  step: number;
+  pid: number;
+  tid: number;
+  rip: string;
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  disassembly: string;
+  read: string;
+  operand: string;
+  copy: boolean;
+  produced: Produced[];
+}
+
+export interface UsesPage {
+  location: string;
+  from: number;
+  /** The step its last byte was overwritten; null: never, within the trace. */
+  until: number | null;
+  uses: Use[];
+  next: string | null;
+  scannedTo: number;
+}
+
+/** The value parameters of a data-flow question: exactly one of node, addr+len, reg, expr (+frame), at step and tid. */
+export type FlowParams =
+  | { node: string }
+  | { step: bigint; tid?: number; addr: string; len: number }
+  | { step: bigint; tid?: number; reg: string }
+  | { step: bigint; tid?: number; expr: string; frame: number };
+
+export const fetchOrigin = (id: string, q: FlowParams, depth?: number) =>
+  getJson<OriginNode>(traceUrl(id) + '/origin' + query({ ...q, depth }));
+
+export const fetchUses = (id: string, q: FlowParams, cursor?: string | null, limit = 50) =>
+  getJson<UsesPage>(traceUrl(id) + '/uses' + query({ ...q, limit, cursor }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changed, DEFAULT_PANELS, formatRoute, parseAddress, parseExec, parseRoute, selectionKey, togglePanel, type Moment } from './route';
+import { changed, DEFAULT_PANELS, flowKey, formatRoute, parseAddress, parseExec, parseRoute, selectionKey, togglePanel, type Moment } from './route';
 
 describe('routes', () => {
   it('parses the trace list', () => {
@@ -68,6 +68,11 @@ describe('routes', () => {
       '/t/x/step/7?exec=line:/src/demo_bug.c:42&print=balance&print=t-%3Eamount',
       '/t/x/step/7?exec=function:ns::f',
       '/t/x/step/7?exec=function:f&print=a&from=5',
+      '/t/x/step/7?origin=expr:balance&ostep=124754',
+      '/t/x/step/7?origin=expr:acc-%3Eitems[2]&ostep=5&oframe=1&otid=9',
+      '/t/x/step/7?origin=node:m.18440.555555558038.4.124754&uses=node:r.18440.12.0.4.125946',
+      '/t/x/step/7?symbol=balance&origin=addr:0x555555558038:4&ostep=7&otid=3&uses=reg:eax&ustep=6&panels=source,history',
+      '/t/x/step/7?uses=expr:t-%3Eamount&ustep=1&uframe=2&utid=4',
     ]) {
       const url = new URL(path, 'http://h');
       expect(formatRoute(parseRoute(url.pathname, url.search))).toBe(path);
@@ -140,5 +145,25 @@ describe('routes', () => {
     expect(changed(r, { step: 10n, frame: 1 }).frame).toBe(1);
     expect(changed(r, { frame: undefined })).not.toHaveProperty('frame');
     expect(formatRoute(changed(r, { mem: 16n }))).toBe('/t/x/step/9?frame=2&symbol=s&mem=0x10');
+  });
+
+  it('reads data-flow questions, pinned to their moment; a bare one is asked at the route\'s', () => {
+    const r = parseRoute('/t/x/step/9', '?origin=expr:acc-%3Ebalance&ostep=5&oframe=2&otid=4&uses=addr:0x10:8&ustep=3') as Moment;
+    expect(r.origin).toEqual({ expr: 'acc->balance', step: 5n, frame: 2, tid: 4 });
+    expect(r.uses).toEqual({ addr: 16n, len: 8, step: 3n });
+    expect((parseRoute('/t/x/step/9', '?tid=3&frame=1&origin=expr:balance') as Moment).origin).toEqual({ expr: 'balance', step: 9n, frame: 1, tid: 3 });
+    expect((parseRoute('/t/x/step/9', '?origin=reg:eax') as Moment).origin).toEqual({ reg: 'eax', step: 9n });
+    expect((parseRoute('/t/x/step/9', '?origin=node:r.1.10.0.4.77') as Moment).origin).toEqual({ node: 'r.1.10.0.4.77' });
+    // a pinned question keeps its moment when the view goes elsewhere
+    expect(formatRoute(changed(r, { step: 100n }))).toBe('/t/x/step/100?origin=expr:acc-%3Ebalance&ostep=5&oframe=2&otid=4&uses=addr:0x10:8&ustep=3');
+    expect(formatRoute(parseRoute('/t/x/step/9', '?origin=expr:balance'))).toBe('/t/x/step/9?origin=expr:balance&ostep=9');
+  });
+
+  it('drops data-flow questions that do not parse', () => {
+    for (const bad of ['origin=', 'origin=expr:', 'origin=what:x', 'origin=reg:EAX;', 'origin=addr:0x10', 'origin=addr:0x10:0', 'origin=addr:0x10:4097', 'origin=addr:zz:4', 'origin=node:a b', 'origin=node:']) {
+      expect((parseRoute('/t/x/step/9', '?' + bad) as Moment).origin).toBeUndefined();
+    }
+    expect(flowKey({ reg: 'eax', step: 1n })).not.toBe(flowKey({ reg: 'eax', step: 2n }));
+    expect(flowKey(undefined)).toBe('');
   });
 });

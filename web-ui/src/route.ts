@@ -29,6 +29,17 @@ export interface ExecTarget {
   target: string;
 }
 
+/**
+ * A value asked about by data flow ("where did it come from", "where did it go"): memory, a
+ * register or an expression (in a frame) at a moment (step, thread; absent: the one running at
+ * the step), or the `node` token of an earlier answer, which says its place and moment itself.
+ */
+export type FlowQuestion =
+  | { node: string }
+  | { addr: bigint; len: number; step: bigint; tid?: number }
+  | { reg: string; step: bigint; tid?: number }
+  | { expr: string; step: bigint; frame: number; tid?: number };
+
 export interface Moment {
   kind: 'moment';
   traceId: string;
@@ -47,6 +58,10 @@ export interface Moment {
   print?: readonly string[];
   /** The Executions panel lists from this step on (absent: from the first execution). */
   execFrom?: bigint;
+  /** The Origin panel's question: where did this value come from (`origin=`, with `ostep`, `oframe`, `otid`). */
+  origin?: FlowQuestion;
+  /** The Uses panel's question: where did this value go (`uses=`, with `ustep`, `uframe`, `utid`). */
+  uses?: FlowQuestion;
   panels: readonly Panel[];
   /** A share link's token: every API call of this page carries it. */
   share?: string;
@@ -83,6 +98,55 @@ export function parseExec(text: string | null | undefined): ExecTarget | undefin
 }
 
 export const formatExec = (e: ExecTarget) => `${e.kind}:${e.target}`;
+
+const FLOW = /^(node|addr|reg|expr):(.+)$/;
+const RANGE = /^(0x[0-9a-fA-F]{1,16}|\d{1,20}):([1-9]\d{0,3})$/;
+const REGISTER = /^[a-z][a-z0-9_]{0,15}$/;
+const TOKEN = /^[A-Za-z0-9._-]{1,200}$/;
+
+/**
+ * A data-flow question from the URL: `node:TOKEN`, `addr:0x…:LEN`, `reg:NAME` or `expr:E`, pinned
+ * to the moment `at` (the question's step, frame and thread parameters); a question written
+ * without them is asked at `fallback`, the route's own moment. Undefined when it does not parse.
+ */
+export function parseFlow(
+  text: string | null | undefined,
+  at: { step?: string | null; frame?: string | null; tid?: string | null },
+  fallback: { step: bigint; frame?: number; tid?: number },
+): FlowQuestion | undefined {
+  const m = text ? FLOW.exec(text) : null;
+  if (!m) return undefined;
+  const [, kind, what] = m;
+  if (kind === 'node') return TOKEN.test(what) ? { node: what } : undefined;
+  const pinned = !!at.step && STEP.test(at.step);
+  const step = pinned ? BigInt(at.step!) : fallback.step;
+  const tid = pinned ? (at.tid && COUNT.test(at.tid) ? Number(at.tid) : undefined) : fallback.tid;
+  const moment = { step, ...(tid !== undefined ? { tid } : {}) };
+  if (kind === 'reg') return REGISTER.test(what) ? { reg: what, ...moment } : undefined;
+  if (kind === 'expr') {
+    const frame = pinned ? (at.frame && FRAME.test(at.frame) ? Number(at.frame) : 0) : (fallback.frame ?? 0);
+    return what.trim() ? { expr: what, ...moment, frame } : undefined;
+  }
+  const r = RANGE.exec(what);
+  const addr = r ? parseAddress(r[1]) : undefined;
+  if (!r || addr === undefined || Number(r[2]) > 4096) return undefined;
+  return { addr, len: Number(r[2]), ...moment };
+}
+
+/** The URL parameters of a data-flow question (`prefix` names the moment's: o for origin, u for uses). */
+export function formatFlow(name: string, prefix: string, q: FlowQuestion): string[] {
+  if ('node' in q) return [`${name}=node:${q.node}`];
+  const what = 'expr' in q ? `expr:${param(q.expr)}` : 'reg' in q ? `reg:${q.reg}` : `addr:${formatAddress(q.addr)}:${q.len}`;
+  const out = [`${name}=${what}`, `${prefix}step=${q.step}`];
+  if ('expr' in q && q.frame !== 0) out.push(`${prefix}frame=${q.frame}`);
+  if (q.tid !== undefined) out.push(`${prefix}tid=${q.tid}`);
+  return out;
+}
+
+/** A data-flow question as a string, equal for equal questions (a dependency for effects and memos). */
+export function flowKey(q: FlowQuestion | undefined): string {
+  return q ? formatFlow('q', '', q).join('&') : '';
+}
 
 /** A URL parameter's value: encoded except for the characters that read well in an expression or a path. */
 const param = (v: string) => encodeURIComponent(v).replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%2C/g, ',');
@@ -139,6 +203,11 @@ export function parseRoute(pathname: string, search = ''): Route {
     const from = q.get('from');
     if (from && STEP.test(from)) route.execFrom = BigInt(from);
   }
+  const fallback = { step: route.step, frame: route.frame, tid: route.tid };
+  const origin = parseFlow(q.get('origin'), { step: q.get('ostep'), frame: q.get('oframe'), tid: q.get('otid') }, fallback);
+  if (origin) route.origin = origin;
+  const uses = parseFlow(q.get('uses'), { step: q.get('ustep'), frame: q.get('uframe'), tid: q.get('utid') }, fallback);
+  if (uses) route.uses = uses;
   const panels = q.get('panels');
   if (panels !== null) {
     const open = new Set(panels.split(','));
@@ -174,6 +243,8 @@ export function formatRoute(route: Route): string {
         for (const p of route.print ?? []) q.push(`print=${param(p)}`);
         if (route.execFrom !== undefined) q.push(`from=${route.execFrom}`);
       }
+      if (route.origin) q.push(...formatFlow('origin', 'o', route.origin));
+      if (route.uses) q.push(...formatFlow('uses', 'u', route.uses));
       if (!samePanels(route.panels, DEFAULT_PANELS)) q.push(`panels=${route.panels.join(',')}`);
       if (route.share) q.push(`share=${encodeURIComponent(route.share)}`);
       return `/t/${route.traceId}/step/${route.step}` + (q.length ? '?' + q.join('&') : '');

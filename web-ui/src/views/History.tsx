@@ -10,6 +10,8 @@ import { useRerender } from '../hooks';
 import { PagedRows, TwoSided, type Rows } from '../paging';
 import { formatAddress, selectionKey, type Moment, type Selection } from '../route';
 import { hrefAt, type View } from './context';
+import { askOrigin } from './DataFlow';
+import { flowAttr, writtenQuestion } from '../dataflow';
 
 export const ROW = 20;
 /** Rows per request: the API's default page, about 300 KB of JSON. */
@@ -203,7 +205,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         </>
       }
     >
-      <div class="hist-row hist-head">
+      <div class={'hist-row hist-head' + (showDecimal ? '' : ' nodec')}>
         <span>step</span>
         <span>thread</span>
         <span>where</span>
@@ -244,10 +246,11 @@ function HistoryRow({ route, entry, index, current, decimal }: {
   const here = BigInt(entry.step) === route.step;
   return (
     <div
-      class={'hist-row' + (current ? ' current' : '') + (here ? ' here' : '')}
+      class={'hist-row' + (decimal ? '' : ' nodec') + (current ? ' current' : '') + (here ? ' here' : '')}
       data-testid="history-entry"
       data-index={index}
       data-step={entry.step}
+      data-flow={flowAttr(writtenQuestion(entry))}
     >
       <Link href={hrefAt(route, { step: BigInt(entry.step), tid: route.tid === undefined ? undefined : entry.tid })} class="mono" testId="history-step">
         {groupDigits(entry.step)}
@@ -266,11 +269,21 @@ function HistoryRow({ route, entry, index, current, decimal }: {
       <span class="mono value" data-testid="history-value" title={entry.after}>
         {spacedHex(entry.after)}
       </span>
-      {decimal && (
+      {decimal ? (
         <span class="mono num" data-testid="history-decimal">
           {unsignedDecimal(entry.after)}
         </span>
-      )}
+      ) : null}
+      <span class="row-actions">
+        <button
+          class="quiet small"
+          title={`Where did the ${entry.size} byte${entry.size === 1 ? '' : 's'} this wrote come from? (w)`}
+          onClick={() => askOrigin(route, writtenQuestion(entry))}
+          data-testid="history-origin"
+        >
+          origin
+        </button>
+      </span>
     </div>
   );
 }

@@ -8,6 +8,9 @@ import { useAsync } from '../hooks';
 import { formatAddress, parseAddress } from '../route';
 import { argumentList } from '../values';
 import { go, hrefAt, select, type View } from './context';
+import { askOrigin, askUses } from './DataFlow';
+import { flowAttr } from '../dataflow';
+import type { FlowQuestion } from '../route';
 
 const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'fs_base', 'gs_base'];
 
@@ -38,12 +41,23 @@ export function RegistersPanel({ view }: { view: View }) {
   return (
     <Panel id="registers" title={<>Registers <span class="muted">tid {m.tid}{m.running ? '' : ' (waiting)'}</span></>}>
       <div class="registers" data-testid="registers">
-        {registerOrder(Object.keys(m.registers)).map((name) => (
-          <div class={'reg' + (changed.has(name) ? ' changed' : '')} key={name} data-testid={`reg-${name}`} data-changed={changed.has(name) || undefined}>
-            <span class="name">{name}</span>
-            <span class="mono">{m.registers[name]}</span>
-          </div>
-        ))}
+        {registerOrder(Object.keys(m.registers)).map((name) => {
+          const q: FlowQuestion = { reg: name, step: BigInt(m.step), tid: m.tid };
+          return (
+            <div
+              class={'reg' + (changed.has(name) ? ' changed' : '')}
+              key={name}
+              data-testid={`reg-${name}`}
+              data-changed={changed.has(name) || undefined}
+              data-flow={flowAttr(q)}
+            >
+              <button class="name" title={`Where did ${name}'s value come from? (w)`} onClick={() => askOrigin(route, q)} data-testid="reg-origin">
+                {name}
+              </button>
+              <span class="mono">{m.registers[name]}</span>
+            </div>
+          );
+        })}
       </div>
     </Panel>
   );
@@ -138,6 +152,14 @@ function LegacyStack({ view }: { view: View }) {
 
 const MEMORY_BYTES = 256;
 
+/** The selected bytes at the moment, as data flow asks about them. */
+const memoryQuestion = (route: { step: bigint; tid?: number }, sel: { addr: bigint; len: number }): FlowQuestion => ({
+  addr: sel.addr,
+  len: sel.len,
+  step: route.step,
+  ...(route.tid !== undefined ? { tid: route.tid } : {}),
+});
+
 export function MemoryPanel({ view }: { view: View }) {
   const { route, moment } = view;
   const sel = route.selection && 'addr' in route.selection ? route.selection : view.selected;
@@ -226,7 +248,13 @@ export function MemoryPanel({ view }: { view: View }) {
         </div>
       )}
       {sel && bytes && (
-        <div class="muted selection-note">
+        <div class="muted selection-note" data-flow={flowAttr(memoryQuestion(route, sel))} data-testid="memory-selection">
+          <button class="quiet small" title="Where did these bytes come from? (w)" onClick={() => askOrigin(route, memoryQuestion(route, sel))} data-testid="memory-origin">
+            origin
+          </button>
+          <button class="quiet small" title="Where did these bytes go? (W)" onClick={() => askUses(route, memoryQuestion(route, sel))} data-testid="memory-uses">
+            uses
+          </button>{' '}
           selected {formatAddress(sel.addr)}, {sel.len} byte{sel.len === 1 ? '' : 's'}
           {base !== undefined && sel.addr >= base && sel.addr + BigInt(sel.len) <= base + BigInt(MEMORY_BYTES) && (
             <span class="mono"> = {spacedHex(memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2))}</span>

@@ -15,6 +15,8 @@ import { moveFor, MOVES, typing } from './keys';
 import { MemoryPanel, RegistersPanel, StackPanel } from './State';
 import { SymbolsPanel } from './Symbols';
 import { ExecutionsPanel } from './Executions';
+import { askOrigin, askUses, OriginPanel, UsesPanel } from './DataFlow';
+import { readFlowAttr, selectionQuestion } from '../dataflow';
 import { VariablesPanel } from './Variables';
 import { pickFrame } from '../values';
 import { TimelineView } from './Timeline';
@@ -126,8 +128,16 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
     setNotice(undefined);
     go(route, { frame: list[i].index });
   };
-  const latest = useRef({ move, write, upDown });
-  latest.current = { move, write, upDown };
+  /** `w` (where from) and `W` (where to): the focused row's value, else the selection at this moment. */
+  const flow = (direction: 'origin' | 'uses') => {
+    const focused = (document.activeElement as HTMLElement | null)?.closest('[data-flow]');
+    const q = readFlowAttr(focused?.getAttribute('data-flow')) ?? selectionQuestion(view);
+    if (!q) return setNotice('Select a value first (a variable\'s history, bytes in memory, a row of a panel): then w asks where it came from, W where it went.');
+    setNotice(undefined);
+    (direction === 'origin' ? askOrigin : askUses)(route, q);
+  };
+  const latest = useRef({ move, write, upDown, flow });
+  latest.current = { move, write, upDown, flow };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -146,6 +156,10 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
           return latest.current.upDown(1);
         case 'd':
           return latest.current.upDown(-1);
+        case 'w':
+          return latest.current.flow('origin');
+        case 'W':
+          return latest.current.flow('uses');
         case '?':
           return setDialog('help');
         case 's':
@@ -217,10 +231,12 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       </nav>
       {open('timeline') && <TimelineView view={view} />}
       <div class="grid" style={{ gridTemplateColumns: columns(route) }}>
-        {(open('source') || open('disasm') || route.exec) && (
+        {(open('source') || open('disasm') || route.exec || route.origin || route.uses) && (
           <div class="column">
             {open('source') && <SourcePanel view={view} />}
             {route.exec && <ExecutionsPanel view={view} />}
+            {route.origin && <OriginPanel view={view} />}
+            {route.uses && <UsesPanel view={view} />}
             {open('disasm') && <DisassemblyPanel view={view} />}
           </div>
         )}
@@ -252,7 +268,9 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
 function columns(route: Moment): string {
   const open = (p: Panel) => route.panels.includes(p);
   const weights: number[] = [];
-  if (open('source') || open('disasm') || route.exec) weights.push(1);
+  // the data-flow panels' rows are long: their column is wider while they are open
+  if (route.origin || route.uses) weights.push(1.55);
+  else if (open('source') || open('disasm') || route.exec) weights.push(1);
   if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
   if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
   return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');

@@ -21,6 +21,9 @@ import { message, useAsync } from '../hooks';
 import type { Moment } from '../route';
 import { changedValues, sameActivation, splitAt } from '../values';
 import { go, select, type View } from './context';
+import { askOrigin } from './DataFlow';
+import { flowAttr } from '../dataflow';
+import type { FlowQuestion } from '../route';
 
 const PAGE = 100;
 /** Globals printed at most (the program's own, by name). */
@@ -61,6 +64,8 @@ interface Ctx {
   expanded: Set<string>;
   toggle: (expr: string) => void;
   history: (expr: string) => void;
+  /** The question "where did it come from" for a value in memory, at this moment in this frame. */
+  question: (expr: string) => FlowQuestion;
 }
 
 export function VariablesPanel({ view }: { view: View }) {
@@ -89,6 +94,7 @@ export function VariablesPanel({ view }: { view: View }) {
         return next;
       }),
     history: (expr) => select(route, { expr, at: route.step, frame: doc?.frame.index ?? at.frame ?? 0, ...(route.tid !== undefined ? { tid: route.tid } : {}) }),
+    question: (expr) => ({ expr, step: route.step, frame: doc?.frame.index ?? at.frame ?? 0, ...(route.tid !== undefined ? { tid: route.tid } : {}) }),
   };
   const watch = route.watch ?? [];
   const addWatch = (e: Event) => {
@@ -200,6 +206,7 @@ function ValueRow({ v, depth, ctx, changed, error, extra }: {
         data-name={v.name}
         data-expr={v.expression}
         data-changed={changed || undefined}
+        data-flow={v.address ? flowAttr(ctx.question(v.expression)) : undefined}
       >
         <span class="var-name" style={{ paddingLeft: `${depth * 14}px` }} title={v.expression}>
           {v.children > 0 ? (
@@ -226,6 +233,16 @@ function ValueRow({ v, depth, ctx, changed, error, extra }: {
               data-testid="var-history"
             >
               history
+            </button>
+          )}
+          {v.address && (
+            <button
+              class="quiet small"
+              title={`Where did the value of ${v.expression} come from? (w)`}
+              onClick={() => askOrigin(ctx.route, ctx.question(v.expression))}
+              data-testid="var-origin"
+            >
+              origin
             </button>
           )}
           {extra}
