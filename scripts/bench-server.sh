@@ -29,25 +29,9 @@
 # the embedded database needs about 4.5 GB there for the default trace (TMPDIR moves it).
 set -euo pipefail
 
-CLIENTS=1,32
-SECONDS_PER_RUN=30
-ITERATIONS=11500000
-JAR_ARG=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --clients) CLIENTS="$2"; shift 2 ;;
-    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
-    --iterations) ITERATIONS="$2"; shift 2 ;;
-    --jar) JAR_ARG="$2"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench-server: unknown argument '$1' (see $0 --help)" >&2; exit 2 ;;
-  esac
-done
-for v in ${CLIENTS//,/ } "$SECONDS_PER_RUN" "$ITERATIONS"; do
-  case "$v" in ''|*[!0-9]*|0) echo "bench-server: numbers must be positive integers, not '$v'" >&2; exit 2 ;; esac
-done
-
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/scripts/lib/bench-args.sh"
+bench_args bench-server "$@"
 JAR="${JAR_ARG:-$ROOT/cli/target/omni.jar}"
 PROGRAM="$ROOT/native/build/tests/loop100m"
 problems=()
