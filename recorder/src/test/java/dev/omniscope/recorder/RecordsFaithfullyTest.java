@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.omniscope.recorder.ptrace.Ptrace;
 import dev.omniscope.recorder.testing.Omni;
 import dev.omniscope.trace.Trace;
 import dev.omniscope.trace.TraceSummary;
@@ -86,7 +87,9 @@ class RecordsFaithfullyTest {
             TraceSummary summary = TraceSummary.of(t);
             assertThat(summary.complete()).as(summary.incompleteReason()).isTrue();
             assertThat(summary.exitStatus() >> 8 & 0xff).isEqualTo(nativeRun.exitCode());
-            assertThat(summary.warnings()).as("warnings").isEmpty();
+            // without CPUID faulting on this machine the recorder says so, rightly; nothing else may be said
+            assertThat(summary.warnings()).as("warnings")
+                    .allMatch(w -> !new Ptrace().hasCpuidFaulting() && w.startsWith("no-cpuid-faulting:"));
         }
     }
 }

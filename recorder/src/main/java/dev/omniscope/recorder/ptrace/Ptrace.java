@@ -144,6 +144,11 @@ public final class Ptrace {
         return lib.omni_cpuid_faulting_probe();
     }
 
+    /** Whether CPUID faulting works on this machine ({@link #cpuidFaultingProbe} gave 0). */
+    public boolean hasCpuidFaulting() {
+        return cpuidFaultingProbe() == 0;
+    }
+
     public String strerror(int errno) {
         return libc.strerror(errno);
     }
