@@ -2,7 +2,6 @@ package dev.omniscope.indexer.dataflow;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ final class Origins {
     static final int MAX_COPIES = 256;
     /** Blocks walked back looking for a register's writer before its last change is taken instead. */
     static final int MAX_WALK = 4096;
-    private static final HexFormat HEX = HexFormat.of();
 
     /** Where the bytes a system call wrote came from: {@link FileDescriptors#inputs}, built when first needed. */
     interface KernelInputs {
@@ -42,12 +40,14 @@ final class Origins {
     private final Symbolizer symbols;
     private final KernelInputs kernelInputs;
     private final InitialData initial;
+    private final OriginNodes nodes;
 
     Origins(Machine machine, Symbolizer symbols, KernelInputs kernelInputs) {
         this.machine = machine;
         this.symbols = symbols;
         this.kernelInputs = kernelInputs;
         this.initial = new InitialData(machine, symbols);
+        this.nodes = new OriginNodes(machine, symbols);
     }
 
     /** One question's budget. */
@@ -70,8 +70,8 @@ final class Origins {
         if (pieces.size() == 1) return pieces.get(0);
         OriginNode root = new OriginNode("copy");
         root.step = step;
-        root.location = describe(loc);
-        root.value = value(machine.read(loc, step));
+        root.location = nodes.describe(loc);
+        root.value = OriginNodes.value(machine.read(loc, step));
         root.node = Loc.token(loc, step);
         root.note = "its bytes come from " + pieces.size() + " places";
         if (loc instanceof Loc.Mem m) root.pid = m.pid();
@@ -82,7 +82,7 @@ final class Origins {
 
     /** Where the bytes of {@code loc} just before step {@code t} came from: a node per piece. */
     List<OriginNode> resolve(Loc loc, long t, int depth, Budget budget, int copies) throws IOException {
-        if (copies > MAX_COPIES) return List.of(unknown(loc, t, "copied more than " + MAX_COPIES + " times in a row; ask this node again"));
+        if (copies > MAX_COPIES) return List.of(nodes.unknown(loc, t, "copied more than " + MAX_COPIES + " times in a row; ask this node again"));
         String key = Loc.token(loc, t);
         Answered before = budget.answered.get(key);
         if (before != null && before.depth() >= depth) {
@@ -153,7 +153,7 @@ final class Origins {
             } else {
                 Machine.Executed x = machine.executed(w.step());
                 if (x == null || x.tid() != w.tid()) {
-                    out.add(unknown(piece, w.step() + 1, "the index has no instruction at step " + w.step()));
+                    out.add(nodes.unknown(piece, w.step() + 1, "the index has no instruction at step " + w.step()));
                 } else {
                     out.addAll(produced(x, piece, depth, budget, copies));
                 }
@@ -166,15 +166,15 @@ final class Origins {
     /** Bytes nothing wrote since their region's content began. */
     private List<OriginNode> unwritten(Loc.Mem piece, long t, int depth, Budget budget, int copies) throws IOException {
         MemoryView.Region r = machine.memory().regionAt(piece.pid(), piece.address(), t);
-        if (r == null) return List.of(unknown(piece, t, "not mapped at step " + t));
+        if (r == null) return List.of(nodes.unknown(piece, t, "not mapped at step " + t));
         switch (r.origin()) {
             case "inherited" -> {
                 // a forked child's memory: the parent's as of the fork
                 OriginNode fork = new OriginNode("copy");
                 fork.step = r.contentStep();
                 fork.pid = piece.pid();
-                fork.location = describe(piece);
-                fork.value = value(machine.read(piece, t));
+                fork.location = nodes.describe(piece);
+                fork.value = OriginNodes.value(machine.read(piece, t));
                 fork.note = "inherited at fork from process " + r.sourcePid();
                 fork.routine = "fork";
                 List<OriginNode> parent = resolve(new Loc.Mem(r.sourcePid(), piece.address(), piece.length()), r.contentStep() + 1, depth,
@@ -183,14 +183,14 @@ final class Origins {
                 return parent;
             }
             case "zero" -> {
-                OriginNode zero = leaf("constant", piece, t);
-                zero.value = value(new byte[piece.length()]);
+                OriginNode zero = nodes.leaf("constant", piece, t);
+                zero.value = OriginNodes.value(new byte[piece.length()]);
                 zero.note = "zero-filled memory (mapped or grown at step " + r.contentStep() + ")";
                 zero.step = r.contentStep();
                 return List.of(zero);
             }
             default -> {
-                OriginNode n = leaf("initial", piece, t);
+                OriginNode n = nodes.leaf("initial", piece, t);
                 n.initial = new LinkedHashMap<>(initial.describe(r, piece.pid(), piece.address(), piece.length()));
                 n.step = r.contentStep();
                 n.initial.put("length", piece.length());
@@ -203,21 +203,21 @@ final class Origins {
     private List<OriginNode> kernel(Loc.Mem piece, History.Write w, int depth, Budget budget, int copies) throws IOException {
         QueryDocuments.Syscall call = syscallAt(w.tid(), w.step());
         if (call == null) {
-            OriginNode n = leaf("unknown", piece, w.step() + 1);
-            place(n, w.step(), w.pid(), w.tid(), w.rip());
+            OriginNode n = nodes.leaf("unknown", piece, w.step() + 1);
+            nodes.place(n, w.step(), w.pid(), w.tid(), w.rip());
             n.note = "written by the kernel outside a system call (a signal frame or a thread-id word)";
             return List.of(n);
         }
         List<FileDescriptors.Input> inputs = kernelInputs == null ? List.of() : kernelInputs.inputs(w.tid(), w.step(), piece.address(), piece.length());
-        if (inputs.isEmpty()) return List.of(syscallLeaf(piece, w, call, null));
+        if (inputs.isEmpty()) return List.of(nodes.syscallLeaf(piece, w, call, null));
         List<OriginNode> out = new ArrayList<>();
         for (FileDescriptors.Input in : inputs) {
             Loc.Mem part = new Loc.Mem(piece.pid(), in.address(), in.length());
             if (in.writer() == null) {
-                out.add(syscallLeaf(part, w, call, in));
+                out.add(nodes.syscallLeaf(part, w, call, in));
                 continue;
             }
-            OriginNode through = syscallLeaf(part, w, call, in);
+            OriginNode through = nodes.syscallLeaf(part, w, call, in);
             through.kind = "copy";
             through.note = "read from a " + in.kind() + ", written by process " + in.writer().pid()
                     + " (" + in.writer().syscall() + " at step " + in.writer().step() + ")";
@@ -230,36 +230,6 @@ final class Origins {
         return out;
     }
 
-    private OriginNode syscallLeaf(Loc.Mem part, History.Write w, QueryDocuments.Syscall call, FileDescriptors.Input in) throws IOException {
-        OriginNode n = leaf("syscall", part, w.step() + 1);
-        place(n, w.step(), w.pid(), w.tid(), w.rip());
-        n.disassembly = "syscall";
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("name", call.name());
-        s.put("fd", in == null ? null : in.fd());
-        s.put("path", in == null ? null : in.path());
-        s.put("offset", in == null ? null : in.offset());
-        s.put("length", part.length());
-        if (in != null && in.peer() != null) s.put("peer", in.peer());
-        if (in != null && in.path() == null) s.put("descriptor", in.kind());
-        s.put("result", call.result());
-        s.put("args", call.args());
-        n.syscall = s;
-        return n;
-    }
-
-    /** A syscall leaf's description without a descriptor: its name and result, the descriptor fields null. */
-    private static Map<String, Object> syscall(String name, Long result) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("name", name);
-        s.put("fd", null);
-        s.put("path", null);
-        s.put("offset", null);
-        s.put("length", null);
-        s.put("result", result);
-        return s;
-    }
-
     private QueryDocuments.Syscall syscallAt(int tid, long step) throws IOException {
         for (QueryDocuments.Syscall s : machine.store().syscalls(step, step, null, 64)) if (s.tid() == tid) return s;
         return null;
@@ -269,7 +239,7 @@ final class Origins {
 
     private List<OriginNode> register(Loc.Reg r, long t, int depth, Budget budget, int copies) throws IOException {
         if (r.id() == Registers.RIP) {
-            OriginNode n = leaf("constant", r, t);
+            OriginNode n = nodes.leaf("constant", r, t);
             n.note = "the address of the instruction";
             return List.of(n);
         }
@@ -322,13 +292,13 @@ final class Origins {
 
     /** A register's bytes no decoded instruction wrote since its last change: the kernel, the task's start, or the change's instruction. */
     private List<OriginNode> lastChange(Loc.Reg piece, long change, long t, int depth, Budget budget, int copies) throws IOException {
-        if (change == Long.MIN_VALUE) return List.of(unknown(piece, t, "the index holds no value of this register before step " + t));
+        if (change == Long.MIN_VALUE) return List.of(nodes.unknown(piece, t, "the index holds no value of this register before step " + t));
         QueryDocuments.Syscall call = change >= 0 ? syscallAt(piece.tid(), change) : null;
         if (call != null) {
-            OriginNode n = leaf("syscall", piece, change + 1);
+            OriginNode n = nodes.leaf("syscall", piece, change + 1);
             Machine.Executed x = machine.executed(change);
-            if (x != null) place(n, change, x.pid(), x.tid(), x.insn().address());
-            n.syscall = syscall(call.name(), call.result());
+            if (x != null) nodes.place(n, change, x.pid(), x.tid(), x.insn().address());
+            n.syscall = OriginNodes.syscall(call.name(), call.result());
             if (piece.id() != Registers.RAX) n.note = "set by the kernel at " + call.name();
             return List.of(n);
         }
@@ -336,13 +306,13 @@ final class Origins {
         if (x != null && x.tid() == piece.tid()) return produced(x, piece, depth, budget, copies);
         for (Locator.Task task : machine.trace().tasks()) {
             if (task.tid() == piece.tid() && task.startStep() >= change - 1 && task.startStep() <= change + 1) {
-                OriginNode n = leaf("initial", piece, t);
+                OriginNode n = nodes.leaf("initial", piece, t);
                 n.step = change;
                 n.initial = new LinkedHashMap<>(Map.of("what", "registers", "note", "the thread's registers when it began (exec, fork or clone)"));
                 return List.of(n);
             }
         }
-        OriginNode n = leaf("unknown", piece, t);
+        OriginNode n = nodes.leaf("unknown", piece, t);
         n.step = change;
         n.note = "set by the kernel at step " + change + " (a signal delivery or return)";
         return List.of(n);
@@ -362,21 +332,21 @@ final class Origins {
             effect = Semantics.effect(machine, x, dest);
         } catch (RuntimeException e) {
             // an instruction whose operands this code does not expect: say so rather than fail the question
-            OriginNode n = leaf("unknown", dest, x.step() + 1);
-            place(n, x.step(), x.pid(), x.tid(), x.insn().address());
+            OriginNode n = nodes.leaf("unknown", dest, x.step() + 1);
+            nodes.place(n, x.step(), x.pid(), x.tid(), x.insn().address());
             n.disassembly = x.insn().text();
             n.note = "cannot follow " + x.insn().mnemonic() + " (" + e + ")";
             return List.of(n);
         }
-        OriginNode self = leaf("compute", dest, x.step() + 1);
-        place(self, x.step(), x.pid(), x.tid(), x.insn().address());
+        OriginNode self = nodes.leaf("compute", dest, x.step() + 1);
+        nodes.place(self, x.step(), x.pid(), x.tid(), x.insn().address());
         self.disassembly = x.insn().text();
         self.node = Loc.token(dest, x.step() + 1);
         if (effect instanceof Semantics.Entered e) {
             self.kind = e.kind();
             if (e.kind().equals("syscall")) {
                 QueryDocuments.Syscall call = syscallAt(x.tid(), x.step());
-                self.syscall = syscall(call != null ? call.name() : e.what(), call != null ? call.result() : null);
+                self.syscall = OriginNodes.syscall(call != null ? call.name() : e.what(), call != null ? call.result() : null);
             } else {
                 self.note = e.what();
             }
@@ -388,16 +358,16 @@ final class Origins {
             for (Semantics.Move mv : copy.moves()) {
                 Loc part = dest.part(mv.offset(), mv.length());
                 if (mv.source() == null) {
-                    OriginNode c = leaf("constant", part, x.step() + 1);
-                    place(c, x.step(), x.pid(), x.tid(), x.insn().address());
+                    OriginNode c = nodes.leaf("constant", part, x.step() + 1);
+                    nodes.place(c, x.step(), x.pid(), x.tid(), x.insn().address());
                     c.disassembly = x.insn().text();
                     c.note = mv.constant();
                     out.add(c);
                     continue;
                 }
                 OriginNode via = self.copy();
-                via.location = describe(part);
-                via.value = value(machine.read(part, x.step() + 1));
+                via.location = nodes.describe(part);
+                via.value = OriginNodes.value(machine.read(part, x.step() + 1));
                 for (OriginNode n : resolve(mv.source(), x.step(), depth, budget, copies + 1)) {
                     n.via.add(0, via);
                     out.add(n);
@@ -450,8 +420,8 @@ final class Origins {
         via.routine = span.routine();
         via.caller = via.function;
         via.disassembly = "call " + call.function();
-        via.location = describe(m);
-        via.value = value(machine.read(m, x.step() + 1));
+        via.location = nodes.describe(m);
+        via.value = OriginNodes.value(machine.read(m, x.step() + 1));
         via.node = Loc.token(m, x.step() + 1);
         via.note = span.routine() + "(" + History.hex(span.dst()) + ", " + (span.fill() ? "byte" : History.hex(span.src())) + ", " + span.length()
                 + ") in " + via.function;
@@ -463,55 +433,5 @@ final class Origins {
             out.add(n);
         }
         return out;
-    }
-
-    // ---- nodes
-
-    private OriginNode leaf(String kind, Loc loc, long valueStep) throws IOException {
-        OriginNode n = new OriginNode(kind);
-        n.location = describe(loc);
-        n.value = value(machine.read(loc, valueStep));
-        if (loc instanceof Loc.Mem m) n.pid = m.pid();
-        if (loc instanceof Loc.Reg r) n.tid = r.tid();
-        n.node = Loc.token(loc, valueStep);
-        return n;
-    }
-
-    private OriginNode unknown(Loc loc, long t, String note) throws IOException {
-        OriginNode n = leaf("unknown", loc, t);
-        n.step = t;
-        n.note = note;
-        return n;
-    }
-
-    /** The moment and the code of a node: step, thread, process, rip, function, file and line. */
-    private void place(OriginNode n, long step, int pid, int tid, long rip) {
-        n.step = step;
-        n.pid = pid;
-        n.tid = tid;
-        n.rip = History.hex(rip);
-        n.function = symbols.functionName(pid, rip, step);
-        Symbolizer.Line line = symbols.sourceLine(pid, rip, step);
-        if (line != null) {
-            n.file = line.file();
-            n.line = line.line();
-        }
-    }
-
-    /** A place in words, memory with the variable it falls in. */
-    String describe(Loc loc) {
-        if (loc instanceof Loc.Mem m) {
-            java.util.Optional<String> symbol = symbols.dataSymbolAt(m.address());
-            return symbol.map(s -> s + " (" + History.hex(m.address()) + ", " + m.length() + (m.length() == 1 ? " byte)" : " bytes)")).orElse(loc.describe());
-        }
-        return loc.describe();
-    }
-
-    /** A value: up to 8 bytes as one little-endian number in hex, else the bytes in memory order. */
-    static String value(byte[] bytes) {
-        if (bytes.length > 8) return HEX.formatHex(bytes);
-        long v = 0;
-        for (int i = bytes.length - 1; i >= 0; i--) v = (v << 8) | (bytes[i] & 0xFF);
-        return "0x" + Long.toHexString(v);
     }
 }

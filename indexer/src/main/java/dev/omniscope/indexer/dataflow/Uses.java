@@ -43,11 +43,13 @@ final class Uses {
     private final Machine machine;
     private final Symbolizer symbols;
     private final KernelReads kernelReads;
+    private final OriginNodes nodes;
 
     Uses(Machine machine, Symbolizer symbols, KernelReads kernelReads) {
         this.machine = machine;
         this.symbols = symbols;
         this.kernelReads = kernelReads;
+        this.nodes = new OriginNodes(machine, symbols);
     }
 
     UsesPage page(Loc loc, long t, int limit, String cursor, long span) throws IOException {
@@ -109,7 +111,7 @@ final class Uses {
             }
             for (UsesPage.Use u : found) {
                 if (uses.size() == limit) {
-                    return new UsesPage(describe(loc), t, never ? null : until, uses, Long.toString(u.step()), u.step());
+                    return new UsesPage(nodes.describe(loc), t, never ? null : until, uses, Long.toString(u.step()), u.step());
                 }
                 uses.add(u);
             }
@@ -120,12 +122,7 @@ final class Uses {
             w0 = w1;
         }
         String next = w0 < stop ? Long.toString(w0) : null;
-        return new UsesPage(describe(loc), t, never ? null : until, uses, next, w0);
-    }
-
-    private String describe(Loc loc) {
-        if (loc instanceof Loc.Mem m) return symbols.dataSymbolAt(m.address()).map(s -> s + " (" + History.hex(m.address()) + ", " + m.length() + (m.length() == 1 ? " byte)" : " bytes)")).orElse(loc.describe());
-        return loc.describe();
+        return new UsesPage(nodes.describe(loc), t, never ? null : until, uses, next, w0);
     }
 
     /** A system call that read live bytes of {@code m} to write them to a descriptor, as a use; null when it read none. */
@@ -324,7 +321,7 @@ final class Uses {
         List<UsesPage.Produced> produced = new ArrayList<>();
         boolean copy = false;
         for (Loc out : outputs(x)) {
-            produced.add(new UsesPage.Produced(out instanceof Loc.Mem m ? describe(m) : out.describe(), Origins.value(machine.read(out, s + 1)),
+            produced.add(new UsesPage.Produced(out instanceof Loc.Mem m ? nodes.describe(m) : out.describe(), OriginNodes.value(machine.read(out, s + 1)),
                     Loc.token(out, s + 1)));
             if (!(out instanceof Loc.Reg r && r.id() == Registers.EFLAGS)) copy |= isCopy(x, out);
         }
