@@ -25,6 +25,7 @@ import dev.omniscope.testsupport.GdbValues.Tally;
 import dev.omniscope.testsupport.GdbValues.Variable;
 import dev.omniscope.testsupport.OmniProcess;
 import dev.omniscope.trace.Trace;
+import dev.omniscope.trace.TraceHeader;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -90,8 +91,14 @@ class ValuesOracleIT {
     void omniShowsWhatGdbShows(String program) throws Exception {
         Assumptions.assumeTrue(Omni.commandLine().getSubcommands().containsKey("locals"),
                 "omni locals is not registered yet (issue 12): nothing to compare gdb's values with");
-        JsonNode oracle = gdbOracle(program);
         Path trace = recordAndIndex(program);
+        // gdb runs the program in the environment the recording gave it: without CPUID faulting the
+        // recorder tells glibc by a variable, which changes its paths (and what uninitialised locals hold)
+        TraceHeader.EnvironmentChanges changes;
+        try (Trace t = Trace.open(trace)) {
+            changes = t.header().environmentChanges();
+        }
+        JsonNode oracle = gdbOracle(program, changes);
         Tally tally = new Tally();
         for (JsonNode mark : oracle.path("marks")) compareMark(program, trace, mark, oracle, tally);
 
@@ -219,10 +226,20 @@ class ValuesOracleIT {
 
     /** values-oracle.sh's JSON for a native run of {@code program} under gdb. */
     static JsonNode gdbOracle(String program) throws Exception {
+        return gdbOracle(program, null);
+    }
+
+    /** As {@link #gdbOracle(String)}, the program's environment changed as a recording's was ({@code changes}, null: none). */
+    static JsonNode gdbOracle(String program, TraceHeader.EnvironmentChanges changes) throws Exception {
         Path nativeBuild = Path.of(System.getProperty("omni.native.dir")).toAbsolutePath();
         Path script = nativeBuild.resolveSibling("testprogs").resolve("values-oracle.sh");
-        Process gdb = new ProcessBuilder(script.toString(), nativeBuild.resolve("tests").resolve(program).toString())
-                .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), nativeBuild.resolve("tests").resolve(program).toString())
+                .redirectError(ProcessBuilder.Redirect.PIPE);
+        if (changes != null) {
+            builder.environment().putAll(changes.set());
+            changes.unset().forEach(builder.environment()::remove);
+        }
+        Process gdb = builder.start();
         gdb.getOutputStream().close();
         var err = new java.util.concurrent.CompletableFuture<String>();
         Thread reader = new Thread(() -> {
