@@ -2,10 +2,6 @@ package dev.omniscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,11 +178,11 @@ class DataflowIT {
     @Test
     void badQuestionsAreRefusedWithAReason() throws Exception {
         Path trace = recordAndIndex("demo_bug", List.of());
-        assertThat(run("origin", trace.toString(), "--step", "100", "--reg", "foo").err()).contains("no register named 'foo'");
-        assertThat(run("origin", trace.toString(), "--step", "100", "--node", "m.1.zz.4.5").err()).contains("is not a node of an origin tree");
-        assertThat(run("origin", trace.toString(), "--step", "100", "--addr", "0x1000", "--len", "0").err()).contains("len must be between 1 and 4096");
-        assertThat(run("origin", trace.toString(), "--step", "999999999", "--reg", "eax").err()).contains("outside the trace");
-        assertThat(run("uses", trace.toString(), "--step", "100", "--reg", "eax", "--limit", "0").err()).contains("limit must be between");
+        assertThat(InProcess.omni("origin", trace.toString(), "--step", "100", "--reg", "foo").err()).contains("no register named 'foo'");
+        assertThat(InProcess.omni("origin", trace.toString(), "--step", "100", "--node", "m.1.zz.4.5").err()).contains("is not a node of an origin tree");
+        assertThat(InProcess.omni("origin", trace.toString(), "--step", "100", "--addr", "0x1000", "--len", "0").err()).contains("len must be between 1 and 4096");
+        assertThat(InProcess.omni("origin", trace.toString(), "--step", "999999999", "--reg", "eax").err()).contains("outside the trace");
+        assertThat(InProcess.omni("uses", trace.toString(), "--step", "100", "--reg", "eax", "--limit", "0").err()).contains("limit must be between");
     }
 
     // ---- helpers
@@ -248,32 +244,9 @@ class DataflowIT {
         return trace;
     }
 
-    private record Result(int status, String out, String err) {}
-
     private static JsonNode json(String... args) throws Exception {
-        Result r = run(args);
+        InProcess.Result r = InProcess.omni(args);
         assertThat(r.status()).as(String.join(" ", args) + "\n" + r.err()).isZero();
         return Trace.json().readTree(r.out());
-    }
-
-    private static synchronized Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        PrintStream newOut = new PrintStream(out, true, StandardCharsets.UTF_8), newErr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int status;
-        System.setOut(newOut);
-        System.setErr(newErr);
-        try {
-            picocli.CommandLine cli = Omni.commandLine();
-            cli.setOut(new PrintWriter(newOut, true));
-            cli.setErr(new PrintWriter(newErr, true));
-            status = cli.execute(args);
-        } finally {
-            newOut.flush();
-            newErr.flush();
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -2,9 +2,6 @@ package dev.omniscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +117,7 @@ class ValuesOracleIT {
 
         List<String> args = new ArrayList<>(List.of("executions", trace.toString(), "--line", line, "--json"));
         for (String expr : prints) args.addAll(List.of("--print", expr));
-        Result executions = omni(args);
+        InProcess.Result executions = omni(args);
         if (executions.status() != 0) {
             tally.problem(program + " " + name, "omni executions --line " + line, "hits " + mark.path("breakpoint").path("hits").asInt(),
                     "exit " + executions.status() + ": " + executions.err().strip());
@@ -176,7 +173,7 @@ class ValuesOracleIT {
             String where = at + (level > 0 ? " frame " + level : "");
             List<String> common = List.of(trace.toString(), "--step", Long.toString(step), "--tid", Long.toString(tid),
                     "--frame", Integer.toString(level), "--json");
-            Result locals = omni(concat(List.of("locals"), common));
+            InProcess.Result locals = omni(concat(List.of("locals"), common));
             if (frame.has("error")) {
                 tally.noFrame(where, frame.path("error").asString(), locals.status() != 0, locals.out().strip());
                 continue;
@@ -199,7 +196,7 @@ class ValuesOracleIT {
             }
             for (JsonNode p : frame.path("prints")) {
                 String expr = p.path("expr").asString();
-                Result printed = omni(concat(List.of("print"), concat(common, List.of(expr))));
+                InProcess.Result printed = omni(concat(List.of("print"), concat(common, List.of(expr))));
                 String value = null;
                 if (printed.status() == 0) value = text(Trace.json().readTree(printed.out()), "value");
                 tally.print(where, expr, text(p, "value"), text(p, "error"), value,
@@ -273,28 +270,9 @@ class ValuesOracleIT {
         return trace;
     }
 
-    private record Result(int status, String out, String err) {}
-
-    /** {@code omni ARGS...} in this JVM (the query commands are called hundreds of times; a JVM each would take minutes). */
-    private static synchronized Result omni(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        PrintStream newOut = new PrintStream(out, true, StandardCharsets.UTF_8), newErr = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int status;
-        System.setOut(newOut);
-        System.setErr(newErr);
-        try {
-            picocli.CommandLine cli = Omni.commandLine();
-            cli.setOut(new PrintWriter(newOut, true));
-            cli.setErr(new PrintWriter(newErr, true));
-            status = cli.execute(args.toArray(String[]::new));
-        } finally {
-            newOut.flush();
-            newErr.flush();
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** {@code omni ARGS...} in this JVM. */
+    private static InProcess.Result omni(List<String> args) {
+        return InProcess.omni(args.toArray(String[]::new));
     }
 
     private static Map<String, Integer> ordered(Object... pairs) {

@@ -117,13 +117,9 @@ final class Machine {
     }
 
     /** A block's decoded instructions and which of them read memory (data flow's uses look only at those). */
+    /** {@code changeable}: the code is in writable memory, so it is decoded again for every block rather than kept. */
     record Code(List<Instruction> instructions, int[] memoryReaders, long addressRegisters, long readRegisters, long writtenRegisters,
-                long validFrom, long validTo) {
-        /** Whether the code may change while it is cached (writable memory: it is decoded again for every block). */
-        boolean changeable() {
-            return validTo - validFrom == 1;
-        }
-    }
+                boolean changeable, long validFrom, long validTo) {}
 
     private record CodeKey(int pid, long rip, int instructions) {}
 
@@ -153,8 +149,8 @@ final class Machine {
             }
             offset += insn.size();
         }
-        Code c = new Code(out, readers.stream().mapToInt(Integer::intValue).toArray(), addressRegisters, readRegisters, writtenRegisters, fixed ? region.fromStep() : b.step(),
-                fixed ? region.toStep() : b.step() + 1);
+        Code c = new Code(out, readers.stream().mapToInt(Integer::intValue).toArray(), addressRegisters, readRegisters, writtenRegisters,
+                !fixed, fixed ? region.fromStep() : b.step(), fixed ? region.toStep() : b.step() + 1);
         if (fixed) code.put(key, c);
         return c;
     }
