@@ -28,19 +28,26 @@ public final class DataFlow {
     private final Uses uses;
 
     private FileDescriptors descriptors;
+    private List<FileDescriptors.OutputWrite> writes;
 
     /** Data flow over a trace's queries, system calls' data followed through its file descriptors. */
     private DataFlow(QueryableTrace trace) {
         this.trace = trace;
         this.machine = new Machine(trace);
         this.origins = new Origins(machine, trace.symbols(), (tid, step, address, length) -> descriptors().inputs(tid, step, address, length));
-        this.uses = new Uses(machine, trace.symbols(), () -> descriptors().writes());
+        this.uses = new Uses(machine, trace.symbols(), this::writes);
     }
 
     /** The descriptor model, built from the system calls when first needed. */
     private synchronized FileDescriptors descriptors() throws IOException {
         if (descriptors == null) descriptors = FileDescriptors.build(trace, trace.trace().header().cwd());
         return descriptors;
+    }
+
+    /** Every write to a descriptor with its buffers, listed once (each lists its buffers from memory). */
+    private synchronized List<FileDescriptors.OutputWrite> writes() throws IOException {
+        if (writes == null) writes = descriptors().writes();
+        return writes;
     }
 
     /** Data flow over a trace's queries. */
