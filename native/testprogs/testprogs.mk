@@ -12,7 +12,7 @@ TP_EXTRA    :=
 TP_LDFLAGS  :=
 TP_LDLIBS   :=
 
-TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait \
+TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex fork_exec_wait fork_global \
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
              isa_probe cpu_dispatch spawns many_mappings alarm_loop values_c_O0 values_c_O2 values_cxx \
              values_threads values_opt_O2 values_opt_Og values_cpp2_O0 values_cpp2_O2 \
