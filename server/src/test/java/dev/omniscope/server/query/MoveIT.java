@@ -106,7 +106,8 @@ class MoveIT extends QueryApiSupport {
         JsonNode main = firstCall(id, "main");
         assertThat(returned).isEqualTo(main.get("returnStep").asLong() + 1);
         JsonNode there = at(id, returned);
-        assertThat(there.get("file").isNull()).isTrue();
+        assertThat(there.get("function").asString()).doesNotStartWith("main");
+        assertThat(there.get("file").asString("")).doesNotEndWith("calls.c"); // libc's lines, if any, are not a carried source
         Matcher stop = Pattern.compile("(?m)^(0x[0-9a-f]+) in ").matcher(transcript);
         assertThat(stop.find()).as("gdb's next out of main").isTrue();
         assertThat(Long.decode(there.get("rip").asString())).isEqualTo(Long.decode(stop.group(1)));

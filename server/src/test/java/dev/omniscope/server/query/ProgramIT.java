@@ -95,8 +95,9 @@ class ProgramIT extends QueryApiSupport {
         String o = "/api/traces/" + id + "/output";
         for (String bad : new String[] {"?limit=0", "?limit=1001", "?limit=x", "?cursor=abc", "?pid=0", "?pid=x", "?pid=1"}) {
             String detail = problem(o + bad, 400);
-            if (bad.equals("?pid=1")) assertThat(detail).isEqualTo("pid 1 is not a process of this trace (its processes: [" + parent
-                    + ", " + echo + ", " + processes.get(2).get("pid").asInt() + "])");
+            if (bad.equals("?pid=1")) {
+                assertThat(detail).startsWith("pid 1 is not a process of this trace (its processes: [").contains(parent + "").contains(echo + "");
+            }
         }
         String syscallCursor = get("/api/traces/" + id + "/syscalls?limit=1").get("next").asString();
         assertThat(problem(o + "?cursor=" + syscallCursor, 400)).contains("cursor");
@@ -158,7 +159,7 @@ class ProgramIT extends QueryApiSupport {
         assertThat(q.get("exitStatus").asString()).isEqualTo("killed by SIGSEGV");
         assertThat(q.get("processCount").asInt()).isEqualTo(2);
         assertThat(q.get("instructions").isNull()).isTrue();
-        assertThat(q.get("index").isNull()).isTrue();
+        assertThat(q.has("index")).isFalse();
         web().delete().uri("/api/traces/" + queued).exchange().expectStatus().isNoContent();
     }
 
