@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.omniscope.testsupport.OmniProcess;
-import dev.omniscope.trace.Trace;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,7 +24,7 @@ class ProgramRunIT {
     static Path home;
 
     private static Path tests() {
-        return Path.of(System.getProperty("omni.native.dir")).toAbsolutePath().resolve("tests");
+        return Recordings.tests();
     }
 
     private static String expected(String program) throws Exception {
@@ -193,23 +189,13 @@ class ProgramRunIT {
         return values.stream().map(JsonNode::asString).toList();
     }
 
-    private static synchronized Path recordAndIndex(String name, int status, String... command) throws Exception {
-        Path trace = home.resolve(name);
-        if (Files.isDirectory(trace.resolve("index"))) return trace;
-        List<String> args = new ArrayList<>(List.of("record", "-o", trace.toString(), "--"));
+    private static Path recordAndIndex(String name, int status, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--"));
         args.addAll(List.of(command));
-        try (OmniProcess omni = OmniProcess.start(home, Map.of(), args.toArray(String[]::new))) {
-            assertThat(omni.awaitExit(Duration.ofMinutes(3))).as(omni.output()).isEqualTo(status);
-        }
-        try (OmniProcess omni = OmniProcess.start(home, Map.of(), "index", "--quiet", trace.toString())) {
-            assertThat(omni.awaitExit(Duration.ofMinutes(5))).as(omni.output()).isZero();
-        }
-        return trace;
+        return Recordings.recordAndIndex(home, name, status, args);
     }
 
     private static JsonNode json(String... args) throws Exception {
-        InProcess.Result r = InProcess.omni(args);
-        assertThat(r.status()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-        return Trace.json().readTree(r.out());
+        return Recordings.json(args);
     }
 }
