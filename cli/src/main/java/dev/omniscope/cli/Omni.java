@@ -7,7 +7,9 @@ import dev.omniscope.indexer.cli.ExecutionsCommand;
 import dev.omniscope.indexer.cli.HistoryCommand;
 import dev.omniscope.indexer.cli.LocalsCommand;
 import dev.omniscope.indexer.cli.OriginCommand;
+import dev.omniscope.indexer.cli.OutputCommand;
 import dev.omniscope.indexer.cli.PrintCommand;
+import dev.omniscope.indexer.cli.ProcessesCommand;
 import dev.omniscope.indexer.cli.UsesCommand;
 import dev.omniscope.indexer.cli.IndexCommand;
 import dev.omniscope.indexer.cli.ReplayCommand;
@@ -25,11 +27,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "omni",
         mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
         subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class,
             HistoryCommand.class, AtCommand.class, CallsCommand.class, LocalsCommand.class, PrintCommand.class, OriginCommand.class, UsesCommand.class,
-            ExecutionsCommand.class, ServeCommand.class, UploadCommand.class,
+            ExecutionsCommand.class, OutputCommand.class, ProcessesCommand.class, ServeCommand.class, UploadCommand.class,
             AuthCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {
@@ -49,7 +52,9 @@ public final class Omni implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Omni())
                 .setExecutionExceptionHandler(new ErrorReporter())
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                // help wraps at the terminal's width (80 columns when it is not a terminal), every subcommand's too
+                .setUsageHelpAutoWidth(true);
         // `omni record ./prog -v`: everything from the program on is the program's.
         cli.getSubcommands().get("record").setStopAtPositional(true);
         return cli;
