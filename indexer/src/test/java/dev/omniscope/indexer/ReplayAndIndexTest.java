@@ -31,7 +31,7 @@ class ReplayAndIndexTest {
         Path numbers = Files.write(work.resolve("numbers.txt"), Stream.iterate(1, i -> i + 1).limit(2000)
                 .map(i -> Integer.toString(i * 7919 % 2000)).toList());
         Stream<Arguments> tests = Stream.of("hello_static", "hello_dynamic", "counter", "cxx_exceptions", "threads_mutex",
-                "fork_exec_wait", "signals", "memory_maps", "pipes_sockets", "time_random", "calls", "demo_bug")
+                "fork_exec_wait", "signals", "memory_maps", "pipes_sockets", "time_random", "calls", "demo_bug", "crash_segv")
                 .map(p -> Arguments.of(p, List.of(testProgram(p).toString())));
         Stream<Arguments> real = Stream.of(
                 Arguments.of("python3", List.of("/usr/bin/python3", script.toString())),
