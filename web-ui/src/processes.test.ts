@@ -97,3 +97,11 @@ describe('the timeline\'s lanes', () => {
     expect(more.filter((r) => r.kind === 'thread').map((r) => (r as { tid: number }).tid)).toEqual([10, 13, 15]);
   });
 });
+
+describe('argv', () => {
+  it('reads as a shell command', async () => {
+    const { shellWords } = await import('./processes');
+    expect(shellWords(['echo', 'child says hi'])).toBe("echo 'child says hi'");
+    expect(shellWords(['a', "it's", ''])).toBe("a 'it'\\''s' ''");
+  });
+});

@@ -15,6 +15,11 @@ export function processColour(pid: number, order?: readonly number[]): string {
 /** The last component of a path: `/usr/bin/echo` → `echo`. */
 export const baseName = (path: string) => path.split('/').filter((s) => s !== '').pop() ?? path;
 
+/** Arguments as a shell would take them back: quoted when they hold spaces, quotes or $. */
+export function shellWords(argv: readonly string[]): string {
+  return argv.map((a) => (a === '' || /[\s'"\\$`]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ');
+}
+
 /** The program a process runs at a step (the last one it started at or before it); its last program without a step. */
 export function programAt(p: ProcessInfo, step?: number | bigint) {
   if (p.programs.length === 0) return undefined;

@@ -3,12 +3,14 @@ import { useState } from 'preact/hooks';
 import { fetchMemory, fetchRegisters, type Frame } from '../api';
 import { Link } from '../components/Link';
 import { Panel, Status } from '../components/Panel';
-import { ascii, dumpRows, hexToBytes, padAddress, shortPath, spacedHex } from '../format';
+import { ascii, dumpRows, hexToBytes, padAddress, shortPath, spacedHex, unsignedDecimal } from '../format';
 import { useAsync } from '../hooks';
 import { formatAddress, parseAddress } from '../route';
 import { argumentList } from '../values';
 import { go, hrefAt, select, type View } from './context';
 import { askOrigin, askUses } from './DataFlow';
+import { threadAlive } from '../processes';
+import { useProcesses } from './Processes';
 import { flowAttr } from '../dataflow';
 import type { FlowQuestion } from '../route';
 
@@ -78,7 +80,7 @@ export function StackPanel({ view }: { view: View }) {
   if (!frames) return <LegacyStack view={view} />;
   const implicit = route.frame === undefined && frame && frame.index !== 0;
   return (
-    <Panel id="stack" title={<>Call stack <span class="muted">tid {frames.tid}</span></>}>
+    <Panel id="stack" title={<>Call stack <span class="muted" data-testid="stack-thread">process {frames.pid} · thread {frames.tid}</span></>}>
       {implicit && (
         <div class="muted hint small" data-testid="frame-note">
           {frames.frames[0].function ?? frames.frames[0].pc} has no source here: showing #{frame.index} {frame.function}, the innermost frame with source.
@@ -166,18 +168,25 @@ export function MemoryPanel({ view }: { view: View }) {
   const rsp = moment ? parseAddress(moment.registers.rsp) : undefined;
   const centre = route.mem ?? sel?.addr ?? rsp;
   const base = centre === undefined ? undefined : ((centre - 64n) & ~15n) < 0n ? 0n : (centre - 64n) & ~15n;
+  // memory as the looked-at thread's process sees it (after a fork each process has its own copy):
+  // the URL's thread, else the one running at the step once the moment says which
+  const tid = route.tid ?? (moment && BigInt(moment.step) === route.step ? moment.tid : undefined);
+  const procs = useProcesses(route.traceId);
+  const ready = base !== undefined && tid !== undefined;
   const memory = useAsync(
-    () => (base === undefined ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step)),
-    [route.traceId, base, route.step],
+    () => (!ready ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step, { tid })),
+    [route.traceId, base, route.step, tid],
   );
+  // the same bytes a step earlier (what changed), when the thread was there then
+  const earlier = ready && route.step > 0n && (procs.data || procs.error) && threadAlive(procs.data, tid, route.step - 1n);
   const before = useAsync(
-    () => (base === undefined || route.step === 0n ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step - 1n)),
-    [route.traceId, base, route.step],
+    () => (!earlier ? Promise.resolve(undefined) : fetchMemory(route.traceId, base!, MEMORY_BYTES, route.step - 1n, { tid })),
+    [route.traceId, base, route.step, tid, !!earlier],
   );
   const [anchor, setAnchor] = useState<bigint>();
   const [input, setInput] = useState('');
   const bytes = memory.data && memory.data.addr === formatAddress(base ?? -1n) ? hexToBytes(memory.data.bytes) : undefined;
-  const old = before.data && before.data.addr === memory.data?.addr ? hexToBytes(before.data.bytes) : undefined;
+  const old = before.data && before.data.addr === memory.data?.addr && before.data.pid === memory.data?.pid ? hexToBytes(before.data.bytes) : undefined;
   const selected = (a: bigint) => sel !== undefined && a >= sel.addr && a < sel.addr + BigInt(sel.len);
   const click = (a: bigint, e: MouseEvent) => {
     if (e.shiftKey && anchor !== undefined) {
@@ -192,7 +201,16 @@ export function MemoryPanel({ view }: { view: View }) {
   return (
     <Panel
       id="memory"
-      title="Memory"
+      title={
+        <>
+          Memory{' '}
+          {memory.data && (
+            <span class="muted" data-testid="memory-process" title="Each process has its own memory: this is what this moment's thread sees">
+              of process {memory.data.pid}
+            </span>
+          )}
+        </>
+      }
       tools={
         <form
           onSubmit={(e) => {
@@ -215,7 +233,7 @@ export function MemoryPanel({ view }: { view: View }) {
         </form>
       }
     >
-      <Status error={memory.error} loading={memory.loading && !bytes} empty={base === undefined ? 'No address yet.' : undefined} />
+      <Status error={memory.error} loading={(memory.loading || (base !== undefined && tid === undefined)) && !bytes} empty={base === undefined ? 'No address yet.' : undefined} />
       {bytes && base !== undefined && (
         <div class="hexdump mono" data-testid="hexdump">
           {dumpRows(base, bytes).map((row) => (
@@ -257,10 +275,22 @@ export function MemoryPanel({ view }: { view: View }) {
           </button>{' '}
           selected {formatAddress(sel.addr)}, {sel.len} byte{sel.len === 1 ? '' : 's'}
           {base !== undefined && sel.addr >= base && sel.addr + BigInt(sel.len) <= base + BigInt(MEMORY_BYTES) && (
-            <span class="mono"> = {spacedHex(memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2))}</span>
+            <SelectedValue hex={memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2)} />
           )}
         </div>
       )}
     </Panel>
+  );
+}
+
+/** The selected bytes in hex, and as an unsigned little-endian number when they are at most 8. */
+function SelectedValue({ hex }: { hex: string }) {
+  const decimal = unsignedDecimal(hex);
+  return (
+    <span class="mono" data-testid="memory-selected-value">
+      {' '}
+      = {spacedHex(hex)}
+      {decimal !== undefined && <span data-testid="memory-selected-decimal"> ({decimal})</span>}
+    </span>
   );
 }

@@ -20,6 +20,8 @@ import { readFlowAttr, selectionQuestion } from '../dataflow';
 import { VariablesPanel } from './Variables';
 import { pickFrame } from '../values';
 import { TimelineView } from './Timeline';
+import { OutputPanel } from './Output';
+import { MomentProcess, ProcessesDialog } from './Processes';
 
 export function TraceView({ route }: { route: Moment }) {
   const [version, setVersion] = useState(0);
@@ -114,7 +116,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   };
   const write = (direction: -1 | 1) => {
     if (!route.selection) return setNotice('Select a variable or bytes first: then [ and ] go to its previous and next write.');
-    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction).then(
+    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction, route.historyPid).then(
       (e) => (e ? go(route, { step: BigInt(e.step), tid: route.tid === undefined ? undefined : e.tid }) : setNotice(direction < 0 ? 'No earlier write.' : 'No later write.')),
       (e) => setNotice(message(e)),
     );
@@ -192,10 +194,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
           {trace.command.split(' ')[0].split('/').pop()}
         </span>
         <GotoStep route={route} instructions={instructions} />
-        <span class="field">
-          thread <b class="mono" data-testid="tid">{m?.tid ?? '…'}</b>
-          {route.tid === undefined ? <span class="muted"> (running)</span> : null}
-        </span>
+        <MomentProcess view={view} />
         <span class="field mono" data-testid="function">
           {m?.function ?? m?.rip ?? ''}
         </span>
@@ -231,13 +230,14 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       </nav>
       {open('timeline') && <TimelineView view={view} />}
       <div class="grid" style={{ gridTemplateColumns: columns(route) }}>
-        {(open('source') || open('disasm') || route.exec || route.origin || route.uses) && (
+        {(open('source') || open('disasm') || open('output') || route.exec || route.origin || route.uses) && (
           <div class="column">
             {open('source') && <SourcePanel view={view} />}
             {route.exec && <ExecutionsPanel view={view} />}
             {route.origin && <OriginPanel view={view} />}
             {route.uses && <UsesPanel view={view} />}
             {open('disasm') && <DisassemblyPanel view={view} />}
+            {open('output') && <OutputPanel view={view} />}
           </div>
         )}
         {(open('variables') || open('stack') || open('calls')) && (
@@ -260,6 +260,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       </div>
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(undefined)} />}
       {dialog === 'share' && <ShareDialog route={route} selected={selected} onClose={() => setDialog(undefined)} />}
+      {route.dialog === 'processes' && <ProcessesDialog view={view} />}
     </div>
   );
 }
@@ -270,7 +271,7 @@ function columns(route: Moment): string {
   const weights: number[] = [];
   // the data-flow panels' rows are long: their column is wider while they are open
   if (route.origin || route.uses) weights.push(1.55);
-  else if (open('source') || open('disasm') || route.exec) weights.push(1);
+  else if (open('source') || open('disasm') || open('output') || route.exec) weights.push(1);
   if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
   if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
   return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');
