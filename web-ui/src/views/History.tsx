@@ -218,6 +218,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         <>
           {(many || pid !== undefined) && (
             <select
+              class="pid-filter"
               value={pid ?? ''}
               onChange={(e) => {
                 const v = (e.target as HTMLSelectElement).value;
@@ -226,7 +227,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
               title="Only the writes made in one process"
               data-testid="history-pid"
             >
-              <option value="">all processes</option>
+              <option value="">every process</option>
               {procs.data?.map((p) => (
                 <option key={p.pid} value={p.pid}>
                   {p.pid} {programName(p)}

@@ -127,6 +127,7 @@ export function OutputPanel({ view }: { view: View }) {
         <>
           {(many || pid !== undefined) && (
             <select
+              class="pid-filter"
               value={pid ?? ''}
               onChange={(e) => {
                 const v = (e.target as HTMLSelectElement).value;
@@ -135,7 +136,7 @@ export function OutputPanel({ view }: { view: View }) {
               title="Only what one process wrote"
               data-testid="output-pid"
             >
-              <option value="">all processes</option>
+              <option value="">every process</option>
               {procs.data?.map((p) => (
                 <option key={p.pid} value={p.pid}>
                   {p.pid} {programName(p)}

@@ -127,23 +127,24 @@ export function ProcessesDialog({ view }: { view: View }) {
                     <MomentAt route={route} step={p.forkStep} tid={p.forkTid} testId="process-fork" />
                   </div>
                 )}
-                {p.programs.map((prog, i) => (
-                  <div key={i} data-testid="process-program">
-                    <span class="muted">{i === 0 ? (p.forkStep !== null ? 'running ' : 'ran ') : 'exec '}</span>
-                    <span class="mono" title={prog.path}>
-                      {prog.path}
-                    </span>{' '}
-                    <span class="mono argv" data-testid="process-argv">
-                      {shellWords(prog.argv)}
-                    </span>
-                    {i > 0 && (
-                      <>
-                        <span class="muted"> at </span>
-                        <MomentAt route={route} step={prog.step} tid={main} testId="process-exec" />
-                      </>
-                    )}
-                  </div>
-                ))}
+                {p.programs.map((prog, i) =>
+                  // a forked process starts as a copy of its parent's program: only its execs are news
+                  i === 0 && p.forkStep !== null ? null : (
+                    <div key={i} data-testid="process-program">
+                      <span class="muted">{i === 0 ? 'ran ' : 'exec '}</span>
+                      <span class="mono argv" data-testid="process-argv" title={prog.path}>
+                        {shellWords(prog.argv)}
+                      </span>
+                      {prog.argv[0] !== prog.path && <span class="muted mono"> ({prog.path})</span>}
+                      {i > 0 && (
+                        <>
+                          <span class="muted"> at </span>
+                          <MomentAt route={route} step={prog.step} tid={main} testId="process-exec" />
+                        </>
+                      )}
+                    </div>
+                  ),
+                )}
                 <div>
                   <span class="muted">steps </span>
                   <MomentAt route={route} step={p.start} tid={main} testId="process-start" />

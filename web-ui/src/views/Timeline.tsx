@@ -80,7 +80,7 @@ export function TimelineView({ view }: { view: View }) {
                 data-tid={r.tid}
                 title={`thread ${r.tid} of process ${r.pid}${threads > 1 ? ': click in its lane to look at it' : ''}`}
               >
-                <span class="mono">{r.tid === r.pid ? `${r.tid}` : `└ ${r.tid}`}</span>
+                thread <span class="mono">{r.tid}</span>
               </div>
             ),
           )}
