@@ -360,14 +360,19 @@ test('ordinary moves through fork_exec_wait with every panel open: no console er
   test.setTimeout(240_000);
   const errors = watchConsole(page);
   const failed = watchFailures(page);
-  const { id, echo, second } = await forkExecWait(request);
+  const { id, parent, echo, second } = await forkExecWait(request);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base()}/t/${id}/step/0?symbol=stage`);
   await expect(page.getByTestId('history-entry')).toHaveCount(3);
   // the history's links, the output's writes, moves by key, the timeline, the tree's links
   await page.getByTestId('history-step').nth(1).click();
   await expect(page.getByTestId('pid')).toHaveText(String(echo.pid));
-  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowLeft', 'ArrowUp', 'o']) {
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('memory-selected-value')).toHaveText('= 02 00 00 00 (2)');
+  // in the parent after the first child: stage = 3, then lines and instructions on
+  await page.getByTestId('history-step').nth(2).click();
+  await expect(page.getByTestId('pid')).toHaveText(String(parent.pid));
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowLeft', 'ArrowUp']) {
     const before = page.url();
     await page.keyboard.press(key);
     await expect.poll(() => page.url() !== before || page.getByTestId('notice').count().then((n) => n > 0)).toBe(true);
@@ -390,8 +395,7 @@ test('ordinary moves through fork_exec_wait with every panel open: no console er
   await page.getByTestId('processes-button').click();
   await page.locator(`[data-testid="process"][data-pid="${second.pid}"]`).getByTestId('process-end').click();
   await expect(page.getByTestId('pid')).toHaveText(String(second.pid));
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowLeft');
   await page.waitForTimeout(1000);
   expect(failed).toEqual([]);
   expect(errors).toEqual([]);

@@ -78,12 +78,18 @@ export function OutputPanel({ view }: { view: View }) {
     setMatch(m);
     setFocus({ row: m.row, key: `match ${m.row}:${m.offset}` });
   };
+  // a new query: its first match from the write under the step on (as a pager searches from where it is)
+  const from = useRef<Match>();
+  from.current = where.known && where.row !== undefined ? { row: where.row, offset: -1 } : undefined;
   useEffect(() => {
     setMatch(undefined);
     setSeeking(0);
-    const first = query ? nextMatch(rows.loaded(), query, undefined, 1) : undefined;
-    if (first) show(first);
-    else if (query && !rows.done) setSeeking(1);
+    if (!query) return;
+    const first = nextMatch(rows.loaded(), query, from.current, 1);
+    if (first) return show(first);
+    if (!rows.done) return setSeeking(1);
+    const wrapped = nextMatch(rows.loaded(), query, undefined, 1);
+    if (wrapped) show(wrapped);
   }, [query, rows]);
   const find = (direction: 1 | -1) => {
     if (!query) return;
@@ -95,7 +101,7 @@ export function OutputPanel({ view }: { view: View }) {
   };
   useEffect(() => {
     if (!seeking || rows.loading) return;
-    const m = nextMatch(rows.loaded(), query, match, 1);
+    const m = nextMatch(rows.loaded(), query, match ?? from.current, 1);
     if (m) {
       setSeeking(0);
       return show(m);
@@ -205,6 +211,7 @@ export function OutputPanel({ view }: { view: View }) {
           <OutputRow
             route={route}
             line={rows.get(i)}
+            previous={i > 0 ? rows.get(i - 1) : undefined}
             order={order}
             current={current}
             query={query}
@@ -216,9 +223,11 @@ export function OutputPanel({ view }: { view: View }) {
   );
 }
 
-function OutputRow({ route, line, order, current, query, match }: {
+function OutputRow({ route, line, previous, order, current, query, match }: {
   route: Moment;
   line?: OutLine;
+  /** The row above: a pid the same as its is shown dimmed (a process's run of lines reads as one). */
+  previous?: OutLine;
   order?: number[];
   current?: number;
   query: string;
@@ -230,6 +239,7 @@ function OutputRow({ route, line, order, current, query, match }: {
   const here = line.segments.some((s) => s.chunk.step === current);
   const q = head && chunkQuestion(head);
   const pieces = markSegments(line, query, match);
+  const before = previous && previous.segments[previous.segments.length - 1]?.chunk.pid;
   return (
     <div
       class={'out-line' + (here ? ' current' : '') + (line.wrapped ? ' wrapped' : '')}
@@ -241,7 +251,7 @@ function OutputRow({ route, line, order, current, query, match }: {
       <span class="out-gutter">
         {head && (
           <>
-            <span class="pid mono" data-testid="output-pid-tag" title={`process ${head.pid}, thread ${head.tid}`}>
+            <span class={'pid mono' + (before === head.pid ? ' again' : '')} data-testid="output-pid-tag" title={`process ${head.pid}, thread ${head.tid}`}>
               {head.pid}
             </span>
             <Link href={chunkHref(route, head)} class="mono out-step" title={`Go to this write (step ${head.step}, thread ${head.tid}, fd ${head.fd})`} testId="output-step">

@@ -63,7 +63,7 @@ export function MomentProcess({ view }: { view: View }) {
         {route.tid === undefined ? <span class="muted"> (running)</span> : m && !m.running ? <span class="muted"> (waiting)</span> : null}
       </span>
       <button class="quiet" title="The process tree: programs, forks, execs and exits" onClick={() => go(route, { dialog: 'processes' })} data-testid="processes-button">
-        {list ? `${list.length} process${list.length === 1 ? '' : 'es'}` : 'processes'}
+        {list?.length ? `${list.length} process${list.length === 1 ? '' : 'es'}` : 'processes'}
       </button>
     </>
   );
