@@ -75,6 +75,24 @@ export interface TraceSummaryRow {
   eventCount: number;
   complete: boolean;
   failureReason?: string;
+  /** The recorded command's argv (servers before issue 14 leave these four out). */
+  arguments?: string[];
+  /** `exited with status 0`, `killed by SIGSEGV`; null when the recording did not finish. */
+  exitStatus?: string | null;
+  processCount?: number | null;
+  /** The index's steps; null until indexed. */
+  instructions?: number | null;
+}
+
+/** The moment a trace opens at: main's first line, the faulting instruction of a crash, else step 0. */
+export interface Opening {
+  step: number;
+  pid: number;
+  tid: number;
+  reason: 'main' | 'crash' | 'start';
+  function: string | null;
+  file: string | null;
+  line: number | null;
 }
 
 export interface TraceDetail extends TraceSummaryRow {
@@ -83,6 +101,8 @@ export interface TraceDetail extends TraceSummaryRow {
     complete: boolean;
     problem: null | { kind: string; step: number; message: string };
     rows: Record<string, number>;
+    /** Absent from servers before issue 14: those open at step 0. */
+    opening?: Opening | null;
   };
   summary?: { processes?: { pid: number; threads?: number[] }[]; sources?: unknown };
 }
@@ -269,14 +289,17 @@ export const fetchRegisters = (id: string, step: bigint, tid?: number) =>
 export type MoveKind = 'next-instruction' | 'prev-instruction' | 'next-line' | 'prev-line' | 'step-in' | 'out' | 'call-start';
 
 export interface Moved {
-  step: number;
+  /** Null where there is no such moment (the thread ends, no open call): `reason` says why. */
+  step: number | null;
   pid: number;
   tid: number;
   to: MoveKind;
+  reason?: string;
 }
 
+/** A move; `lenient`: where there is none the answer says why instead of failing with a 404. */
 export const fetchMove = (id: string, step: bigint, to: MoveKind, tid?: number) =>
-  getJson<Moved>(traceUrl(id) + `/steps/${step}/move` + query({ to, tid }));
+  getJson<Moved>(traceUrl(id) + `/steps/${step}/move` + query({ to, tid, lenient: 'true' }));
 
 // ---- source-level values (gdb's view of a moment)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ascii, dumpRows, groupDigits, hexToBytes, littleEndian, signedDecimal, spacedHex, unsignedDecimal, formatBytes } from './format';
+import { ascii, bytesPerRow, dumpRows, groupDigits, hexToBytes, littleEndian, signedDecimal, spacedHex, unsignedDecimal, formatBytes } from './format';
 
 describe('formatting', () => {
   it('reads memory-order hex as little-endian values', () => {
@@ -42,5 +42,11 @@ describe('formatting', () => {
     expect(groupDigits(123)).toBe('123');
     expect(formatBytes(6532608)).toBe('6.2 MiB');
     expect(formatBytes(12)).toBe('12 B');
+  });
+
+  it('fits as many bytes a row as the width holds, the text column included', () => {
+    expect(bytesPerRow(600, 7.2)).toBe(16);
+    expect(bytesPerRow(420, 7.2)).toBe(8);
+    expect(bytesPerRow(300, 7.2)).toBe(4);
   });
 });

@@ -58,6 +58,16 @@ export interface DumpRow {
   bytes: Uint8Array;
 }
 
+/**
+ * The bytes per row of a hex dump that fit `width` pixels with characters `ch` pixels wide: 16, 8
+ * or 4. A row is the address (14 characters), each byte (2 characters and 3 px), the bytes again
+ * as text, and the gaps between them (memory.css).
+ */
+export function bytesPerRow(width: number, ch: number): number {
+  const need = (n: number) => 12 + 14 * ch + 10 + n * (2 * ch + 3) + (n > 8 ? 6 : 0) + 10 + n * ch + 2;
+  return [16, 8].find((n) => need(n) <= width) ?? 4;
+}
+
 /** Cuts bytes read at addr into rows of `width` aligned to multiples of `width`. */
 export function dumpRows(addr: bigint, bytes: Uint8Array, width = 16): DumpRow[] {
   const rows: DumpRow[] = [];

@@ -54,3 +54,17 @@ export function useRerender(): () => void {
   useEffect(() => () => void (mounted.current = false), []);
   return () => mounted.current && set((n) => n + 1);
 }
+
+/** The width in pixels of an element, followed as it resizes (0 until it is laid out). */
+export function useWidth(ref: { current: HTMLElement | null }): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref.current]);
+  return width;
+}

@@ -95,6 +95,21 @@ describe('paged rows', () => {
     expect(rows.done).toBe(true);
   });
 
+  it('says whether trying again may help: not when the server refused the question', async () => {
+    const api = endpoint(5);
+    const rows = new PagedRows(api.fetch, () => {}, 10);
+    rows.ensure(0, 5);
+    api.pending.shift()!.reject(Object.assign(new Error('Not Found'), { status: 404, detail: "no variable named 'x'" }));
+    await Promise.resolve();
+    expect(rows.error).toBe("no variable named 'x'");
+    expect(rows.retryable).toBe(false);
+    const other = new PagedRows(api.fetch, () => {}, 10);
+    other.ensure(0, 5);
+    api.pending.shift()!.reject(Object.assign(new Error('Service Unavailable'), { status: 503 }));
+    await Promise.resolve();
+    expect(other.retryable).toBe(true);
+  });
+
   it('ignores answers after it was disposed', async () => {
     const api = endpoint(5);
     let changes = 0;

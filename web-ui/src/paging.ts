@@ -31,6 +31,8 @@ export class PagedRows<T> implements Rows<T> {
   done = false;
   /** The last failure's message (a problem document's detail); cleared by retry. */
   error?: string;
+  /** Whether trying again may help: false when the server refused the question itself (a 4xx: an unknown symbol). */
+  retryable = true;
   /** How many fetches were made, for tests and the bench. */
   fetches = 0;
 
@@ -125,10 +127,11 @@ export class PagedRows<T> implements Rows<T> {
         this.evict();
         this.onChange();
       },
-      (e: Error & { detail?: string }) => {
+      (e: Error & { detail?: string; status?: number }) => {
         if (this.disposed) return;
         slot.loading = false;
         this.error = e.detail ?? e.message;
+        this.retryable = !(typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429);
         this.onChange();
       },
     );
@@ -153,6 +156,8 @@ export interface Rows<T> {
   readonly startKnown: boolean;
   readonly loading: boolean;
   readonly error?: string;
+  /** Whether retry may help (false: the question itself was refused). */
+  readonly retryable?: boolean;
   get(i: number): T | undefined;
   ensure(start: number, end: number): void;
   /** Loaded rows with their indices, in order. */
@@ -188,6 +193,10 @@ export class TwoSided<T> implements Rows<T> {
   get loading(): boolean {
     return !!this.before?.loading || this.after.loading;
   }
+  get retryable(): boolean {
+    return this.before?.error ? this.before.retryable : this.after.retryable;
+  }
+
   get error(): string | undefined {
     return this.before?.error ?? this.after.error;
   }

@@ -15,8 +15,17 @@ describe('routes', () => {
     });
   });
 
-  it('opens a trace without a step at its start', () => {
-    expect(parseRoute('/t/abc')).toMatchObject({ kind: 'moment', traceId: 'abc', step: 0n });
+  it('opens a trace without a step at its opening moment', () => {
+    expect(parseRoute('/t/abc')).toMatchObject({ kind: 'moment', traceId: 'abc', step: 0n, opening: true });
+    expect(parseRoute('/t/abc/step/0')).not.toHaveProperty('opening');
+    expect(formatRoute({ ...(parseRoute('/t/abc') as Moment), step: 42n, opening: undefined })).toBe('/t/abc/step/42');
+  });
+
+  it('reads a symbol that is an expression as an expression at the moment', () => {
+    expect(parseRoute('/t/x/step/7', '?symbol=table.checksum&frame=1')).toMatchObject({ selection: { expr: 'table.checksum', at: 7n, frame: 1 } });
+    expect((parseRoute('/t/x/step/7', '?symbol=acc-%3Ebalance') as Moment).selection).toEqual({ expr: 'acc->balance', at: 7n, frame: 0 });
+    expect((parseRoute('/t/x/step/7', '?symbol=completed.0') as Moment).selection).toEqual({ symbol: 'completed.0' });
+    expect((parseRoute('/t/x/step/7', '?symbol=std::cout') as Moment).selection).toEqual({ symbol: 'std::cout' });
   });
 
   it('refuses what is not a route', () => {
@@ -59,7 +68,7 @@ describe('routes', () => {
       '/t/x9/step/123456789012',
       '/t/x/step/7?tid=4&symbol=balance',
       '/t/x/step/7?addr=0x555555558068&len=8&mem=0x7fffffffe000',
-      '/t/x/step/7?symbol=a%20b&panels=source,history',
+      '/t/x/step/7?symbol=operator%20new&panels=source,history',
       '/t/x/step/7?share=abc',
       '/t/x/step/7?frame=2',
       '/t/x/step/7?frame=1&expr=acc-%3Eowner.name[3]&at=5&atframe=1&attid=9',

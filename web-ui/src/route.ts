@@ -44,6 +44,8 @@ export interface Moment {
   kind: 'moment';
   traceId: string;
   step: bigint;
+  /** The URL names no step (`/t/ID`): the trace opens at its opening moment, which then replaces the URL. */
+  opening?: true;
   /** The thread looked at; absent: the one running at the step. */
   tid?: number;
   selection?: Selection;
@@ -88,6 +90,12 @@ export function parseAddress(text: string | null | undefined): bigint | undefine
 export const formatAddress = (addr: bigint) => '0x' + addr.toString(16);
 
 const FRAME = /^(?:0|[1-9]\d{0,5})$/;
+/**
+ * Whether a name picked as a variable is an expression rather than a symbol: a member
+ * (`table.checksum`, `acc->balance`), an element (`items[2]`) or a dereference (`*p`). Symbols
+ * have dots only before digits (`completed.0`), and colons and spaces (`std::cout`, `vtable for T`).
+ */
+export const isExpression = (name: string) => /->|\[|^\s*[*&(]|\.\s*[A-Za-z_]/.test(name);
 const STEP = /^\d{1,20}$/;
 const EXEC = /^(line|function|address):(.+)$/;
 
@@ -178,6 +186,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     step: BigInt(moment[2] ?? '0'),
     panels: DEFAULT_PANELS,
   };
+  if (moment[2] === undefined) route.opening = true;
   const tid = q.get('tid');
   if (tid && COUNT.test(tid)) route.tid = Number(tid);
   const frame = q.get('frame');
@@ -194,6 +203,9 @@ export function parseRoute(pathname: string, search = ''): Route {
     route.selection = at && STEP.test(at)
       ? { expr, at: BigInt(at), frame: atFrame && FRAME.test(atFrame) ? Number(atFrame) : 0, ...(atTid && COUNT.test(atTid) ? { tid: Number(atTid) } : {}) }
       : { expr, at: route.step, frame: route.frame ?? 0, ...(route.tid !== undefined ? { tid: route.tid } : {}) };
+  } else if (symbol && isExpression(symbol)) {
+    // a member, an element, a dereference (`table.checksum`): an expression at the route's moment
+    route.selection = { expr: symbol, at: route.step, frame: route.frame ?? 0, ...(route.tid !== undefined ? { tid: route.tid } : {}) };
   } else if (symbol) route.selection = { symbol };
   else if (addr !== undefined && len && COUNT.test(len) && Number(len) <= 4096) route.selection = { addr, len: Number(len) };
   const mem = parseAddress(q.get('mem'));

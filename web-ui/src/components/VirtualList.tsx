@@ -13,8 +13,13 @@ export interface VirtualListProps {
   /** A row to bring into view when revealKey changes (or, without one, when the row changes). */
   reveal?: number;
   revealKey?: string;
-  /** Reveal with this many rows of context, centring the row when it has fewer (source lines). */
+  /** Reveal with this many rows of context, centring the row when it has fewer. */
   revealContext?: number;
+  /**
+   * Keep the revealed row in the middle of the view (the current source line): when it changes and
+   * when the view is resized; the last rows can be centred too (space follows them).
+   */
+  centre?: boolean;
   /** Rows added above so far: when it grows the view scrolls as far, so that what is on screen stays. */
   prepended?: number;
   /** Shown after the rows while more may come. */
@@ -62,8 +67,16 @@ export function VirtualList(props: VirtualListProps) {
     if (added > 0 && box.current) scrollTo(box.current.scrollTop + added * rowHeight);
   }, [props.prepended]);
 
+  const centred = !!props.centre && w.height === count * rowHeight;
   useLayoutEffect(() => {
-    if (reveal === undefined || reveal < 0 || reveal >= count) return;
+    if (!centred || reveal === undefined || reveal < 0 || reveal >= count) return;
+    const el = box.current!;
+    const target = Math.max(0, Math.round(reveal * rowHeight + rowHeight / 2 - el.clientHeight / 2));
+    if (Math.abs(target - el.scrollTop) > 1) scrollTo(target);
+  }, [props.revealKey ?? reveal, count > 0, viewport, centred]);
+
+  useLayoutEffect(() => {
+    if (centred || reveal === undefined || reveal < 0 || reveal >= count) return;
     const el = box.current!;
     const target = w.height < count * rowHeight
       ? scrollTopFor(reveal, count, rowHeight, el.clientHeight)
@@ -89,7 +102,7 @@ export function VirtualList(props: VirtualListProps) {
   }
   return (
     <div ref={box} class={'vlist ' + (props.class ?? '')} onScroll={onScroll} data-testid={props.testId} data-count={count}>
-      <div style={{ height: `${w.height + footerHeight}px`, position: 'relative' }}>
+      <div style={{ height: `${w.height + footerHeight + (centred ? Math.floor(viewport / 2) : 0)}px`, position: 'relative' }}>
         <div ref={block} class="vblock">
           {rows}
         </div>

@@ -179,17 +179,24 @@ export function CallTreePanel({ view }: { view: View }) {
           const c = row.node.call!;
           want(c);
           const inside = BigInt(c.callStep) <= step && (c.returnStep === null || step <= BigInt(c.returnStep));
+          const signature = signatures.current.get(c.callStep) ?? undefined;
           return (
-            <div class={'call-row' + (inside ? ' inside' : '')} style={indent} data-testid="call" data-step={c.callStep}>
+            <div
+              class={'call-row' + (inside ? ' inside' : '')}
+              style={indent}
+              data-testid="call"
+              data-step={c.callStep}
+              title={callText(c, signature, typed.get(c.callStep)?.args)}
+            >
               <button class="twisty" onClick={() => toggle(row.node)} title="Show the calls it made">
                 {row.node.loading ? '…' : row.node.open ? '▾' : '▸'}
               </button>
-              <Link href={hrefAt(route, { step: BigInt(c.callStep) })} class="mono" title={`call at step ${c.callStep}`}>
+              <Link href={hrefAt(route, { step: BigInt(c.callStep) })} class="mono call-fn" title={`Go to this call (step ${c.callStep})`}>
                 {/* the signature's name is the function's (qualified, without the demangled parameter types) */}
                 {signatures.current.get(c.callStep)?.function ?? c.function ?? c.target}
               </Link>
-              <CallSignature call={c} signature={signatures.current.get(c.callStep) ?? undefined} onStack={typed.get(c.callStep)?.args} />
-              <span class="muted mono"> @{groupDigits(c.callStep)}</span>
+              <CallSignature call={c} signature={signature} onStack={typed.get(c.callStep)?.args} />
+              <span class="muted mono call-step">@{groupDigits(c.callStep)}</span>
               {c.function && (
                 <button
                   class="quiet small row-action"
@@ -208,6 +215,15 @@ export function CallTreePanel({ view }: { view: View }) {
   );
 }
 
+/** A call as one line of text, whole: the row's tooltip when the row is cut. */
+export function callText(c: CallEntry, signature?: Signature | null, onStack?: Value[]): string {
+  const args = signature?.args ?? onStack;
+  const name = signature?.function ?? c.function ?? c.target;
+  const params = args ? args.map((a) => `${a.name}=${a.value}`).join(', ') : c.args.join(', ');
+  const returned = c.returnValue === null ? (c.unwound ? ' ↯ unwound' : ' (no return)') : ` → ${signature?.returned?.value ?? c.returnValue}`;
+  return `${name}(${params})${returned}  @${c.callStep}`;
+}
+
 /**
  * A call's parameters and return value: typed (`(amount=500) → 55`) from its signature, else the
  * parameters of its frame when it is on the moment's stack, else `(…)`; the raw registers (the
@@ -219,18 +235,18 @@ function CallSignature({ call: c, signature, onStack }: { call: CallEntry; signa
   const typed = signature ? `${signature.function}(${signature.args.map((a) => `${a.type} ${a.name} = ${a.value}`).join(', ')})` : '';
   return (
     <>
-      <span class={'mono' + (args ? '' : ' muted')} title={typed ? `${typed}\n${raw}` : raw} data-testid="call-args">
+      <span class={'mono call-args' + (args ? '' : ' muted')} title={typed ? `${typed}\n${raw}` : raw} data-testid="call-args">
         ({args ? argumentList(args) : '…'})
       </span>
       {c.returnValue === null ? (
-        <span class="mono muted">{c.unwound ? ' ↯ unwound' : ' (no return)'}</span>
+        <span class="mono muted call-ret">{c.unwound ? ' ↯ unwound' : ' (no return)'}</span>
       ) : signature?.returned ? (
-        <span class="mono" title={`${signature.returned.type}; rax at the return: ${c.returnValue}`} data-testid="call-returned">
+        <span class="mono call-ret" title={`→ ${signature.returned.value}\n${signature.returned.type}; rax at the return: ${c.returnValue}`} data-testid="call-returned">
           {' '}
           → {shorten(signature.returned.value, 40)}
         </span>
       ) : signature ? null : (
-        <span class="mono muted small" title="rax at the return">
+        <span class="mono muted small call-ret" title={`rax at the return: ${c.returnValue}`}>
           {' '}
           → {c.returnValue}
         </span>

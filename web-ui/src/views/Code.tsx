@@ -1,5 +1,5 @@
 // Source at the selected frame's line, values on hover, executions of a line; the disassembly around rip.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, fetchPrint, fetchSource, type Printed } from '../api';
 import { Panel, Status } from '../components/Panel';
 import { VirtualList } from '../components/VirtualList';
@@ -88,7 +88,6 @@ export function SourcePanel({ view }: { view: View }) {
   return (
     <Panel
       id="source"
-      class="grow3"
       title={
         <>
           Source {file && <span class="muted mono">{shortPath(file)}</span>}
@@ -110,7 +109,7 @@ export function SourcePanel({ view }: { view: View }) {
           rowHeight={18}
           reveal={current}
           revealKey={`${file}:${line}`}
-          revealContext={4}
+          centre
           testId="source"
           class="code"
           renderRow={(i) => (
@@ -148,17 +147,34 @@ export function SourcePanel({ view }: { view: View }) {
   );
 }
 
+/** The instructions around rip, the current one kept in the middle of the panel. */
 export function DisassemblyPanel({ view }: { view: View }) {
   const m = view.moment;
+  const list = useRef<HTMLDivElement>(null);
+  const centre = () => {
+    const el = list.current;
+    const current = el?.querySelector('.current') as HTMLElement | null;
+    if (!el || !current) return;
+    el.scrollTop = Math.max(0, current.offsetTop + current.offsetHeight / 2 - el.clientHeight / 2);
+  };
+  useLayoutEffect(centre, [m?.step, m?.tid, m?.rip]);
+  useEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    const observer = new ResizeObserver(centre);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   return (
     <Panel id="disasm" title={<>Disassembly {m && <span class="muted mono">{m.function}</span>}</>}>
-      <div class="code" data-testid="disassembly">
+      <div class="code centred-list" data-testid="disassembly" ref={list}>
         {m?.disassembly.map((d) => (
-          <div class={'code-line' + (d.current ? ' current' : '')} key={d.address}>
+          <div class={'code-line' + (d.current ? ' current' : '')} key={d.address} title={`${d.address}  ${d.text}`}>
             <span class="lineno mono">{d.address}</span>
             <span class="text">{d.text}</span>
           </div>
         ))}
+        <div class="list-end" />
       </div>
     </Panel>
   );

@@ -80,7 +80,6 @@ export function OriginPanel({ view }: { view: View }) {
   return (
     <Panel
       id="origin"
-      class="grow3"
       title={
         <>
           Where did <span class="mono accent" data-testid="origin-question" title={root ? questionPlace(root) : undefined}>{place}</span> come from?
@@ -289,7 +288,6 @@ export function UsesPanel({ view }: { view: View }) {
   return (
     <Panel
       id="uses"
-      class="grow2"
       title={
         <>
           Where did <span class="mono accent" data-testid="uses-question" title={page?.location}>{'expr' in q || 'reg' in q || !page ? questionLabel(q) : shortLocation(page.location)}</span> go?

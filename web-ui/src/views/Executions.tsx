@@ -75,7 +75,6 @@ export function ExecutionsPanel({ view }: { view: View }) {
   return (
     <Panel
       id="executions"
-      class="grow2"
       title={
         <>
           Executions of <span class="mono accent" data-testid="exec-target">{execLabel(exec)}</span>{' '}

@@ -262,7 +262,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       </div>
       {rows.error && (
         <div class="error" role="alert" data-testid="error">
-          {rows.error} <button onClick={() => rows.retry()}>Retry</button>
+          {rows.error} {rows.retryable !== false && <button onClick={() => rows.retry()}>Retry</button>}
         </div>
       )}
       {rows.done && rows.count === 0 && <div class="muted">No writes to this range in the whole recording.</div>}
@@ -276,7 +276,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         revealKey={`${route.step} ${current !== undefined}`}
         prepended={rows.above}
         onRange={(s, e) => rows.ensure(s, e)}
-        footer={rows.done ? undefined : <Status loading />}
+        footer={rows.done || rows.error ? undefined : <Status loading />}
         renderRow={(i) => (
           <HistoryRow route={route} entry={rows.get(i)} index={i} current={i === current} decimal={showDecimal} order={order} asking={asking} />
         )}

@@ -1,6 +1,6 @@
 // Processes: which process (and program) a moment is in, the tree of forks with each process's
 // programs (argv), threads and exit, and the fork and exec moments as links.
-import { fetchProcesses, type ProcessInfo } from '../api';
+import { fetchProcesses, type MomentDoc, type ProcessInfo } from '../api';
 import { Link } from '../components/Link';
 import { Status } from '../components/Panel';
 import { groupDigits } from '../format';
@@ -39,8 +39,7 @@ export function Pid({ pid, processes, step, testId }: { pid: number; processes?:
 }
 
 /** The moment bar's "process P · thread T", the program the process runs then, and the way to the process tree. */
-export function MomentProcess({ view }: { view: View }) {
-  const { route, moment: m } = view;
+export function MomentProcess({ route, moment: m }: { route: Moment; moment?: MomentDoc }) {
   const procs = useProcesses(route.traceId);
   const list = procs.data;
   const p = m && list ? list.find((x) => x.pid === m.pid) ?? processOfThread(list, m.tid) : undefined;

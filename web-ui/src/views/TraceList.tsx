@@ -11,7 +11,7 @@ import {
 } from '../api';
 import { message } from '../hooks';
 import { formatBytes } from '../format';
-import { isPlainClick, navigate } from '../router';
+import { TraceRow } from './TraceRow';
 
 interface UploadState {
   id: number;
@@ -151,40 +151,20 @@ export function TraceList() {
       <table class="traces">
         <thead>
           <tr>
-            <th>Command</th>
-            <th>Recorded</th>
-            <th>Size</th>
+            <th>Program and arguments</th>
+            <th>Exit</th>
+            <th class="num">Steps</th>
+            <th class="num" title="Processes">Proc.</th>
+            <th class="num">Size</th>
+            <th>Uploaded</th>
+            <th>Id</th>
             <th>Status</th>
             <th />
           </tr>
         </thead>
         <tbody>
           {traces.map((t) => (
-            <tr key={t.id} data-testid="trace-row" data-id={t.id} data-status={t.status}>
-              <td>
-                <a
-                  class="mono"
-                  href={`/t/${t.id}`}
-                  onClick={(e) => {
-                    if (!isPlainClick(e)) return;
-                    e.preventDefault();
-                    navigate(`/t/${t.id}/step/0`);
-                  }}
-                >
-                  {t.command || t.executable || t.id}
-                </a>
-              </td>
-              <td class="muted">{new Date(t.recordedAt ?? t.createdAt).toLocaleString()}</td>
-              <td class="muted">{formatBytes(t.fileSize)}</td>
-              <td>
-                <Status t={t} />
-              </td>
-              <td>
-                <button class="quiet" title="Delete this trace" data-testid="delete" onClick={() => remove(t)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
+            <TraceRow key={t.id} t={t} onDelete={() => remove(t)} />
           ))}
         </tbody>
       </table>
@@ -192,20 +172,5 @@ export function TraceList() {
       {!loading && traces.length === 0 && !error && <div class="muted">No recordings yet.</div>}
       {next && !loading && <button onClick={() => load(next)}>More…</button>}
     </section>
-  );
-}
-
-function Status({ t }: { t: TraceSummaryRow }) {
-  if (t.status === 'indexed') return <span class="ok" data-testid="status-text">indexed</span>;
-  if (t.status === 'failed')
-    return (
-      <span class="error" data-testid="status-text" title={t.failureReason}>
-        failed: {t.failureReason}
-      </span>
-    );
-  return (
-    <span data-testid="status-text">
-      {t.status} <progress max={100} value={t.progress} /> {t.progress}%
-    </span>
   );
 }

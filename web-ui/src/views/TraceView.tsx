@@ -1,27 +1,33 @@
-// The trace at a moment: the current moment always on top, then the timeline and the panels.
+// The trace at a moment: the current moment always on top, then the timeline and the panels in
+// three columns (reading, values, machine) whose sizes the user drags.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { fetchFrames, fetchMove, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type MoveKind, type TraceDetail } from '../api';
+import { fetchFrames, fetchMoment, fetchTrace, watchTrace, type HistoryEntry, type TraceDetail } from '../api';
+import { Link } from '../components/Link';
 import { Status } from '../components/Panel';
-import { groupDigits, shortPath } from '../format';
-import { message, useAsync } from '../hooks';
+import { Split } from '../components/Split';
+import { groupDigits } from '../format';
+import { useAsync } from '../hooks';
 import type { Rows } from '../paging';
 import { PANELS, selectionKey, togglePanel, type Moment, type Panel } from '../route';
+import { pickFrame } from '../values';
 import { CallTreePanel } from './CallTree';
 import { DisassemblyPanel, SourcePanel } from './Code';
-import { go, type View } from './context';
+import { useCommands, type Notice } from './commands';
+import { go, hrefAt, type View } from './context';
+import { OriginPanel, UsesPanel } from './DataFlow';
 import { HelpOverlay, ShareDialog } from './Dialogs';
-import { adjacentWrite, HistoryPanel } from './History';
-import { moveFor, MOVES, typing } from './keys';
-import { MemoryPanel, RegistersPanel, StackPanel } from './State';
-import { SymbolsPanel } from './Symbols';
 import { ExecutionsPanel } from './Executions';
-import { askOrigin, askUses, OriginPanel, UsesPanel } from './DataFlow';
-import { readFlowAttr, selectionQuestion } from '../dataflow';
-import { VariablesPanel } from './Variables';
-import { pickFrame } from '../values';
-import { TimelineView } from './Timeline';
+import { HistoryPanel } from './History';
+import { MemoryPanel } from './Memory';
+import { NowBar } from './NowBar';
 import { OutputPanel } from './Output';
-import { MomentProcess, ProcessesDialog } from './Processes';
+import { ProcessesDialog } from './Processes';
+import { RegistersPanel } from './Registers';
+import { StackPanel } from './Stack';
+import { SymbolsPanel } from './Symbols';
+import { TimelineView } from './Timeline';
+import { VariablesPanel } from './Variables';
 
 export function TraceView({ route }: { route: Moment }) {
   const [version, setVersion] = useState(0);
@@ -40,6 +46,11 @@ export function TraceView({ route }: { route: Moment }) {
       () => setVersion((v) => v + 1),
     );
   }, [waiting, route.traceId]);
+  // `/t/ID` names no step: the trace's opening moment (main's first line, a crash), as a link
+  const opening = t?.index && route.opening ? BigInt(t.index.opening?.step ?? 0) : undefined;
+  useEffect(() => {
+    if (opening !== undefined) go(route, { step: opening, opening: undefined }, true);
+  }, [opening]);
 
   if (trace.error) return <Status error={trace.error} />;
   if (!t) return <Status loading />;
@@ -60,16 +71,64 @@ export function TraceView({ route }: { route: Moment }) {
       </section>
     );
   }
+  if (route.opening) return <Status loading />;
   return <Explorer trace={t} route={route} />;
 }
+
+/** What a panel's rendering gets besides the view: the history's rows and resolved address go to the commands and memory. */
+interface Wiring {
+  onHistoryRows: (rows: Rows<HistoryEntry> | undefined) => void;
+  onResolved: (addr: bigint, len: number) => void;
+}
+
+interface PanelSpec {
+  /** Its name in `panels=` (shown when listed there) or, for the panels a question opens, a name of its own. */
+  id: string;
+  column: 'reading' | 'values' | 'machine';
+  /** Its default share of its column's height. */
+  weight: number;
+  /** Shown when; by default when `panels=` lists its id. */
+  shown?: (route: Moment) => boolean;
+  render: (view: View, wiring: Wiring) => ComponentChildren;
+}
+
+/**
+ * The panels, column by column, top to bottom. Reading: what the program does (source, what it
+ * printed, the calls); values: the selected frame's and a value's history; machine: instructions,
+ * registers, bytes, symbols. Adding a panel is a line here.
+ */
+const LAYOUT: PanelSpec[] = [
+  { id: 'source', column: 'reading', weight: 3, render: (v) => <SourcePanel view={v} /> },
+  { id: 'exec', column: 'reading', weight: 1.6, shown: (r) => !!r.exec, render: (v) => <ExecutionsPanel view={v} /> },
+  { id: 'origin', column: 'reading', weight: 2.2, shown: (r) => !!r.origin, render: (v) => <OriginPanel view={v} /> },
+  { id: 'uses', column: 'reading', weight: 1.8, shown: (r) => !!r.uses, render: (v) => <UsesPanel view={v} /> },
+  { id: 'output', column: 'reading', weight: 1.4, render: (v) => <OutputPanel view={v} /> },
+  { id: 'calls', column: 'reading', weight: 2.2, render: (v) => <CallTreePanel view={v} /> },
+  { id: 'variables', column: 'values', weight: 1.8, render: (v) => <VariablesPanel view={v} /> },
+  { id: 'stack', column: 'values', weight: 1.1, render: (v) => <StackPanel view={v} /> },
+  {
+    id: 'history',
+    column: 'values',
+    weight: 2.4,
+    render: (v, w) => <HistoryPanel view={v} onRows={w.onHistoryRows} onResolved={w.onResolved} />,
+  },
+  { id: 'disasm', column: 'machine', weight: 1.2, render: (v) => <DisassemblyPanel view={v} /> },
+  { id: 'registers', column: 'machine', weight: 1.1, render: (v) => <RegistersPanel view={v} /> },
+  { id: 'memory', column: 'machine', weight: 1.3, render: (v) => <MemoryPanel view={v} /> },
+  { id: 'symbols', column: 'machine', weight: 1, render: (v) => <SymbolsPanel view={v} /> },
+];
+
+/** The columns' default shares of the width: the reading panels get the room. */
+const COLUMNS = { reading: 1.3, values: 1.1, machine: 0.95 } as const;
 
 function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   const instructions = trace.index!.instructions;
   const outside = route.step > BigInt(instructions - 1);
-  const moment = useAsync(
-    () => (outside ? Promise.reject(new Error(`step ${route.step} is past the end of this trace (${instructions} steps)`)) : fetchMoment(route.traceId, route.step, route.tid)),
-    [route.traceId, route.step, route.tid],
-  );
+  const moment = useAsync(() => (outside ? Promise.resolve(undefined) : fetchMoment(route.traceId, route.step, route.tid)), [
+    route.traceId,
+    route.step,
+    route.tid,
+  ]);
   // the thread's frames: the stack panel lists them, the source and variables show the selected one
   const framed = (['source', 'variables', 'stack', 'calls'] as const).some((p) => route.panels.includes(p));
   const frames = useAsync(
@@ -78,8 +137,6 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   );
   const [selected, setSelected] = useState<{ addr: bigint; len: number }>();
   const [dialog, setDialog] = useState<'help' | 'share'>();
-  const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const history = useRef<Rows<HistoryEntry>>();
   const framesDoc = frames.error ? undefined : frames.data;
   const view: View = {
@@ -92,170 +149,55 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
     frame: framesDoc ? pickFrame(framesDoc.frames, route.frame) : undefined,
     selected,
   };
-
   useEffect(() => setSelected(undefined), [selectionKey(route.selection)]);
-  useEffect(() => setNotice(undefined), [route.step]);
+  const commands = useCommands(view, history, { help: () => setDialog('help'), share: () => setDialog('share') });
+  const notice: Notice | undefined = commands.notice ?? (moment.error ? { text: moment.error, kind: 'error' } : undefined);
 
-  const moving = useRef(false);
-  const move = (to: MoveKind) => {
-    if (moving.current) return; // a key held down: one move at a time, each from where the last one landed
-    moving.current = true;
-    setBusy(true);
-    fetchMove(route.traceId, route.step, to, route.tid).then(
-      (m) => {
-        moving.current = false;
-        setBusy(false);
-        go(route, { step: BigInt(m.step), tid: route.tid === undefined ? undefined : m.tid });
-      },
-      (e) => {
-        moving.current = false;
-        setBusy(false);
-        setNotice(message(e));
-      },
-    );
-  };
-  const write = (direction: -1 | 1) => {
-    if (!route.selection) return setNotice('Select a variable or bytes first: then [ and ] go to its previous and next write.');
-    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction, route.historyPid).then(
-      (e) => (e ? go(route, { step: BigInt(e.step), tid: route.tid === undefined ? undefined : e.tid }) : setNotice(direction < 0 ? 'No earlier write.' : 'No later write.')),
-      (e) => setNotice(message(e)),
-    );
-  };
-  /** gdb's up (+1: the caller) and down (-1): selects the next frame out or in, keeping the moment. */
-  const upDown = (direction: -1 | 1) => {
-    const list = view.frames?.frames;
-    if (!list || !view.frame) return;
-    const i = list.findIndex((f) => f.index === view.frame!.index) + direction;
-    if (i < 0 || i >= list.length) return setNotice(direction > 0 ? 'This is the outermost frame.' : 'This is the innermost frame.');
-    setNotice(undefined);
-    go(route, { frame: list[i].index });
-  };
-  /** `w` (where from) and `W` (where to): the focused row's value, else the selection at this moment. */
-  const flow = (direction: 'origin' | 'uses') => {
-    const focused = (document.activeElement as HTMLElement | null)?.closest('[data-flow]');
-    const q = readFlowAttr(focused?.getAttribute('data-flow')) ?? selectionQuestion(view);
-    if (!q) return setNotice('Select a value first (a variable\'s history, bytes in memory, a row of a panel): then w asks where it came from, W where it went.');
-    setNotice(undefined);
-    (direction === 'origin' ? askOrigin : askUses)(route, q);
-  };
-  const latest = useRef({ move, write, upDown, flow });
-  latest.current = { move, write, upDown, flow };
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      const to = moveFor(e.key);
-      if (to) {
-        e.preventDefault();
-        return latest.current.move(to);
-      }
-      switch (e.key) {
-        case '[':
-          return latest.current.write(-1);
-        case ']':
-          return latest.current.write(1);
-        case 'u':
-          return latest.current.upDown(1);
-        case 'd':
-          return latest.current.upDown(-1);
-        case 'w':
-          return latest.current.flow('origin');
-        case 'W':
-          return latest.current.flow('uses');
-        case '?':
-          return setDialog('help');
-        case 's':
-          return setDialog('share');
-        case '/':
-          e.preventDefault();
-          return document.getElementById('symbol-search')?.focus();
-        case 'g': {
-          e.preventDefault();
-          (document.querySelector('[data-testid="step"]') as HTMLInputElement | null)?.focus();
-          return;
-        }
-      }
-    };
-    const onWrite = (e: Event) => latest.current.write((e as CustomEvent).detail);
-    addEventListener('keydown', onKey);
-    addEventListener('omni:write', onWrite);
-    return () => {
-      removeEventListener('keydown', onKey);
-      removeEventListener('omni:write', onWrite);
-    };
-  }, []);
-
-  const open = (p: Panel) => route.panels.includes(p);
-  const m = moment.data;
+  const wiring: Wiring = { onHistoryRows: (rows) => (history.current = rows), onResolved: (addr, len) => setSelected({ addr, len }) };
+  const shown = LAYOUT.filter((p) => (p.shown ? p.shown(route) : route.panels.includes(p.id as Panel)));
+  const columns = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[])
+    .map((c) => ({ id: `column-${c}`, weight: COLUMNS[c], panels: shown.filter((p) => p.column === c) }))
+    .filter((c) => c.panels.length > 0);
   return (
     <div class="explorer" data-testid="moment">
-      <div class="now" data-testid="now">
-        <span class="now-cmd mono" title={trace.executable}>
-          {trace.command.split(' ')[0].split('/').pop()}
-        </span>
-        <GotoStep route={route} instructions={instructions} />
-        <MomentProcess view={view} />
-        <span class="field mono" data-testid="function">
-          {m?.function ?? m?.rip ?? ''}
-        </span>
-        <span class="field mono muted" data-testid="location">
-          {m?.file ? `${shortPath(m.file)}:${m.line}` : ''}
-        </span>
-        <span class="moves">
-          {MOVES.map((mv) => (
-            <button key={mv.to} class="move" title={`${mv.label} (${mv.key})`} disabled={busy} onClick={() => move(mv.to)} data-testid={`move-${mv.to}`}>
-              {mv.key}
-            </button>
-          ))}
-        </span>
-        <span class="spacer" />
-        <button onClick={() => setDialog('share')} data-testid="share-button" title="Copy a link to this moment, bookmarks (s)">
-          Share
-        </button>
-        <button class="quiet" onClick={() => setDialog('help')} title="Keyboard shortcuts (?)" data-testid="help-button">
-          ?
-        </button>
-      </div>
-      {(notice || moment.error) && (
-        <div class="error notice" role="alert" data-testid="notice">
-          {notice ?? moment.error}
-        </div>
-      )}
+      <NowBar
+        trace={trace}
+        route={route}
+        moment={moment.data}
+        busy={commands.busy || outside}
+        onMove={commands.move}
+        onShare={() => setDialog('share')}
+        onHelp={() => setDialog('help')}
+      />
       <nav class="panel-toggles">
         {PANELS.map((p) => (
           <label key={p}>
-            <input type="checkbox" checked={open(p)} onChange={() => go(togglePanel(route, p), {})} data-testid={`toggle-${p}`} /> {p}
+            <input type="checkbox" checked={route.panels.includes(p)} onChange={() => go(togglePanel(route, p), {})} data-testid={`toggle-${p}`} /> {p}
           </label>
         ))}
       </nav>
-      {open('timeline') && <TimelineView view={view} />}
-      <div class="grid" style={{ gridTemplateColumns: columns(route) }}>
-        {(open('source') || open('disasm') || open('output') || route.exec || route.origin || route.uses) && (
-          <div class="column">
-            {open('source') && <SourcePanel view={view} />}
-            {route.exec && <ExecutionsPanel view={view} />}
-            {route.origin && <OriginPanel view={view} />}
-            {route.uses && <UsesPanel view={view} />}
-            {open('disasm') && <DisassemblyPanel view={view} />}
-            {open('output') && <OutputPanel view={view} />}
+      <div class="stage">
+        {notice && !outside && (
+          <div class={'notice ' + notice.kind} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+            <span>{notice.text}</span>
+            <button class="quiet" aria-label="Dismiss" title="Dismiss" onClick={() => commands.setNotice(undefined)}>
+              ✕
+            </button>
           </div>
         )}
-        {(open('variables') || open('stack') || open('calls')) && (
-          <div class="column">
-            {open('variables') && <VariablesPanel view={view} />}
-            {open('stack') && <StackPanel view={view} />}
-            {open('calls') && <CallTreePanel view={view} />}
-          </div>
-        )}
-        {(open('memory') || open('symbols') || open('history') || open('registers')) && (
-          <div class="column">
-            {open('history') && (
-              <HistoryPanel view={view} onRows={(rows) => (history.current = rows)} onResolved={(addr, len) => setSelected({ addr, len })} />
-            )}
-            {open('memory') && <MemoryPanel view={view} />}
-            {open('registers') && <RegistersPanel view={view} />}
-            {open('symbols') && <SymbolsPanel view={view} />}
-          </div>
+        {route.panels.includes('timeline') && <TimelineView view={view} />}
+        {outside ? (
+          <Outside route={route} trace={trace} />
+        ) : (
+          <Split
+            dir="columns"
+            testId="panels"
+            parts={columns.map((c) => ({
+              id: c.id,
+              weight: c.weight,
+              node: <Split dir="rows" parts={c.panels.map((p) => ({ id: p.id, weight: p.weight, node: p.render(view, wiring) }))} />,
+            }))}
+          />
         )}
       </div>
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(undefined)} />}
@@ -265,46 +207,23 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
   );
 }
 
-/** The grid's columns, as wide as their panels need: the values' column a little wider than the others. */
-function columns(route: Moment): string {
-  const open = (p: Panel) => route.panels.includes(p);
-  const weights: number[] = [];
-  // the data-flow panels' rows are long: their column is wider while they are open
-  if (route.origin || route.uses) weights.push(1.55);
-  else if (open('source') || open('disasm') || open('output') || route.exec) weights.push(1);
-  if (open('variables') || open('stack') || open('calls')) weights.push(open('variables') ? 1.15 : 1);
-  if (open('memory') || open('symbols') || open('history') || open('registers')) weights.push(0.95);
-  return weights.map((w) => `minmax(0, ${w}fr)`).join(' ');
-}
-
-function GotoStep({ route, instructions }: { route: Moment; instructions: number }) {
-  const [text, setText] = useState<string>();
-  const value = text ?? route.step.toString();
+/** A step past the trace's end: one message, and the way back. */
+function Outside({ route, trace }: { route: Moment; trace: TraceDetail }) {
+  const instructions = trace.index!.instructions;
+  const opening = trace.index!.opening;
   return (
-    <form
-      class="field"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (/^\d+$/.test(value.replace(/[\s,_]/g, ''))) {
-          go(route, { step: BigInt(value.replace(/[\s,_]/g, '')) });
-          setText(undefined);
-          (document.activeElement as HTMLElement | null)?.blur();
-        }
-      }}
-    >
-      step{' '}
-      <input
-        class="mono step-input"
-        data-testid="step"
-        value={text ?? route.step.toString()}
-        onInput={(e) => setText((e.target as HTMLInputElement).value)}
-        onBlur={() => setText(undefined)}
-        size={Math.max(6, value.length)}
-      />
-      <span class="muted">
-        {' '}
-        / {groupDigits(instructions)}
-      </span>
-    </form>
+    <section class="empty outside" role="alert" data-testid="outside">
+      <h2>
+        Step {groupDigits(route.step)} is past the end of this trace: it has {groupDigits(instructions)} steps, 0 to {groupDigits(instructions - 1)}.
+      </h2>
+      <p>
+        Go to <Link href={hrefAt(route, { step: BigInt(instructions - 1) })} testId="outside-last">the last step</Link>
+        {' or '}
+        <Link href={hrefAt(route, { step: BigInt(opening?.step ?? 0) })} testId="outside-opening">
+          {opening?.reason === 'main' ? 'the start of main' : opening?.reason === 'crash' ? 'the crash' : 'the first step'}
+        </Link>
+        , or type a step above (g).
+      </p>
+    </section>
   );
 }

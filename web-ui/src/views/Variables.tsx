@@ -109,7 +109,6 @@ export function VariablesPanel({ view }: { view: View }) {
   return (
     <Panel
       id="variables"
-      class="grow3"
       title={
         <>
           Variables{' '}
@@ -198,10 +197,12 @@ function ValueRow({ v, depth, ctx, changed, error, extra }: {
   extra?: preact.ComponentChildren;
 }) {
   const open = ctx.expanded.has(v.expression);
+  // a long value shows whole, wrapped, after a click on it (and its tooltip has it too)
+  const [whole, setWhole] = useState(false);
   return (
     <>
       <div
-        class={'var-row' + (changed ? ' changed' : '')}
+        class={'var-row' + (changed ? ' changed' : '') + (whole ? ' whole' : '')}
         data-testid="var"
         data-name={v.name}
         data-expr={v.expression}
@@ -218,7 +219,15 @@ function ValueRow({ v, depth, ctx, changed, error, extra }: {
           )}
           <span class="mono">{v.name}</span>
         </span>
-        <span class="mono var-value" title={v.value} data-testid="var-value">
+        <span
+          class="mono var-value"
+          title={whole ? v.value : `${v.value}\n(click: show it whole)`}
+          data-testid="var-value"
+          onClick={(e) => {
+            const el = e.currentTarget as HTMLElement;
+            if (whole || el.scrollWidth > el.clientWidth) setWhole(!whole);
+          }}
+        >
           {error ?? v.value}
         </span>
         <span class="mono muted var-type" title={v.type}>

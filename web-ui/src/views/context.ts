@@ -30,7 +30,10 @@ export function go(route: Moment, change: Partial<Moment>, replace = false): voi
 /** The href of a moment of the same trace: same thread, selection and panels (another step: the default frame). */
 export const hrefAt = (route: Moment, change: Partial<Moment>) => formatRoute(changed(route, change));
 
-/** Selects a variable or range: its history opens (the panel too, if it was closed). */
+/**
+ * Selects a variable or range: its history opens (the panel too, if it was closed), and memory
+ * follows it (a place gone to in memory is left for it).
+ */
 export function select(route: Moment, selection: Selection): void {
-  go(route, { selection, panels: route.panels.includes('history') ? route.panels : togglePanel(route, 'history').panels });
+  go(route, { selection, mem: undefined, panels: route.panels.includes('history') ? route.panels : togglePanel(route, 'history').panels });
 }
