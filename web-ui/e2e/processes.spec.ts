@@ -3,14 +3,12 @@
 // memory read as the looked-at thread's process sees it. fork_exec_wait and fork_global are
 // recorded here by the real recorder and served by the real server (native/testprogs/README.md
 // says what they do and print).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { watchConsole } from './console';
-import { recordAndPack } from './traces';
+import { api, base, uploaded } from './uploads';
 
-const base = () => process.env.OMNI_URL!;
-const ids = new Map<string, string>();
 const SHOTS = 'test-results/screenshots';
 
 interface Proc {
@@ -36,28 +34,6 @@ interface Chunk {
   buffers: { addr: string; len: number }[];
 }
 
-/** Uploads a recording through the API and waits for its index. */
-async function traceOf(request: APIRequestContext, name: string): Promise<string> {
-  if (ids.has(name)) return ids.get(name)!;
-  const file = recordAndPack(name);
-  const response = await request.post(base() + '/api/traces', {
-    multipart: { file: { name: basename(file), mimeType: 'application/octet-stream', buffer: readFileSync(file) } },
-  });
-  expect(response.ok()).toBe(true);
-  const id = (await response.json()).id as string;
-  await expect
-    .poll(async () => (await (await request.get(`${base()}/api/traces/${id}`)).json()).status, { timeout: 120_000 })
-    .toBe('indexed');
-  ids.set(name, id);
-  return id;
-}
-
-async function api<T>(request: APIRequestContext, path: string): Promise<T> {
-  const response = await request.get(base() + path);
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
 /** The API requests of a page that failed (a status of 400 or more, or no answer): a test ends expecting none. */
 function watchFailures(page: Page): string[] {
   const failed: string[] = [];
@@ -70,7 +46,7 @@ const processesOf = async (request: APIRequestContext, id: string) => (await api
 
 /** fork_exec_wait's three processes: the parent, the child that execs echo, the child that exits 7. */
 async function forkExecWait(request: APIRequestContext) {
-  const id = await traceOf(request, 'fork_exec_wait');
+  const id = await uploaded(request, 'fork_exec_wait');
   const processes = await processesOf(request, id);
   expect(processes).toHaveLength(3);
   const [parent, echo, second] = processes;
@@ -186,7 +162,7 @@ test('fork_global: at the same step the parent (waiting in wait4) sees shared_va
   test.setTimeout(240_000);
   const errors = watchConsole(page);
   const failed = watchFailures(page);
-  const id = await traceOf(request, 'fork_global');
+  const id = await uploaded(request, 'fork_global');
   const [parent, child] = await processesOf(request, id);
   expect(child.parent).toBe(parent.pid);
   const history = await api<{ entries: { step: number; pid: number; tid: number; after: string }[] }>(request, `/api/traces/${id}/memory/history?symbol=shared_value`);
