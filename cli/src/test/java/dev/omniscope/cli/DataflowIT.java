@@ -2,22 +2,17 @@ package dev.omniscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.omniscope.testsupport.OmniProcess;
-import dev.omniscope.trace.Trace;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,10 +23,6 @@ import tools.jackson.databind.JsonNode;
 class DataflowIT {
     @TempDir
     static Path home;
-
-    private static Path tests() {
-        return Path.of(System.getProperty("omni.native.dir")).toAbsolutePath().resolve("tests");
-    }
 
     private static Path input() {
         return Path.of(System.getProperty("omni.native.dir")).toAbsolutePath().resolveSibling("testprogs").resolve("dataflow_input.bin");
@@ -227,26 +218,11 @@ class DataflowIT {
         return json("at", trace.toString(), "--step", "0", "--json").path("pid").asInt();
     }
 
-    private static synchronized Path recordAndIndex(String program, List<String> recordOptions, String... args) throws Exception {
-        Path trace = home.resolve(program);
-        if (Files.isDirectory(trace.resolve("index"))) return trace;
-        List<String> command = new ArrayList<>(List.of("record", "-o", trace.toString()));
-        command.addAll(recordOptions);
-        command.add("--");
-        command.add(tests().resolve(program).toString());
-        command.addAll(List.of(args));
-        try (OmniProcess omni = OmniProcess.start(home, Map.of(), command.toArray(String[]::new))) {
-            assertThat(omni.awaitExit(Duration.ofMinutes(3))).as(omni.output()).isZero();
-        }
-        try (OmniProcess omni = OmniProcess.start(home, Map.of(), "index", "--quiet", trace.toString())) {
-            assertThat(omni.awaitExit(Duration.ofMinutes(5))).as(omni.output()).isZero();
-        }
-        return trace;
+    private static Path recordAndIndex(String program, List<String> recordOptions, String... args) throws Exception {
+        return CliRecordings.recordAndIndex(home, program, recordOptions, args);
     }
 
-    private static JsonNode json(String... args) throws Exception {
-        InProcess.Result r = InProcess.omni(args);
-        assertThat(r.status()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-        return Trace.json().readTree(r.out());
+    private static JsonNode json(String... args) {
+        return CliRecordings.json(args);
     }
 }

@@ -199,10 +199,10 @@ class RealProgramsTest {
             assertThat(page.entries()).extracting(HistoryEntry::step).containsExactly(w.step());
 
             long address = Long.decode(w.addr());
-            assertThat(q.queries().memory(address, 4, w.step() + 1, parent).bytes()).isEqualTo("0b000000");
-            assertThat(q.queries().memory(address, 4, w.step() + 1, child).bytes()).as("the child's view is the parent's memory")
+            assertThat(q.queries().memory(address, 4, w.step() + 1, parent, null).bytes()).isEqualTo("0b000000");
+            assertThat(q.queries().memory(address, 4, w.step() + 1, child, null).bytes()).as("the child's view is the parent's memory")
                     .isEqualTo("0b000000");
-            assertThat(q.queries().memory(address, 4, w.step(), child).bytes()).isEqualTo("00000000");
+            assertThat(q.queries().memory(address, 4, w.step(), child, null).bytes()).isEqualTo("00000000");
         }
     }
 

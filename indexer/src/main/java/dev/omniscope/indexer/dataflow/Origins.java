@@ -409,12 +409,12 @@ final class Origins {
         CopyRoutines.Span span = CopyRoutines.span(machine, x.pid(), x.tid(), call);
         if (span == null || m.address() - span.dst() < 0 || m.address() + m.length() - span.dst() > span.length()) return null;
         OriginNode via = new OriginNode("copy");
-        Symbolizer.Place at = symbols.place(x.pid(), call.callSite(), call.callStep());
+        Symbolizer.Place at = symbols.place(x.pid(), call.callSite(), x.step());
         via.step = call.callStep();
         via.tid = x.tid();
         via.pid = x.pid();
         via.rip = History.hex(call.callSite());
-        via.function = symbols.functionName(x.pid(), call.callSite(), call.callStep());
+        via.function = symbols.functionName(x.pid(), call.callSite(), x.step());
         via.file = at.file();
         via.line = at.line();
         via.routine = span.routine();

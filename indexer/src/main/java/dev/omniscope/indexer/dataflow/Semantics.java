@@ -178,6 +178,10 @@ final class Semantics {
         Instruction i = x.insn();
         String m = i.mnemonic();
         List<Operand> ops = i.operands();
+        if (dest instanceof Loc.Reg sp && sp.id() == Registers.RSP && !m.equals("leave") && writtenOperand(machine, x, dest) == null) {
+            // push, pop, call, ret, enter: the stack pointer moved by a constant, computed from itself
+            return new Computed(List.of(new Input("rsp", new Loc.Reg(x.tid(), Registers.RSP, 0, 8), null)));
+        }
         switch (m) {
             case "rdtsc", "rdtscp" -> {
                 return new Entered("syscall", m);

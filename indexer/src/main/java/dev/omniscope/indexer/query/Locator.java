@@ -90,6 +90,15 @@ public final class Locator {
         return pid;
     }
 
+    /** The process thread {@code tid} belongs to at {@code step}, from its first step on; -1 when it is not alive then. */
+    public static int processAlive(List<Task> tasks, int tid, long step) {
+        int pid = -1;
+        for (Task t : tasks) {
+            if (t.tid() == tid && t.startStep() <= step && (t.endStep() == null || step <= t.endStep() + 1)) pid = t.pid();
+        }
+        return pid;
+    }
+
     /** A calls row as an open call. */
     public static OpenCall openCall(TableRow r) {
         List<String> args = new ArrayList<>();
@@ -158,7 +167,7 @@ public final class Locator {
         Symbolizer.Place place = symbols.place(pid, rip, step);
         List<Location.Frame> frames = new ArrayList<>();
         for (OpenCall c : index.openCalls(task, step)) {
-            Symbolizer.Place at = symbols.place(pid, c.callSite(), c.callStep());
+            Symbolizer.Place at = symbols.place(pid, c.callSite(), step);
             frames.add(new Location.Frame(c.depth(), c.callStep(), c.function(), History.hex(c.callSite()),
                     at.function(), at.file(), at.line(), c.args()));
         }

@@ -225,14 +225,22 @@ public final class QueryableTrace implements AutoCloseable {
 
     // ---- memory, registers, a moment, moves
 
-    /** Memory of process {@code pid} (null: the one running at the step, else the first) at {@code step}, before its instruction. */
-    public QueryDocuments.Memory memory(long address, int length, long step, Integer pid) throws IOException {
+    /**
+     * Memory of process {@code pid}, or of thread {@code tid}'s process at the step (null and null:
+     * the process running at the step, else the first) at {@code step}, before its instruction.
+     */
+    public QueryDocuments.Memory memory(long address, int length, long step, Integer pid, Integer tid) throws IOException {
         requireLength("len", length, MEMORY_MAX_LENGTH);
         requireRange(address, length);
         requireStep("step", step, true);
         requirePid(pid);
+        requireTid(tid);
         int p;
-        if (pid != null) {
+        if (tid != null) {
+            p = Locator.processAlive(tasks, tid, step);
+            if (p < 0) throw QueryException.badRequest("tid " + tid + " is not alive at step " + step);
+            if (pid != null && pid != p) throw QueryException.badRequest("tid " + tid + " is a thread of process " + p + " at step " + step + ", not of pid " + pid);
+        } else if (pid != null) {
             p = pid;
         } else {
             Locator.Block running = step < instructions() ? store.blockAt(step) : null;

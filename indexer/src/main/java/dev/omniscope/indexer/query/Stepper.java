@@ -195,7 +195,7 @@ public final class Stepper {
             if (!c.next()) throw new NoMoment("thread " + c.tid + " executes no further source line after step " + from);
             if (frame != null && frame.returnStep() != null && prev >= frame.returnStep()) {
                 // back in the caller, in the middle of the line that made the call: as gdb, that line is the current one
-                Symbolizer.Line site = symbols.sourceLine(c.block.pid(), frame.callSite(), frame.callStep());
+                Symbolizer.Line site = symbols.sourceLine(c.block.pid(), frame.callSite(), c.step);
                 current = site != null ? site : c.line();
                 stack = stack(c);
                 depth = stack.size();

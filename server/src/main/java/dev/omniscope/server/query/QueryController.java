@@ -77,14 +77,16 @@ class QueryController {
                     + "zeros, or for a forked child the parent's memory at the fork). `bytes` is hex; unmapped bytes read 00 and are "
                     + "listed in `unmapped`.")
     @ApiResponse(responseCode = "200", description = "the bytes")
-    @ApiResponse(responseCode = "400", description = "a bad parameter, a length over 65536, a step outside the trace, an unknown pid")
+    @ApiResponse(responseCode = "400", description = "a bad parameter, a length over 65536, a step outside the trace, an unknown pid, "
+            + "a tid not alive at the step or not of the given pid")
     @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
     Mono<QueryDocuments.Memory> memory(Caller caller, @PathVariable String id,
                                        @Parameter(description = ADDR) @RequestParam(required = false) String addr,
                                        @Parameter(description = "bytes, 1 to 65536") @RequestParam(required = false) String len,
                                        @Parameter(description = STEP + "; 0 to the trace's instructions (the end)") @RequestParam(required = false) String step,
-                                       @Parameter(description = "the process (default: the one running at the step)") @RequestParam(required = false) String pid) {
-        return Blocking.call(() -> queries.memory(caller, id, addr, len, step, pid));
+                                       @Parameter(description = "the process (default: tid's, else the one running at the step)") @RequestParam(required = false) String pid,
+                                       @Parameter(description = "a thread: the memory of its process at the step") @RequestParam(required = false) String tid) {
+        return Blocking.call(() -> queries.memory(caller, id, addr, len, step, pid, tid));
     }
 
     @GetMapping("/registers")

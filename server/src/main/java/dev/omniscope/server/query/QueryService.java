@@ -135,13 +135,14 @@ public class QueryService {
                 descending)));
     }
 
-    public QueryDocuments.Memory memory(Caller caller, String id, String addr, String len, String step, String pid) {
+    public QueryDocuments.Memory memory(Caller caller, String id, String addr, String len, String step, String pid, String tid) {
         long address = Params.address("addr", addr);
         if (len == null) throw Problems.badRequest("len is required (1 to " + QueryableTrace.MEMORY_MAX_LENGTH + ")");
         int length = (int) Params.number("len", len, 1, QueryableTrace.MEMORY_MAX_LENGTH);
         Integer process = Params.optionalId("pid", pid);
+        Integer thread = Params.optionalId("tid", tid);
         long at = step("step", step);
-        return ask(caller, id, t -> t.memory(address, length, at, process));
+        return ask(caller, id, t -> t.memory(address, length, at, process, thread));
     }
 
     public Location location(Caller caller, String id, String step, String tid) {

@@ -208,6 +208,43 @@ class QueryIT extends QueryApiSupport {
         assertThat(get("/api/traces/" + id + "/timeline").get("buckets").size()).isEqualTo(100);
     }
 
+    /**
+     * Two processes with the same global (fork_global: the child sets shared_value to 42, the
+     * parent's copy stays 1): while the parent waits in wait4 after the child's write, every read
+     * asked for a thread answers its own process's value.
+     */
+    @Test
+    void readsAnswerTheAskingThreadsOwnProcess() throws Exception {
+        String t = "/api/traces/" + trace("fork_global");
+        JsonNode writes = get(t + "/memory/history?symbol=shared_value").get("entries");
+        assertThat(writes).hasSize(1);
+        JsonNode write = writes.get(0);
+        int child = write.get("pid").asInt();
+        long after = write.get("step").asLong() + 1;
+        int parent = -1;
+        for (JsonNode p : get(t).get("summary").get("processes")) {
+            if (p.get("pid").asInt() != child) parent = p.get("pid").asInt();
+        }
+        assertThat(parent).isPositive();
+        String addr = write.get("addr").asString();
+        JsonNode ofParent = get(t + "/memory?addr=" + addr + "&len=4&step=" + after + "&tid=" + parent);
+        assertThat(ofParent.get("pid").asInt()).isEqualTo(parent);
+        assertThat(ofParent.get("bytes").asString()).isEqualTo("01000000");
+        JsonNode ofChild = get(t + "/memory?addr=" + addr + "&len=4&step=" + after + "&tid=" + child);
+        assertThat(ofChild.get("pid").asInt()).isEqualTo(child);
+        assertThat(ofChild.get("bytes").asString()).isEqualTo("2a000000");
+        assertThat(get(t + "/steps/" + after + "/print?expr=shared_value&tid=" + parent).get("value").asString()).isEqualTo("1");
+        assertThat(get(t + "/steps/" + after + "/print?expr=shared_value&tid=" + child).get("value").asString()).isEqualTo("42");
+        assertThat(get(t + "/steps/" + after + "?tid=" + parent).get("pid").asInt()).isEqualTo(parent);
+        assertThat(problem(t + "/memory?addr=" + addr + "&len=4&step=" + after + "&tid=" + child + "&pid=" + parent, 400))
+                .isEqualTo("tid " + child + " is a thread of process " + child + " at step " + after + ", not of pid " + parent);
+        // the child's stack names libc's frames, inherited from before the fork, as the parent's does
+        JsonNode frames = get(t + "/steps/" + after + "?tid=" + child).get("stack");
+        List<String> sites = new ArrayList<>();
+        frames.forEach(f -> sites.add(f.get("callSiteFunction").isNull() ? f.get("callSite").asString() : f.get("callSiteFunction").asString()));
+        assertThat(sites).anyMatch(s -> s.startsWith("__libc_start_call_main+"));
+    }
+
     @Test
     void mistakesAre400sAndUnknownsAre404s() throws Exception {
         String id = trace("counter");
@@ -226,6 +263,7 @@ class QueryIT extends QueryApiSupport {
             // memory
             "/memory?addr=0x1000&len=8", "/memory?addr=0x1000&step=1", "/memory?len=8&step=1", "/memory?addr=0x1000&len=65537&step=1",
             "/memory?addr=0x1000&len=8&step=99999999999", "/memory?addr=0x1000&len=8&step=1&pid=4", "/memory?addr=q&len=8&step=1",
+            "/memory?addr=0x1000&len=8&step=1&tid=4", "/memory?addr=0x1000&len=8&step=1&tid=x",
             // registers and moments
             "/registers", "/registers?step=x", "/registers?step=99999999999", "/registers?step=5&tid=3", "/registers?step=-1",
             "/steps/x", "/steps/-4", "/steps/99999999999", "/steps/5?tid=abc", "/steps/5?tid=12345678",

@@ -1,0 +1,50 @@
+package dev.omniscope.cli;
+
+import static dev.omniscope.cli.CliRecordings.json;
+import static dev.omniscope.cli.CliRecordings.recordAndIndex;
+import static dev.omniscope.cli.CliRecordings.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Processes as processes on the command line: fork_global's child sets its copy of shared_value
+ * to 42 while the parent, waiting in wait4, keeps 1. Asked at the same moment for each thread,
+ * {@code omni print --tid} and {@code omni at --tid} answer that thread's own process.
+ */
+class ProcessValuesIT {
+    @TempDir
+    static Path home;
+
+    @Test
+    void eachThreadReadsItsOwnProcess() throws Exception {
+        Path trace = recordAndIndex(home, "fork_global", List.of());
+        JsonNode writes = json("history", trace.toString(), "--symbol", "shared_value", "--json");
+        assertThat(writes).hasSize(1);
+        int child = writes.get(0).path("pid").asInt();
+        String after = Long.toString(writes.get(0).path("step").asLong() + 1);
+        int parent = json("at", trace.toString(), "--step", "0", "--json").path("pid").asInt();
+        assertThat(parent).isNotEqualTo(child);
+
+        JsonNode parentValue = json("print", trace.toString(), "--step", after, "--tid", Integer.toString(parent), "shared_value", "--json");
+        JsonNode childValue = json("print", trace.toString(), "--step", after, "--tid", Integer.toString(child), "shared_value", "--json");
+        assertThat(parentValue.path("value").asString()).isEqualTo("1");
+        assertThat(childValue.path("value").asString()).isEqualTo("42");
+        assertThat(parentValue.path("address").asString()).isEqualTo(childValue.path("address").asString());
+
+        JsonNode parentAt = json("at", trace.toString(), "--step", after, "--tid", Integer.toString(parent), "--json");
+        assertThat(parentAt.path("pid").asInt()).isEqualTo(parent);
+        assertThat(parentAt.path("running").asBoolean()).as("the parent waits in wait4").isFalse();
+        JsonNode childAt = json("at", trace.toString(), "--step", after, "--tid", Integer.toString(child), "--json");
+        assertThat(childAt.path("pid").asInt()).isEqualTo(child);
+        // the frames the child inherited from before the fork are named with libc's symbols, as the parent's are
+        String stack = text("at", trace.toString(), "--step", after, "--tid", Integer.toString(child));
+        assertThat(stack).contains("from __libc_start_call_main+").doesNotContainPattern("main +called at step [0-9,]+ from 0x");
+    }
+}
