@@ -179,7 +179,7 @@ test('fork_global: at the same step the parent (waiting in wait4) sees shared_va
   await expect(page.getByTestId('moment-process')).toContainText('(waiting)');
   await expect(page.getByTestId('function')).toContainText('wait');
   await expect(page.getByTestId('stack-thread')).toHaveText(`process ${parent.pid} · thread ${parent.pid}`);
-  await expect(page.getByTestId('memory-process')).toHaveText(`of process ${parent.pid}`);
+  await expect(page.getByTestId('memory-process')).toHaveText(`pid ${parent.pid}`);
   await expect(page.getByTestId('memory-selected-value')).toHaveText('= 01 00 00 00 (1)');
   // the child's write is in the history, but not the parent's: dimmed, not the current one
   const row = page.locator(`[data-testid="history-entry"][data-step="${write.step}"]`);
@@ -192,7 +192,7 @@ test('fork_global: at the same step the parent (waiting in wait4) sees shared_va
   await page.goto(`${base()}/t/${id}/step/${step}?tid=${child.pid}&symbol=shared_value&panels=stack,history,memory`);
   await expect(page.getByTestId('pid')).toHaveText(String(child.pid));
   await expect(page.getByTestId('stack-thread')).toHaveText(`process ${child.pid} · thread ${child.pid}`);
-  await expect(page.getByTestId('memory-process')).toHaveText(`of process ${child.pid}`);
+  await expect(page.getByTestId('memory-process')).toHaveText(`pid ${child.pid}`);
   await expect(page.getByTestId('memory-selected-value')).toHaveText('= 2a 00 00 00 (42)');
   await expect(page.locator('[data-testid="history-entry"].current')).toHaveAttribute('data-step', String(write.step));
   await expect(row).not.toHaveClass(/elsewhere/);

@@ -227,7 +227,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
               title="Only the writes made in one process"
               data-testid="history-pid"
             >
-              <option value="">every process</option>
+              <option value="">all pids</option>
               {procs.data?.map((p) => (
                 <option key={p.pid} value={p.pid}>
                   {p.pid} {programName(p)}

@@ -133,7 +133,7 @@ export function MemoryPanel({ view }: { view: View }) {
           Memory{' '}
           {memory.data && (
             <span class="muted" data-testid="memory-process" title="Each process has its own memory: this is what this moment's thread sees">
-              of process {memory.data.pid}
+              pid {memory.data.pid}
             </span>
           )}
         </>

@@ -142,7 +142,7 @@ export function OutputPanel({ view }: { view: View }) {
               title="Only what one process wrote"
               data-testid="output-pid"
             >
-              <option value="">every process</option>
+              <option value="">all pids</option>
               {procs.data?.map((p) => (
                 <option key={p.pid} value={p.pid}>
                   {p.pid} {programName(p)}

@@ -80,7 +80,8 @@ export function TimelineView({ view }: { view: View }) {
                 data-tid={r.tid}
                 title={`thread ${r.tid} of process ${r.pid}${threads > 1 ? ': click in its lane to look at it' : ''}`}
               >
-                thread <span class="mono">{r.tid}</span>
+                <span>thread</span>
+                <span class="mono">{r.tid}</span>
               </div>
             ),
           )}
