@@ -93,6 +93,7 @@ run dataflow_file 0 "$here/dataflow_input.bin" 7
 run dataflow_fork_pipe 0
 DATAFLOW_SECRET=1234 run dataflow_sources 0
 run dataflow_cxx 0 5
+run crash_segv 139
 
 # dataflow_*: the facts README.md's "Data flow" section rests on. The input file's numbers at their
 # offsets; dataflow_sources without its variable; glibc's memcpy really called (memcpy@plt, not

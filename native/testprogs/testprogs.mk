@@ -16,7 +16,7 @@ TESTPROGS := hello_static hello_dynamic counter cxx_exceptions threads_mutex for
              signals memory_maps pipes_sockets time_random compute copy_io loop100m calls demo_bug \
              isa_probe cpu_dispatch spawns many_mappings alarm_loop values_c_O0 values_c_O2 values_cxx \
              values_threads values_opt_O2 values_opt_Og values_cpp2_O0 values_cpp2_O2 \
-             dataflow_file dataflow_fork_pipe dataflow_sources dataflow_cxx
+             dataflow_file dataflow_fork_pipe dataflow_sources dataflow_cxx crash_segv
 TESTPROGS_BIN := $(addprefix $(TP_OUT)/,$(TESTPROGS))
 
 .PHONY: testprogs

@@ -7,7 +7,9 @@ import dev.omniscope.indexer.cli.ExecutionsCommand;
 import dev.omniscope.indexer.cli.HistoryCommand;
 import dev.omniscope.indexer.cli.LocalsCommand;
 import dev.omniscope.indexer.cli.OriginCommand;
+import dev.omniscope.indexer.cli.OutputCommand;
 import dev.omniscope.indexer.cli.PrintCommand;
+import dev.omniscope.indexer.cli.ProcessesCommand;
 import dev.omniscope.indexer.cli.UsesCommand;
 import dev.omniscope.indexer.cli.IndexCommand;
 import dev.omniscope.indexer.cli.ReplayCommand;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
         subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class,
             HistoryCommand.class, AtCommand.class, CallsCommand.class, LocalsCommand.class, PrintCommand.class, OriginCommand.class, UsesCommand.class,
-            ExecutionsCommand.class, ServeCommand.class, UploadCommand.class,
+            ExecutionsCommand.class, OutputCommand.class, ProcessesCommand.class, ServeCommand.class, UploadCommand.class,
             AuthCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'omni help COMMAND' for a command's options."})
 public final class Omni implements Runnable {

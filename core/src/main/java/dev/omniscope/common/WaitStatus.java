@@ -21,10 +21,23 @@ public record WaitStatus(int raw) {
     /** The PTRACE_EVENT_* of a ptrace event stop, else 0. */
     public int ptraceEvent() { return stopped() ? (raw >> 16) & 0xff : 0; }
 
+    /** Linux x86-64's signal names, by number (index 0 unused). */
+    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+        "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP",
+        "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+
+    /** A signal's name: SIGSEGV, SIGRTMIN+2 (from 34), or "signal N" for a number without one. */
+    public static String signalName(int signo) {
+        if (signo > 0 && signo < SIGNALS.length) return SIGNALS[signo];
+        if (signo >= 34 && signo <= 64) return signo == 34 ? "SIGRTMIN" : "SIGRTMIN+" + (signo - 34);
+        return "signal " + signo;
+    }
+
+    /** "exited with status 0", "killed by SIGSEGV", "stopped by signal 19"... */
     @Override
     public String toString() {
         if (exited()) return "exited with status " + exitCode();
-        if (killedBySignal()) return "killed by signal " + termSignal();
+        if (killedBySignal()) return "killed by " + signalName(termSignal());
         if (stopped()) return "stopped by signal " + stopSignal() + (ptraceEvent() != 0 ? " (ptrace event " + ptraceEvent() + ")" : "");
         return "status 0x" + Integer.toHexString(raw);
     }

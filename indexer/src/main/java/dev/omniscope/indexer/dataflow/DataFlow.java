@@ -9,9 +9,10 @@ import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.QueryableTrace;
 
 /**
- * Data-flow questions about a trace: where a value came from ({@link #origin}) and where it went
- * ({@link #uses}), for the command line and the server alike. Parameters are checked here, so
- * both refuse the same questions with the same words. Thread-safe.
+ * Data-flow questions about a trace: where a value came from ({@link #origin}), where it went
+ * ({@link #uses}), and what the program wrote out ({@link #output}), for the command line and the
+ * server alike. Parameters are checked here, so both refuse the same questions with the same
+ * words. Thread-safe.
  */
 public final class DataFlow {
     /** The deepest origin tree one question builds (compute levels; copies do not count). */
@@ -80,6 +81,14 @@ public final class DataFlow {
         if (span != null && (span < 1 || span > MAX_SPAN)) throw QueryException.badRequest("span must be between 1 and " + MAX_SPAN + ", not " + span);
         Loc.At at = place(q);
         return uses.page(at.loc(), at.step(), limit, cursor, span == null ? MAX_SPAN : span);
+    }
+
+    /**
+     * The program's output ({@link ProgramOutput}): a page of at most {@code limit} writes of
+     * process {@code pid} (null: every process) after {@code cursor} (the previous page's next).
+     */
+    public ProgramOutput.Page output(Integer pid, int limit, String cursor) throws IOException {
+        return ProgramOutput.page(writes(), trace.memory(), trace.pids(), pid, limit, cursor);
     }
 
     /** The place and moment a question asks about, checked. */

@@ -20,11 +20,27 @@ final class Description {
     ProcessMemory.Lazy<String> peer = ProcessMemory.Lazy.of(null);
     /** A descriptor received with SCM_RIGHTS stands for the sender's description, once the sender's call is known. */
     Description target;
+    /**
+     * Open before the recording began: the first process's stdin, stdout and stderr, and any other
+     * descriptor a process used without opening it (so inherited from outside). What is written to
+     * one leaves the recording: the program's output.
+     */
+    final boolean inherited;
 
     Description(String kind, ProcessMemory.Lazy<String> path, Long offset) {
+        this(kind, path, offset, false);
+    }
+
+    private Description(String kind, ProcessMemory.Lazy<String> path, Long offset, boolean inherited) {
         this.kind = kind;
         this.path = path == null ? ProcessMemory.Lazy.of(null) : path;
         this.offset = offset;
+        this.inherited = inherited;
+    }
+
+    /** A description open before the recording: stdin, stdout, stderr, or unknown (another inherited descriptor). */
+    static Description inherited(String kind) {
+        return new Description(kind, null, null, true);
     }
 
     /** This description, or the one it was found to stand for. */

@@ -3,7 +3,6 @@ package dev.omniscope.indexer.dataflow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Set;
 
 import dev.omniscope.indexer.dataflow.FileDescriptors.Piece;
 import dev.omniscope.indexer.dataflow.ProcessMemory.Lazy;
-import dev.omniscope.indexer.index.IndexTable;
+import dev.omniscope.indexer.query.Locator;
 import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.QueryableTrace;
 
@@ -37,9 +36,6 @@ final class DescriptorTables {
             return (int) a[i];
         }
     }
-
-    /** A tasks row. */
-    private record TaskRow(int tid, int pid, Integer parent, String kind, long start, Long end, Integer waitStatus) {}
 
     private record Fd(Description d, boolean cloexec) {}
 
@@ -79,24 +75,10 @@ final class DescriptorTables {
             calls.add(c);
             if (c.name().startsWith("clone")) clones.put(new Key(c.tid(), c.step()), c);
         }
-        List<TaskRow> tasks = new ArrayList<>();
-        trace.store().scan(IndexTable.TASKS, r -> {
-            tasks.add(new TaskRow(r.i32(r.column("tid")), r.i32(r.column("pid")), r.nullableI32(r.column("parent_tid")),
-                    r.string(r.column("kind")), r.i64(r.column("start_step")), r.nullableI64(r.column("end_step")),
-                    r.nullableI32(r.column("wait_status"))));
-            return true;
-        });
-        tasks.sort(Comparator.comparingLong(TaskRow::start));
-        // A tid's next row after an exec (its row closed at the new one's start, with no status) is the same task.
-        List<TaskRow> starts = new ArrayList<>();
-        Map<Integer, TaskRow> last = new HashMap<>();
-        for (TaskRow r : tasks) {
-            TaskRow before = last.put(r.tid(), r);
-            if (before == null || before.waitStatus() != null || before.end() == null || before.end() != r.start()) starts.add(r);
-        }
+        List<Locator.Task> starts = Locator.taskStarts(trace.tasks());
         int next = 0;
         for (Call c : calls) {
-            while (next < starts.size() && starts.get(next).start() <= c.step()) t.start(starts.get(next++), clones, cwd);
+            while (next < starts.size() && starts.get(next).startStep() <= c.step()) t.start(starts.get(next++), clones, cwd);
             t.apply(c);
         }
         while (next < starts.size()) t.start(starts.get(next++), clones, cwd);
@@ -107,20 +89,20 @@ final class DescriptorTables {
      * A task starts: the first with the descriptors it inherited, a thread sharing its process's
      * table, a process with a copy of its parent's (sharing it with CLONE_FILES).
      */
-    private void start(TaskRow r, Map<Key, Call> clones, String cwd) throws IOException {
-        Table parent = r.parent() == null ? null : tables.get(r.parent());
+    private void start(Locator.Task r, Map<Key, Call> clones, String cwd) throws IOException {
+        Table parent = r.parentTid() == null ? null : tables.get(r.parentTid());
         if (parent == null) {
             Table t = new Table();
-            if (r.parent() == null) {
+            if (r.parentTid() == null) {
                 String[] std = {"stdin", "stdout", "stderr"};
-                for (int fd = 0; fd < 3; fd++) t.fds.put(fd, new Fd(new Description(std[fd], null, null), false));
+                for (int fd = 0; fd < 3; fd++) t.fds.put(fd, new Fd(Description.inherited(std[fd]), false));
                 t.cwd = Lazy.of(cwd);
             }
             tables.put(r.tid(), t);
             return;
         }
         boolean share = r.kind().equals("thread");
-        Call clone = clones.get(new Key(r.parent(), r.start()));
+        Call clone = clones.get(new Key(r.parentTid(), r.startStep()));
         if (!share && clone != null) {
             long flags = clone.name().equals("clone3") ? mem.u64(clone.pid(), clone.a()[0], clone.step()) : clone.a()[0];
             share = (flags & CLONE_FILES) != 0;
@@ -132,9 +114,12 @@ final class DescriptorTables {
         return tables.computeIfAbsent(tid, k -> new Table());
     }
 
-    /** The description {@code fd} names; one of unknown kind, from then on, for a descriptor never opened in the recording. */
+    /**
+     * The description {@code fd} names; for a descriptor never opened in the recording, one of
+     * unknown kind from then on, inherited from outside the recording.
+     */
     private static Description desc(Table t, int fd) {
-        return t.fds.computeIfAbsent(fd, k -> new Fd(new Description("unknown", null, null), false)).d().resolved();
+        return t.fds.computeIfAbsent(fd, k -> new Fd(Description.inherited("unknown"), false)).d().resolved();
     }
 
     private void apply(Call c) throws IOException {

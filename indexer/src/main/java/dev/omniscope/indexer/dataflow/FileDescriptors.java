@@ -68,10 +68,12 @@ public final class FileDescriptors {
      * sendmsg, vmsplice. {@code kind}, {@code path} and {@code peer} are {@link Input}'s; {@code offset} the
      * file offset of its first byte (null: not a file, or not known, as after an O_APPEND write);
      * {@code length} the bytes written (its result); {@code pieces} the buffers they came from, in
-     * order, cut to {@code length} bytes.
+     * order, cut to {@code length} bytes; {@code inherited}: the description was open before the
+     * recording (stdin, stdout, stderr, another inherited descriptor, or a dup of one), so the bytes
+     * left the recorded processes: the program's output.
      */
     public record OutputWrite(long step, int pid, int tid, String syscall, int fd, String kind, String path, Long offset, String peer,
-                              long length, List<Piece> pieces) {}
+                              long length, List<Piece> pieces, boolean inherited) {}
 
     private final DescriptorTables tables;
 
@@ -116,7 +118,7 @@ public final class FileDescriptors {
             Description d = w.desc().resolved();
             String path = d.path.get();
             out.add(new OutputWrite(w.step(), w.pid(), w.tid(), w.syscall(), w.fd(), d.kind, path, device(path) ? null : w.offset(),
-                    w.peer().get(), w.length(), w.pieces().get()));
+                    w.peer().get(), w.length(), w.pieces().get(), d.inherited));
         }
         return out;
     }

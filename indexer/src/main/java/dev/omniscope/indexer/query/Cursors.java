@@ -14,6 +14,8 @@ public final class Cursors {
     public static final String CALLS = "c", SYSCALLS = "s";
     /** Executions of a line, address or function. */
     public static final String EXECUTIONS = "x";
+    /** The program's output (writes to inherited descriptors). */
+    public static final String OUTPUT = "o";
 
     private Cursors() {}
 

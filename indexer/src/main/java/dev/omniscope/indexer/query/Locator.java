@@ -34,8 +34,13 @@ public final class Locator {
      */
     public record OpenCall(int depth, long callStep, Long returnStep, String function, long callSite, List<String> args, Long sp) {}
 
-    /** A task's lifetime per program, from the tasks table: which process a thread belongs to when. */
-    public record Task(int tid, int pid, long startStep, Long endStep) {}
+    /**
+     * A task's lifetime per program, a row of the tasks table: which process a thread belongs to
+     * when, the thread that made it ({@code parentTid}, null for the first), {@code kind} (thread,
+     * process, vfork), the program it ran, and how it ended ({@code waitStatus}: null while alive,
+     * and when its program was replaced by an exec).
+     */
+    public record Task(int tid, int pid, Integer parentTid, String kind, String program, long startStep, Long endStep, Integer waitStatus) {}
 
     /**
      * What the index answers about a moment: {@link QueryableTrace}'s answers from its
@@ -74,11 +79,38 @@ public final class Locator {
     public static List<Task> tasks(TableSource tables) throws IOException {
         List<Task> tasks = new ArrayList<>();
         tables.scan(IndexTable.TASKS, r -> {
-            tasks.add(new Task(r.i32(r.column("tid")), r.i32(r.column("pid")), r.i64(r.column("start_step")),
-                    r.nullableI64(r.column("end_step"))));
+            tasks.add(new Task(r.i32(r.column("tid")), r.i32(r.column("pid")), r.nullableI32(r.column("parent_tid")),
+                    r.string(r.column("kind")), r.string(r.column("program")), r.i64(r.column("start_step")),
+                    r.nullableI64(r.column("end_step")), r.nullableI32(r.column("wait_status"))));
             return true;
         });
         return tasks;
+    }
+
+    /** The tasks rows in the order they started (stably: rows of one step keep the table's order). */
+    public static List<Task> byStart(List<Task> tasks) {
+        List<Task> sorted = new ArrayList<>(tasks);
+        sorted.sort(Comparator.comparingLong(Task::startStep));
+        return sorted;
+    }
+
+    /**
+     * Whether row {@code next} of a thread continues its row {@code before}: an exec replaced the
+     * program (the old row closed at the new one's start, with no status), the same task.
+     */
+    public static boolean continues(Task before, Task next) {
+        return before != null && before.tid() == next.tid() && before.waitStatus() == null && before.endStep() != null
+                && before.endStep() == next.startStep();
+    }
+
+    /** The rows that begin a task (a thread or process), in start order: those that continue one after an exec left out. */
+    public static List<Task> taskStarts(List<Task> tasks) {
+        List<Task> starts = new ArrayList<>();
+        Map<Integer, Task> last = new java.util.HashMap<>();
+        for (Task r : byStart(tasks)) {
+            if (!continues(last.put(r.tid(), r), r)) starts.add(r);
+        }
+        return starts;
     }
 
     /** The process of {@code tid} at {@code step} (the last tasks row of that thread live then), or -1. */

@@ -448,12 +448,30 @@ public final class Replayer {
     private void signal(TraceEvent.Signal sg) {
         EmulatedTask t = task(sg.tid());
         reach(t, sg.deliveryRegs(), sg.stack(), "signal " + sg.signo());
+        boolean fatal = sg.disposition() == TraceEvent.Disposition.TERMINATE || sg.disposition() == TraceEvent.Disposition.CORE;
+        if (fatal && t.pending == null) diesAt(t);
         long at = step - 1;
         listener.signal(at, t.process.pid, t.tid, sg);
         if (sg.disposition() == TraceEvent.Disposition.HANDLER) {
             effects.kernelWrites(at, t.process, t.tid, sg.deliveryRegs()[Registers.RIP], sg.frame());
             t.process.emu.setFpregs(sg.handlerFpregs());
             t.process.emu.setRegsAt(sg.handlerRegs(), at);
+        }
+    }
+
+    /**
+     * A signal kills {@code t} at the instruction it is at (a fault's own instruction, which never
+     * completes): that instruction counts as the task's last step, in which nothing changes, and the
+     * task's last block is written now, under its own thread (its process's emulator goes with it).
+     * So a crash is a moment of the index, the faulting instruction's, and the signal's row carries its step.
+     */
+    private void diesAt(EmulatedTask t) {
+        Emulator emu = t.process.emu;
+        emu.retire(emu.regs());
+        step = emu.step();
+        if (traceFlags != 0) {
+            emu.trace().flush();
+            listener.executed(t.process.pid, t.process.memoryPid, t.tid, emu.trace().drainRaw());
         }
     }
 

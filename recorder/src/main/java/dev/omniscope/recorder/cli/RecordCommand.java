@@ -102,7 +102,7 @@ public final class RecordCommand implements Callable<Integer> {
 
     private static String describe(Recorder.Result r) {
         var s = new dev.omniscope.common.WaitStatus(r.waitStatus());
-        return s.exited() ? "exit status " + s.exitCode() : "killed by signal " + s.termSignal();
+        return s.exited() ? "exit status " + s.exitCode() : "killed by " + dev.omniscope.common.WaitStatus.signalName(s.termSignal());
     }
 
     private static Map<String, String> host() {
