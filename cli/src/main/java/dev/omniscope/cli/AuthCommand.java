@@ -41,8 +41,8 @@ final class AuthCommand implements Runnable {
     }
 
     @Command(name = "add-user", mixinStandardHelpOptions = true,
-            description = {"Add a user, or set a user's password. The password is read from the terminal (twice),",
-                "or as one line from standard input when it is not a terminal."})
+            description = {"Add a user, or set a user's password.",
+                "The password is read from the terminal (twice), or as one line from standard input when it is not a terminal."})
     static final class AddUser implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "1 to 64 of A-Z a-z 0-9 . _ @ -")
         String name;

@@ -32,6 +32,8 @@ import tools.jackson.databind.JsonNode;
  * a strcpy one byte too long overwrites the account balance): record it, start the server, upload
  * the recording, wait for its index, and print the link to the moment the balance is corrupted.
  * The uploaded trace is remembered under $OMNI_HOME/demo, so a second run only starts the server.
+ * Once the server has started, its log goes to $OMNI_HOME/demo/server.log ({@link DemoLog}), so
+ * that it does not break the progress bars' lines.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
@@ -59,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("the sample program " + program + " is missing: build it with ./omni (or mvn package)");
         }
         OmniServer.Running server = OmniServer.start(new ServerSettings("127.0.0.1", port));
+        Path log = OmniHome.dir("demo").resolve("server.log");
+        boolean logged = DemoLog.toFile(log);
         boolean serving = false;
         try {
             String base = server.url().replaceAll("/+$", "");
@@ -70,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("    " + link);
             System.out.println();
-            System.out.println("  (" + server.databaseDescription() + (noServe ? ")" : "; Ctrl-C stops the server)"));
+            System.out.println("  (" + server.databaseDescription() + (logged ? "; the server's log: " + log : "")
+                    + (noServe ? ")" : "; Ctrl-C stops the server)"));
             System.out.println();
             System.out.flush();
             if (!noServe) {

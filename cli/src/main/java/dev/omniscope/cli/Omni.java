@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "omni",
         mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
         versionProvider = OmniVersion.class,
         description = "Omniscope: record a native Linux x86-64 program once, then explore the whole execution.",
         subcommands = {RecordCommand.class, InfoCommand.class, PackCommand.class, ReplayCommand.class, IndexCommand.class,
@@ -51,7 +52,9 @@ public final class Omni implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Omni())
                 .setExecutionExceptionHandler(new ErrorReporter())
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                // help wraps at the terminal's width (80 columns when it is not a terminal), every subcommand's too
+                .setUsageHelpAutoWidth(true);
         // `omni record ./prog -v`: everything from the program on is the program's.
         cli.getSubcommands().get("record").setStopAtPositional(true);
         return cli;

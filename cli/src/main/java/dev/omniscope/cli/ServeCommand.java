@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve the web UI and the API.",
-            "Uses an embedded PostgreSQL 17 kept under $OMNI_HOME (default ~/.omniscope), or the one named by",
-            "OMNI_DB_URL, OMNI_DB_USER and OMNI_DB_PASSWORD. Stops cleanly on Ctrl-C or SIGTERM."
+            "Uses an embedded PostgreSQL 17 kept under $OMNI_HOME (default ~/.omniscope), or the one named by OMNI_DB_URL, "
+                + "OMNI_DB_USER and OMNI_DB_PASSWORD. Stops cleanly on Ctrl-C or SIGTERM."
         })
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080",

@@ -35,6 +35,9 @@ class DemoIT {
         assertThat(link.find()).as(first.output()).isTrue();
         String id = link.group(2);
         long step = Long.parseLong(link.group(3));
+        // the server's log went to a file, not into the progress bars' lines
+        assertThat(Files.readString(home.resolve("demo/server.log"))).contains("accepted trace " + id).contains("loaded the index of trace " + id);
+        assertThat(first.output()).doesNotContain("accepted trace").doesNotContain("loaded the index").contains(home.resolve("demo/server.log").toString());
 
         // The recording it made, indexed and asked by the CLI: the printed step is strcpy's write.
         Path trace = home.resolve("demo/trace");

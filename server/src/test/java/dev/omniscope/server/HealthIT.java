@@ -41,7 +41,7 @@ class HealthIT {
                 .jsonPath("$.database.kind").isEqualTo("external")
                 .jsonPath("$.database.url").isEqualTo(DB.url())
                 .jsonPath("$.database.product").value(v -> assertThat((String) v).startsWith("PostgreSQL "))
-                .jsonPath("$.database.schemaVersion").isEqualTo("6");
+                .jsonPath("$.database.schemaVersion").isEqualTo("7");
     }
 
     @Test

@@ -279,13 +279,20 @@ public final class QueryableTrace implements AutoCloseable {
 
     /** Where a move from a moment goes; not found when there is no such moment (the thread ends, no open call...). */
     public Stepper.Moment move(long step, Integer tid, Stepper.Move move) throws IOException {
+        Stepper.Answer a = move(step, tid, move, false);
+        return new Stepper.Moment(a.step(), a.pid(), a.tid(), a.to());
+    }
+
+    /** As {@link #move(long, Integer, Stepper.Move)}; {@code lenient}: no such moment is an answer without a step, with the reason. */
+    public Stepper.Answer move(long step, Integer tid, Stepper.Move move, boolean lenient) throws IOException {
         requireStep("step", step, false);
         requireTid(tid);
         try {
-            return stepper.move(step, tid, move);
+            return Stepper.Answer.of(stepper.move(step, tid, move));
         } catch (Locator.NotFound e) {
             throw QueryException.badRequest(e.getMessage());
         } catch (Stepper.NoMoment e) {
+            if (lenient) return new Stepper.Answer(null, e.pid, e.tid, move.id, e.getMessage());
             throw QueryException.notFound(e.getMessage());
         }
     }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.omniscope.indexer.emu.Emulator;
 
 /**
@@ -52,10 +54,33 @@ public final class Stepper {
     /** Where a move goes: a moment of the thread. */
     public record Moment(long step, int pid, int tid, String to) {}
 
-    /** There is no such moment (the thread ends, no open call, the start of the trace); the message says why. */
+    /**
+     * Where a move goes, or where it does not: {@code step} null when there is no such moment,
+     * {@code reason} then says why (the answer of a lenient move).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Answer(@JsonInclude(JsonInclude.Include.ALWAYS) Long step, int pid, int tid, String to, String reason) {
+        static Answer of(Moment m) {
+            return new Answer(m.step(), m.pid(), m.tid(), m.to(), null);
+        }
+    }
+
+    /**
+     * There is no such moment (the thread ends, no open call, the start of the trace); the message
+     * says why. {@code tid} is the thread that moved and {@code pid} its process (-1 when the
+     * thread is not alive at the step).
+     */
     public static final class NoMoment extends RuntimeException {
+        public final int pid, tid;
+
         public NoMoment(String message) {
+            this(message, -1, 0);
+        }
+
+        NoMoment(String message, int pid, int tid) {
             super(message);
+            this.pid = pid;
+            this.tid = tid;
         }
     }
 
@@ -96,6 +121,17 @@ public final class Stepper {
         Locator.Block running = index.blockAt(step);
         int t = tid != null ? tid : running != null ? running.tid() : -1;
         if (t < 0) throw new Locator.NotFound("no thread runs at step " + step + "; give tid");
+        try {
+            return move(step, t, running, move);
+        } catch (NoMoment e) {
+            if (e.tid != 0) throw e;
+            int pid = running != null && running.tid() == t ? running.pid() : index.pidOf(t, step);
+            throw new NoMoment(e.getMessage(), pid, t);
+        }
+    }
+
+    /** As {@link #move(long, Integer, Move)} for thread {@code t}; {@code running} is the block that runs at the step. */
+    private Moment move(long step, int t, Locator.Block running, Move move) throws IOException {
         Cursor c = new Cursor(t);
         if (running != null && running.tid() == t) {
             c.at(running, step);
@@ -177,7 +213,10 @@ public final class Stepper {
      * one. Calls made in between are stepped over (step-in: entered when their entry has source
      * lines; the entry's own line, the prologue, does not stop). Where the current code has no
      * source line, the call is finished first. After a return, the current line is the caller's
-     * line that made the call (so a statement start of that same line does not stop), as gdb does.
+     * line that made the call (so a statement start of that same line does not stop), as gdb does;
+     * a return into a caller without source lines stops right after the return (gdb: "0x... in
+     * caller () from libc"), unless the move began in code without source lines, which finishes
+     * its callers until one has them.
      */
     private Moment lineForward(Cursor c, Move move) throws IOException {
         long from = c.step;
@@ -186,6 +225,7 @@ public final class Stepper {
         Locator.OpenCall frame = innermost(stack);
         Locator.OpenCall sibling = null;
         Symbolizer.Line current = c.line();
+        boolean fromSource = current != null;
         if (current == null) {
             if (frame == null) throw new NoMoment("thread " + c.tid + " has no source line at step " + from + " and is in no call to finish");
             toReturn(c, frame);
@@ -202,6 +242,7 @@ public final class Stepper {
                 frame = innermost(stack);
                 sibling = null;
                 if (c.line() == null) {
+                    if (fromSource) return c.moment(move);
                     if (frame == null) {
                         throw new NoMoment("thread " + c.tid + " returns into code without source lines, in no call to finish, after step " + from);
                     }

@@ -61,10 +61,11 @@ public class IndexLoader {
 
     /**
      * Loads the index in {@code directory} as the partitions of trace {@code traceId} (key
-     * {@code traceKey}) and records it with the trace. Throws when anything fails; nothing of the
+     * {@code traceKey}) and records it with the trace, and the moment it opens at ({@code openingJson}, may be null). Throws when anything fails; nothing of the
      * load is then visible.
      */
-    public Loaded load(String traceId, long traceKey, Path directory, IndexSummary summary, Progress progress) throws Exception {
+    public Loaded load(String traceId, long traceKey, Path directory, IndexSummary summary, String openingJson, Progress progress)
+            throws Exception {
         long started = System.nanoTime();
         long load = partitions.newLoad();
         long rowsInIndex = 0;
@@ -91,7 +92,7 @@ public class IndexLoader {
             long millis = (System.nanoTime() - started) / 1_000_000;
             partitions.attach(traceId, traceKey, new TraceRepository.Load(load, summary.instructions(), summary.complete(),
                     summary.problem() == null ? null : JSON.writeValueAsString(summary.problem()), JSON.writeValueAsString(summary.rows()),
-                    summary.durationMillis(), millis, JSON.writeValueAsString(timeline.build())));
+                    summary.durationMillis(), millis, JSON.writeValueAsString(timeline.build()), openingJson));
             attached = true;
             log.info("loaded the index of trace {}: {} rows ({} index rows) in {} ms (load {}{})", traceId, rows, rowsInIndex, millis, load,
                     tables);

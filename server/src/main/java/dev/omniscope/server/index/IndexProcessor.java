@@ -2,12 +2,18 @@ package dev.omniscope.server.index;
 
 import java.nio.file.Path;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.omniscope.indexer.index.IndexSummary;
+import dev.omniscope.indexer.query.ArrowIndex;
+import dev.omniscope.indexer.query.Opening;
+import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.server.jobs.TraceProcessor;
 import dev.omniscope.server.traces.TraceAccess;
 import dev.omniscope.server.traces.TraceRepository;
+import dev.omniscope.trace.Trace;
 
 /**
  * An indexing job's work: {@code omni index} of the packed trace into the job's work directory
@@ -23,6 +29,7 @@ import dev.omniscope.server.traces.TraceRepository;
  */
 @Component
 public class IndexProcessor implements TraceProcessor {
+    private static final Logger log = LoggerFactory.getLogger(IndexProcessor.class);
     /** The share of the progress bar the replay takes; loading takes the rest. */
     static final double REPLAY = 0.35;
 
@@ -47,8 +54,9 @@ public class IndexProcessor implements TraceProcessor {
         if (replay.summary() == null) return Outcome.failed(replay.failureReason());
         IndexSummary summary = replay.summary();
         job.progress().report(REPLAY);
+        String opening = opening(job.packedTrace(), index);
         try {
-            loader.load(job.traceId(), key, index, summary,
+            loader.load(job.traceId(), key, index, summary, opening,
                     (done, total) -> job.progress().report(REPLAY + (1 - REPLAY) * Math.min(1.0, done / (double) total)));
         } catch (java.util.concurrent.CancellationException e) {
             throw e;
@@ -59,5 +67,20 @@ public class IndexProcessor implements TraceProcessor {
         }
         if (summary.complete()) return Outcome.succeeded();
         return Outcome.failed("replay failed: " + summary.problem().message());
+    }
+
+    /**
+     * The moment the trace opens at ({@link Opening}), as JSON, from the index's Arrow files before
+     * they are loaded; null when there is none or it cannot be found (the load goes on without it).
+     */
+    private static String opening(Path packedTrace, Path index) {
+        try (Trace trace = Trace.open(packedTrace); ArrowIndex arrow = ArrowIndex.open(index);
+             QueryableTrace queries = new QueryableTrace(trace, arrow)) {
+            Opening o = Opening.of(queries);
+            return o == null ? null : Trace.json().writeValueAsString(o);
+        } catch (Exception | LinkageError e) {
+            log.warn("the opening moment of {} could not be found: {}", packedTrace.getFileName(), e.toString());
+            return null;
+        }
     }
 }

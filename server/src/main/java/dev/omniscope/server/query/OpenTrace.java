@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.omniscope.indexer.dataflow.DataFlow;
+import dev.omniscope.indexer.query.Processes;
 import dev.omniscope.indexer.query.QueryableTrace;
 import dev.omniscope.indexer.query.Timeline;
 import dev.omniscope.trace.Trace;
@@ -38,6 +39,14 @@ final class OpenTrace {
             trace.close();
             throw e;
         }
+    }
+
+    private Processes.ProcessList processes;
+
+    /** The trace's processes, found once. */
+    synchronized Processes.ProcessList processes() throws IOException {
+        if (processes == null) processes = Processes.of(queries);
+        return processes;
     }
 
     boolean acquire() {

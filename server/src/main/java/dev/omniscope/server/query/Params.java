@@ -42,6 +42,16 @@ final class Params {
         return text == null ? null : (int) number(name, text, 1, Integer.MAX_VALUE);
     }
 
+    /** A yes-or-no parameter: true or false (absent: false). */
+    static boolean flag(String name, String text) {
+        if (text == null) return false;
+        return switch (text.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw Problems.badRequest(name + " must be true or false, not '" + Problems.printable(text) + "'");
+        };
+    }
+
     /** A page size: 1 to max, default {@code byDefault}. */
     static int limit(String text, int byDefault, int max) {
         return text == null ? byDefault : (int) number("limit", text, 1, max);

@@ -117,19 +117,23 @@ class QueryController {
                     + "reverse-next: calls stepped over), step-in (gdb's step: calls with source lines entered), out (gdb's finish: "
                     + "the caller's instruction after the innermost open call returns), call-start (the innermost open call's first "
                     + "instruction; from there, the enclosing call's). Source lines are the line-table statements of source files the "
-                    + "trace carries; where there is none (a library), next-line and step-in finish the call first. "
-                    + "Answer: {step, pid, tid, to}.")
-    @ApiResponse(responseCode = "200", description = "the moment to go to")
-    @ApiResponse(responseCode = "400", description = "a bad or missing `to`, a bad tid or one not of this trace, a step outside the trace")
+                    + "trace carries; where there is none (a library), next-line and step-in finish the call first; a return into a "
+                    + "caller without them stops right after the return, as gdb's next does. "
+                    + "Answer: {step, pid, tid, to}; with `lenient=true`, no such moment is {step: null, pid, tid, to, reason}.")
+    @ApiResponse(responseCode = "200", description = "the moment to go to (or, lenient, why there is none)")
+    @ApiResponse(responseCode = "400", description = "a bad or missing `to`, a bad tid or one not of this trace, a step outside the "
+            + "trace, a `lenient` other than true or false")
     @ApiResponse(responseCode = "404", description = "no such trace, or no such moment (the thread ends, no open call, the start "
-            + "of the thread); the detail says why")
+            + "of the thread) unless lenient; the detail says why")
     @ApiResponse(responseCode = "409", description = "the trace has no loaded index")
-    Mono<Stepper.Moment> move(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
+    Mono<Stepper.Answer> move(Caller caller, @PathVariable String id, @Parameter(description = STEP) @PathVariable String step,
                               @Parameter(description = "the move: next-instruction, prev-instruction, next-line, prev-line, step-in, out, "
                                       + "call-start") @RequestParam(required = false) String to,
                               @Parameter(description = "the thread (default: the one running at the step; a thread that does not "
-                                      + "run then moves from where it resumes)") @RequestParam(required = false) String tid) {
-        return Blocking.call(() -> queries.move(caller, id, step, to, tid));
+                                      + "run then moves from where it resumes)") @RequestParam(required = false) String tid,
+                              @Parameter(description = "true: where there is no such moment, answer 200 with step null and the "
+                                      + "reason, instead of 404") @RequestParam(required = false) String lenient) {
+        return Blocking.call(() -> queries.move(caller, id, step, to, tid, lenient));
     }
 
     @GetMapping("/steps/{step}/frames")

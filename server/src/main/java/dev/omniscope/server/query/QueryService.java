@@ -157,14 +157,18 @@ public class QueryService {
         return ask(caller, id, t -> t.registers(at, thread));
     }
 
-    /** Where a move from a moment goes (docs/api.md, "Moves"): 404 when there is no such moment. */
-    public Stepper.Moment move(Caller caller, String id, String step, String to, String tid) {
+    /**
+     * Where a move from a moment goes (docs/api.md, "Moves"): 404 when there is no such moment, or
+     * with {@code lenient} an answer without a step that says why.
+     */
+    public Stepper.Answer move(Caller caller, String id, String step, String to, String tid, String lenient) {
         if (to == null || to.isBlank()) throw Problems.badRequest("to is required: one of " + Stepper.Move.names());
         Stepper.Move move = Stepper.Move.of(to.trim());
         if (move == null) throw Problems.badRequest("to '" + Problems.printable(to) + "' is not a move: one of " + Stepper.Move.names());
         Integer thread = Params.optionalId("tid", tid);
         long at = step("step", step);
-        return ask(caller, id, t -> t.move(at, thread, move));
+        boolean noFailure = Params.flag("lenient", lenient);
+        return ask(caller, id, t -> t.move(at, thread, move, noFailure));
     }
 
     // ---- source-level values

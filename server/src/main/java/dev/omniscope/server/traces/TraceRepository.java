@@ -22,7 +22,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TraceRepository {
     private static final String COLUMNS = "id, owner, created_at, status, progress, failure_reason, attempts, file_size, "
-            + "command, executable, recorded_at, event_count, complete, summary::text as summary";
+            + "command, executable, recorded_at, event_count, complete, summary::text as summary, "
+            + "case when index_load is null then null else instructions end as index_instructions";
     private static final RowMapper<TraceRecord> ROW = TraceRepository::map;
 
     private final JdbcTemplate jdbc;
@@ -37,16 +38,16 @@ public class TraceRepository {
         return new TraceRecord(rs.getString("id"), rs.getString("owner"), rs.getTimestamp("created_at").toInstant(),
                 rs.getString("status"), rs.getInt("progress"), rs.getString("failure_reason"), rs.getInt("attempts"),
                 rs.getLong("file_size"), rs.getString("command"), rs.getString("executable"), rs.getString("recorded_at"),
-                rs.getLong("event_count"), rs.getBoolean("complete"), rs.getString("summary"));
+                rs.getLong("event_count"), rs.getBoolean("complete"), rs.getString("summary"), (Long) rs.getObject("index_instructions"));
     }
 
     /** The trace's index state (whether one is loaded, what it covers). */
     public Optional<IndexState> index(String id) {
         return jdbc.query("select id, owner, status, progress, failure_reason, trace_key, index_load, loaded_at, instructions, index_complete, "
-                + "index_problem::text, index_rows::text, index_millis, load_millis from traces where id = ?", (rs, n) -> new IndexState(
+                + "index_problem::text, index_rows::text, index_millis, load_millis, index_opening::text from traces where id = ?", (rs, n) -> new IndexState(
                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getLong(6), (Long) rs.getObject(7),
                 rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(), (Long) rs.getObject(9), (Boolean) rs.getObject(10),
-                rs.getString(11), rs.getString(12), (Long) rs.getObject(13), (Long) rs.getObject(14)), id).stream().findFirst();
+                rs.getString(11), rs.getString(12), (Long) rs.getObject(13), (Long) rs.getObject(14), rs.getString(15)), id).stream().findFirst();
     }
 
     /** The trace's timeline (see index.Timeline), as stored JSON; null when no index is loaded. */
@@ -103,15 +104,18 @@ public class TraceRepository {
         }
     }
 
-    /** What a load of the trace's index is: from the index's summary, the load's timing, the timeline (JSON texts). */
+    /**
+     * What a load of the trace's index is: from the index's summary, the load's timing, the
+     * timeline and the opening moment (JSON texts; the opening null when none was found).
+     */
     public record Load(long load, long instructions, boolean complete, String problemJson, String rowsJson, long indexMillis,
-                       long loadMillis, String timelineJson) {}
+                       long loadMillis, String timelineJson, String openingJson) {}
 
     /** Records that {@code load}'s tables are now the trace's partitions. */
     public static void recordLoad(Connection c, String id, Load l) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("update traces set index_load = ?, loaded_at = now(), instructions = ?, "
                 + "index_complete = ?, index_problem = ?::jsonb, index_rows = ?::jsonb, index_millis = ?, load_millis = ?, "
-                + "index_timeline = ?::jsonb, updated_at = now() where id = ?")) {
+                + "index_timeline = ?::jsonb, index_opening = ?::jsonb, updated_at = now() where id = ?")) {
             p.setLong(1, l.load());
             p.setLong(2, l.instructions());
             p.setBoolean(3, l.complete());
@@ -120,7 +124,8 @@ public class TraceRepository {
             p.setLong(6, l.indexMillis());
             p.setLong(7, l.loadMillis());
             p.setString(8, l.timelineJson());
-            p.setString(9, id);
+            p.setString(9, l.openingJson());
+            p.setString(10, id);
             p.executeUpdate();
         }
     }

@@ -62,23 +62,29 @@ public class TraceService {
             long micros = last.createdAt().getEpochSecond() * 1_000_000L + last.createdAt().getNano() / 1000;
             next = Base64.getUrlEncoder().withoutPadding().encodeToString((micros + "." + last.id()).getBytes(StandardCharsets.US_ASCII));
         }
-        return new TraceDocuments.Page(rows.stream().map(TraceDocuments.Brief::of).toList(), next);
+        return new TraceDocuments.Page(rows.stream().map(t -> TraceDocuments.Brief.of(t, TraceDocuments.Facts.of(summary(t)))).toList(), next);
     }
 
     public TraceDocuments.Detail get(Caller caller, String id) {
         TraceRecord t = access.readable(caller, id);
-        JsonNode summary;
-        try {
-            summary = JSON.readTree(t.summaryJson());
-        } catch (RuntimeException e) {
-            summary = null;
-        }
+        JsonNode summary = summary(t);
         TraceDocuments.Index index = traces.index(id).filter(IndexState::loaded).map(i -> new TraceDocuments.Index(
                 i.instructions() == null ? 0 : i.instructions(), Boolean.TRUE.equals(i.complete()), tree(i.problemJson()), tree(i.rowsJson()),
-                i.indexMillis(), i.loadMillis(), i.loadedAt())).orElse(null);
+                i.indexMillis(), i.loadMillis(), i.loadedAt(), tree(i.openingJson()))).orElse(null);
+        TraceDocuments.Facts f = TraceDocuments.Facts.of(summary);
         return new TraceDocuments.Detail(t.id(), t.owner(), t.createdAt(), t.status(), t.progress(), t.failureReason(), t.attempts(),
-                t.command(), t.executable(), t.recordedAt(), t.fileSize(), t.eventCount(), t.complete(), summary, index,
-                TraceDocuments.Links.of(t.id()));
+                t.command(), f.arguments(), t.executable(), t.recordedAt(), t.fileSize(), t.eventCount(), t.complete(), f.exitStatus(),
+                f.processCount(), index == null ? null : index.instructions(), summary, index, TraceDocuments.Links.of(t.id()));
+    }
+
+    /** The trace's stored summary, or null when it cannot be read. */
+    private static JsonNode summary(TraceRecord t) {
+        if (t.summaryJson() == null) return null;
+        try {
+            return JSON.readTree(t.summaryJson());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static JsonNode tree(String json) {

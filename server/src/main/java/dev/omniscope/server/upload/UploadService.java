@@ -206,7 +206,7 @@ public class UploadService {
             TraceHeader h = s.header();
             long events = s.eventCounts().values().stream().mapToLong(Long::longValue).sum();
             TraceRecord row = new TraceRecord(id, caller.user(), null, TraceRecord.QUEUED, 0, null, 0, size,
-                    commandLine(h.command()), h.executable(), h.created(), events, s.complete(), summaryJson(s, valid.expandedBytes()));
+                    commandLine(h.command()), h.executable(), h.created(), events, s.complete(), summaryJson(s, valid.expandedBytes()), null);
             jobs.open(id, new TraceState(id, TraceRecord.QUEUED, 0, null));
             try {
                 traces.insert(row);

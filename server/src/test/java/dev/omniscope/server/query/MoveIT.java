@@ -91,15 +91,28 @@ class MoveIT extends QueryApiSupport {
     @Test
     void nextLineVisitsTheLinesGdbNextDoesAndPrevLineWalksThemBack() throws Exception {
         String id = trace("calls");
-        List<Integer> gdb = Gdb.lines(Gdb.session(calls(), "main", "next", 40));
+        String transcript = Gdb.session(calls(), "main", "next", 40);
+        List<Integer> gdb = Gdb.lines(transcript);
         assertThat(gdb).as("gdb's next from main").hasSizeGreaterThan(10);
 
         // from main's entry, the first next-line is where gdb's breakpoint on main stops (after the prologue)
         long entry = mainEntry(id);
-        List<Long> steps = repeat(id, entry, "next-line", 200);
+        List<Long> moves = repeat(id, entry, "next-line", 200);
+        List<Long> steps = moves.subList(0, moves.size() - 1);
         assertThat(lines(id, steps)).isEqualTo(gdb);
-        // the last: main returns into libc, which has no source lines, and the call that made it never returns
-        String why = problem("/api/traces/" + id + "/steps/" + steps.get(steps.size() - 1) + "/move?to=next-line", 404);
+        // next-line at main's last line goes on into libc, which has no source lines, right after main's return, where gdb's
+        // next stops too ("0x... in ?? () from libc.so.6")
+        long returned = moves.get(moves.size() - 1);
+        JsonNode main = firstCall(id, "main");
+        assertThat(returned).isEqualTo(main.get("returnStep").asLong() + 1);
+        JsonNode there = at(id, returned);
+        assertThat(there.get("function").asString()).doesNotStartWith("main");
+        assertThat(there.get("file").asString("")).doesNotEndWith("calls.c"); // libc's lines, if any, are not a carried source
+        Matcher stop = Pattern.compile("(?m)^(0x[0-9a-f]+) in ").matcher(transcript);
+        assertThat(stop.find()).as("gdb's next out of main").isTrue();
+        assertThat(Long.decode(there.get("rip").asString())).isEqualTo(Long.decode(stop.group(1)));
+        // from there no further line: the call that made it never returns
+        String why = problem("/api/traces/" + id + "/steps/" + returned + "/move?to=next-line", 404);
         assertThat(why).contains("thread").contains("no further source line");
 
         // prev-line is the inverse, moment for moment

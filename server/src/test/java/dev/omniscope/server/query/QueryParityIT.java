@@ -15,8 +15,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 
 import dev.omniscope.indexer.dataflow.DataFlow;
+import dev.omniscope.indexer.dataflow.ProgramOutput;
 import dev.omniscope.indexer.query.CallEntry;
 import dev.omniscope.indexer.query.Location;
+import dev.omniscope.indexer.query.Opening;
+import dev.omniscope.indexer.query.Processes;
 import dev.omniscope.indexer.query.QueryDocuments;
 import dev.omniscope.indexer.query.QueryException;
 import dev.omniscope.indexer.query.QueryableTrace;
@@ -32,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  * One semantics, two stores: every query of the API asked of the server (its PostgreSQL
  * partitions) and of {@link QueryableTrace} over the command line's Arrow index of the same packed
  * trace gives the same document, or the same refusal (400 for a bad request, 404 for not found,
- * with the same words), on several recordings: one process, threads, fork and exec, calls.
+ * with the same words), on several recordings: one process, threads, fork and exec, calls; and
+ * the moment a trace opens at, found by the server when it loads the index.
  */
 @SpringBootTest(classes = OmniServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT120S")
@@ -284,6 +288,22 @@ class QueryParityIT extends QueryApiSupport {
             same(t + "/uses?limit=3&step=" + mid + "&reg=rsp", () -> flow.uses(new DataFlow.Question(mid, null, null, null, "rsp", null, 0, null), 3, null, null));
             same(t + "/origin?node=m.1.zz.4.5", () -> flow.origin(new DataFlow.Question(null, null, null, null, null, null, 0, "m.1.zz.4.5"), 6));
             same(t + "/origin?step=" + mid + "&reg=eax&expr=x", () -> flow.origin(new DataFlow.Question(mid, null, null, null, "eax", "x", 0, null), 6));
+
+            // the run as a whole (issue 14): output in pages of every size, by process, refusals; processes; lenient moves
+            for (int limit : new int[] {1, 2, 200}) {
+                pages(t + "/output?limit=" + limit, "chunks", cursor -> flow.output(null, limit, cursor));
+                for (int pid : q.pids()) pages(t + "/output?limit=" + limit + "&pid=" + pid, "chunks", cursor -> flow.output(pid, limit, cursor));
+            }
+            same(t + "/output?pid=1", () -> flow.output(1, ProgramOutput.DEFAULT_LIMIT, null));
+            same(t + "/output?cursor=bm9wZQ", () -> flow.output(null, ProgramOutput.DEFAULT_LIMIT, "bm9wZQ"));
+            same(t + "/processes", () -> Processes.of(q));
+            for (Stepper.Move move : new Stepper.Move[] {Stepper.Move.PREV_INSTRUCTION, Stepper.Move.OUT, Stepper.Move.NEXT_LINE}) {
+                for (long step : new long[] {0, end - 1}) {
+                    same(t + "/steps/" + step + "/move?lenient=true&to=" + move.id, () -> q.move(step, null, move, true));
+                }
+            }
+            // the moment it opens at, found over the Arrow files when the server loaded them, is the command line's
+            assertThat(get(t).get("index").get("opening")).isEqualTo(tree(Opening.of(q)));
 
             same(t + "/memory/history?symbol=no_such_variable_here",
                     () -> q.history(new QueryableTrace.HistoryQuery("no_such_variable_here", 0, 0, null, null, null, 10, null, false)));

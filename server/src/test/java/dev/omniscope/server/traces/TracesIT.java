@@ -268,7 +268,7 @@ class TracesIT {
 
     @Test
     void theSchemaIsAtTheLatestMigration() throws Exception {
-        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(6);
+        assertThat(count(DB, "select max(version::int) from flyway_schema_history where success")).isEqualTo(7);
     }
 
 }
