@@ -47,4 +47,28 @@ class ProcessValuesIT {
         String stack = text("at", trace.toString(), "--step", after, "--tid", Integer.toString(child));
         assertThat(stack).contains("from __libc_start_call_main+").doesNotContainPattern("main +called at step [0-9,]+ from 0x");
     }
+
+    /** fork_exec_wait's first child execs /bin/echo: echo's stack holds echo's frames, not the execl that replaced the program. */
+    @Test
+    void anExecdProgramsStackStartsAfresh() throws Exception {
+        Path trace = recordAndIndex(home, "fork_exec_wait", List.of());
+        int root = json("at", trace.toString(), "--step", "0", "--json").path("pid").asInt();
+        JsonNode echoWrite = null;
+        for (JsonNode c : json("calls", trace.toString(), "--function", "write", "--json")) { // echo's one write comes first
+            if (c.path("tid").asInt() != root && echoWrite == null) echoWrite = c;
+        }
+        assertThat(echoWrite).as("echo's write").isNotNull();
+        String tid = Integer.toString(echoWrite.path("tid").asInt());
+        JsonNode at = json("at", trace.toString(), "--step", Long.toString(echoWrite.path("callStep").asLong() + 1), "--tid", tid, "--json");
+        List<String> functions = new java.util.ArrayList<>();
+        at.path("stack").forEach(f -> functions.add(f.path("function").asString("")));
+        assertThat(functions).contains("__libc_start_main", "write").doesNotContain("execl", "main");
+        // inside execl, before its execve, the child's stack was the parent's program's: main, then execl
+        JsonNode execl = json("calls", trace.toString(), "--function", "execl", "--json").get(0);
+        assertThat(execl.path("tid").asString()).isEqualTo(tid);
+        List<String> before = new java.util.ArrayList<>();
+        json("at", trace.toString(), "--step", Long.toString(execl.path("callStep").asLong() + 1), "--tid", tid, "--json").path("stack")
+                .forEach(f -> before.add(f.path("function").asString("")));
+        assertThat(before).contains("main", "execl");
+    }
 }

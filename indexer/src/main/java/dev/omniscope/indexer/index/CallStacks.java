@@ -20,8 +20,8 @@ import java.util.Map;
  * the recording, or of a signal handler) is ignored.
  */
 final class CallStacks {
-    /** An open call. */
-    record Frame(long callStep, int pid, int tid, int depth, long site, long target, long sp, long[] args) {}
+    /** An open call; {@code function} names its target as the process's modules were at the call (null: none). */
+    record Frame(long callStep, int pid, int tid, int depth, long site, long target, String function, long sp, long[] args) {}
 
     /** Receives finished calls. */
     interface Sink {
@@ -39,10 +39,10 @@ final class CallStacks {
         return stacks.computeIfAbsent(tid, t -> new ArrayDeque<>());
     }
 
-    void call(int pid, int tid, long step, long site, long target, long spAfter, long[] args) {
+    void call(int pid, int tid, long step, long site, long target, String function, long spAfter, long[] args) {
         ArrayDeque<Frame> stack = stack(tid);
         unwindBelow(stack, spAfter + 1, step); // frames at or below the new frame's slot are gone
-        stack.push(new Frame(step, pid, tid, stack.size(), site, target, spAfter, args));
+        stack.push(new Frame(step, pid, tid, stack.size(), site, target, function, spAfter, args));
     }
 
     void ret(int tid, long step, long spAfter, long returnValue) {
@@ -68,12 +68,22 @@ final class CallStacks {
         ArrayDeque<Frame> copy = new ArrayDeque<>();
         for (Iterator<Frame> it = stack(parentTid).descendingIterator(); it.hasNext(); ) {
             Frame f = it.next();
-            copy.push(new Frame(f.callStep(), childPid, childTid, f.depth(), f.site(), f.target(), f.sp(), f.args()));
+            copy.push(new Frame(f.callStep(), childPid, childTid, f.depth(), f.site(), f.target(), f.function(), f.sp(), f.args()));
         }
         stacks.put(childTid, copy);
     }
 
-    /** The task ended, or replaced its program: its open calls never return. */
+    /**
+     * The task replaced its program (execve) at {@code step}: its open calls are gone, closed as
+     * unwound there (so that no stack of the new program shows the old one's frames).
+     */
+    void replaced(int tid, long step) {
+        ArrayDeque<Frame> stack = stacks.remove(tid);
+        if (stack == null) return;
+        for (Frame f : new ArrayList<>(stack)) sink.call(f, step, null, true);
+    }
+
+    /** The task ended: its open calls never return. */
     void end(int tid) {
         ArrayDeque<Frame> stack = stacks.remove(tid);
         if (stack == null) return;

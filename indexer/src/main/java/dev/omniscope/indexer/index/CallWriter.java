@@ -38,7 +38,8 @@ final class CallWriter {
             if (ctl.kind()[i] == TraceBuffers.Control.CALL) {
                 long[] args = new long[6];
                 for (int a = 0; a < 6; a++) args[a] = ctl.arg(i, a);
-                stacks.call(pid, tid, ctl.step()[i], ctl.rip()[i], ctl.target()[i], ctl.sp()[i], args);
+                // named now: by the time the call ends, an execve may have unmapped its module
+                stacks.call(pid, tid, ctl.step()[i], ctl.rip()[i], ctl.target()[i], modules.function(pid, ctl.target()[i]), ctl.sp()[i], args);
             } else {
                 stacks.ret(tid, ctl.step()[i], ctl.sp()[i], ctl.ret()[i]);
             }
@@ -50,7 +51,12 @@ final class CallWriter {
         stacks.fork(parentTid, childTid, childPid);
     }
 
-    /** The task ended, or replaced its program: its open calls never return. */
+    /** The task replaced its program at {@code step} (the execve): its open calls end there, unwound. */
+    void replaced(int tid, long step) {
+        stacks.replaced(tid, step);
+    }
+
+    /** The task ended: its open calls never return. */
     void end(int tid) {
         stacks.end(tid);
     }
@@ -68,7 +74,7 @@ final class CallWriter {
         calls.setInt(Calls.DEPTH, f.depth());
         calls.setLong(Calls.CALL_SITE, f.site());
         calls.setLong(Calls.TARGET, f.target());
-        calls.setString(Calls.FUNCTION, modules.function(f.pid(), f.target()));
+        calls.setString(Calls.FUNCTION, f.function());
         calls.setLong(Calls.SP, f.sp());
         for (int a = 0; a < 6; a++) calls.setLong(Calls.ARGS.get(a), f.args()[a]);
         calls.setNullableLong(Calls.RETURN_VALUE, returnValue);

@@ -99,7 +99,7 @@ final class IndexWriter implements ReplayListener, AutoCloseable {
     @Override
     public void exec(long step, int pid, int tid, TraceEvent.Exec exec) {
         events.exec(step, pid, tid, exec);
-        calls.end(tid);
+        calls.replaced(tid, step);
     }
 
     @Override
