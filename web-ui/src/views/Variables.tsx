@@ -147,7 +147,6 @@ export function VariablesPanel({ view }: { view: View }) {
             <span>name</span>
             <span>value</span>
             <span>type</span>
-            <span />
           </div>
           {watch.length > 0 && (
             <Section title="Watch" testId="watch-section">
