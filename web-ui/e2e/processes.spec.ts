@@ -34,11 +34,17 @@ interface Chunk {
   buffers: { addr: string; len: number }[];
 }
 
-/** The API requests of a page that failed (a status of 400 or more, or no answer): a test ends expecting none. */
+/**
+ * The API requests of a page that failed (a status of 400 or more, or no answer; not the ones a
+ * page.goto cut short): a test ends expecting none.
+ */
 function watchFailures(page: Page): string[] {
   const failed: string[] = [];
   page.on('response', (r) => r.url().includes('/api/') && r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
-  page.on('requestfailed', (r) => r.url().includes('/api/') && failed.push(`${r.failure()?.errorText} ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (r.url().includes('/api/') && why !== 'net::ERR_ABORTED') failed.push(`${why} ${r.url()}`);
+  });
   return failed;
 }
 
@@ -93,14 +99,14 @@ test('the output of fork_exec_wait: each process\'s writes marked with its pid, 
   await expect(page).toHaveURL(`${base()}/t/${id}/step/${chunks[0].step}?panels=timeline,output`);
   await expect(page.getByTestId('pid')).toHaveText(String(echo.pid));
   await expect(page.getByTestId('moment-program')).toHaveText('echo');
-  await expect(page.locator('[data-testid="output-line"][data-current]')).toHaveText(/child says hi$/);
+  await expect(page.locator('[data-testid="output-line"][data-current] .out-text')).toHaveText('child says hi');
   // the parent's first write by its step link; a step between two writes highlights the earlier one
   await page.getByTestId('output-step').nth(1).click();
   await expect(page).toHaveURL(`${base()}/t/${id}/step/${chunks[1].step}?panels=timeline,output`);
   await expect(page.getByTestId('pid')).toHaveText(String(parent.pid));
   await page.getByTestId('move-next-instruction').click();
   await expect(page).toHaveURL(`${base()}/t/${id}/step/${chunks[1].step + 1}?panels=timeline,output`);
-  await expect(page.locator('[data-testid="output-line"][data-current]')).toHaveText(/first child exit status: 0$/);
+  await expect(page.locator('[data-testid="output-line"][data-current] .out-text')).toHaveText('first child exit status: 0');
   await shot(page, 'output-1280x800.png');
   await shot(page, 'output-panel-1280x800.png', page.getByTestId('panel-output'));
 
@@ -110,7 +116,7 @@ test('the output of fork_exec_wait: each process\'s writes marked with its pid, 
   await expect(page.locator('.out-text mark')).toHaveCount(2);
   await page.getByTestId('output-search').press('Enter');
   await expect(page.getByTestId('output-matches')).toHaveText('2/2');
-  await expect(page.locator('[data-testid="output-line"]').filter({ has: page.locator('mark.current') })).toHaveText(/second child exit status: 7$/);
+  await expect(page.locator('[data-testid="output-line"] .out-text').filter({ has: page.locator('mark.current') })).toHaveText('second child exit status: 7');
   await page.getByTestId('output-search').press('Shift+Enter');
   await expect(page.getByTestId('output-matches')).toHaveText('1/2');
   await page.getByTestId('output-search').fill('nowhere');
@@ -127,7 +133,7 @@ test('the output of fork_exec_wait: each process\'s writes marked with its pid, 
 
   await page.setViewportSize({ width: 2560, height: 1440 });
   await page.goto(`${base()}/t/${id}/step/${chunks[1].step}`);
-  await expect(page.locator('[data-testid="output-line"][data-current]')).toHaveText(/first child exit status: 0$/);
+  await expect(page.locator('[data-testid="output-line"][data-current] .out-text')).toHaveText('first child exit status: 0');
   await expect(page.getByTestId('timeline-process')).toHaveCount(3);
   await shot(page, 'output-2560x1440.png');
   await shot(page, 'output-panel-2560x1440.png', page.getByTestId('panel-output'));
@@ -145,15 +151,24 @@ test('where did the parent\'s output come from: the write\'s buffer at its momen
   expect(first.text).toBe('first child exit status: 0\n');
   const buffer = first.buffers[0];
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${base()}/t/${id}/step/0?panels=source,output`);
+  await page.goto(`${base()}/t/${id}/step/0?panels=source,output,stack`);
   const line = page.getByTestId('output-line').filter({ hasText: 'first child exit status' });
   await line.hover();
   await line.getByTestId('output-origin').click();
   await expect(page).toHaveURL(new RegExp(`[?&]origin=addr:${buffer.addr}:${buffer.len}&ostep=${first.step}&otid=${first.tid}(&|$)`));
-  // the bytes were put in stdout's buffer by printf: the tree names it
-  await expect(page.getByTestId('origin-node').first()).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('panel-origin')).toContainText(/printf/, { timeout: 60_000 });
+  // printf's format string in the program's read-only data, and the digit from libc's _itoa
+  const root = page.getByTestId('origin-node').first();
+  await expect(root.getByTestId('origin-what')).toHaveText(`${buffer.addr} (27 B) = ${Buffer.from(first.text).toString('hex')}`, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="origin-node"][data-kind="initial"]').first().getByTestId('origin-detail')).toHaveText(/^image: \.\.\.\/fork_exec_wait read-only data/);
+  await expect(page.getByTestId('origin-tree')).toContainText('_itoa_lower_digits');
   await shot(page, 'output-origin-1280x800.png');
+  // the copies that carried the format string into stdout's buffer were made inside printf
+  await page.getByTestId('origin-via').first().getByTestId('origin-toggle').click();
+  const copy = page.getByTestId('origin-copy').first();
+  await copy.getByTestId('origin-step').click();
+  await expect(page.getByTestId('pid')).toHaveText(String(parent.pid));
+  await expect(page.getByTestId('stack')).toContainText(/\bprintf\b/);
+  await expect(page.locator('[data-testid="frame"]').filter({ hasText: 'main' })).toContainText('fork_exec_wait.c:42');
   expect(failed).toEqual([]);
   expect(errors).toEqual([]);
 });
