@@ -135,6 +135,11 @@ test('the output of fork_exec_wait: each process\'s writes marked with its pid, 
   await page.goto(`${base()}/t/${id}/step/${chunks[1].step}`);
   await expect(page.locator('[data-testid="output-line"][data-current] .out-text')).toHaveText('first child exit status: 0');
   await expect(page.getByTestId('timeline-process')).toHaveCount(3);
+  await expect(page.getByTestId('current-line')).toBeVisible();
+  await expect(page.getByTestId('frame').first()).toBeVisible();
+  await expect(page.getByTestId('call').first()).toBeVisible();
+  await expect(page.getByTestId('hexdump').locator('.hexrow').first()).toBeVisible();
+  await page.waitForTimeout(500);
   await shot(page, 'output-2560x1440.png');
   await shot(page, 'output-panel-2560x1440.png', page.getByTestId('panel-output'));
   expect(failed).toEqual([]);

@@ -66,7 +66,7 @@ function LegacyStack({ view }: { view: View }) {
   const m = view.moment;
   const frames = m ? [...m.stack].reverse() : [];
   return (
-    <Panel id="stack" title="Call stack">
+    <Panel id="stack" title={<>Call stack {m && <span class="muted" data-testid="stack-thread">process {m.pid} · thread {m.tid}</span>}</>}>
       {view.framesError && <div class="muted hint small">No typed frames: {view.framesError}</div>}
       <div class="stack" data-testid="stack">
         {m && (
