@@ -13,12 +13,14 @@ import './processes.css';
 
 const cache = new Map<string, Promise<ProcessInfo[]>>();
 
-/** A trace's processes, asked for once per page (they never change). */
+/** A trace's processes, asked for once per page (they never change); the panels share the answer. */
 export function processesOf(traceId: string): Promise<ProcessInfo[]> {
   let known = cache.get(traceId);
   if (!known) {
     known = fetchProcesses(traceId).then((d) => d.processes);
     cache.set(traceId, known);
+    // a failure is not kept: the next panel to ask tries again
+    known.catch(() => cache.get(traceId) === known && cache.delete(traceId));
   }
   return known;
 }
