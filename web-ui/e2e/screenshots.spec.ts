@@ -27,6 +27,20 @@ for (const size of SIZES) {
     await expect(page.getByTestId('var').first()).toBeVisible();
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot(`trace-${tag}`) });
+    // a notice over the panels, the registers all shown, a member expanded
+    await page.getByTestId('registers-all').click();
+    await page.locator('[data-testid="frame"][data-index="2"]').getByTestId('frame-select').click();
+    await page.locator('[data-testid="var"][data-name="t"]').getByTestId('var-expand').click();
+    await expect(page.locator('[data-testid="var"][data-expr="t->name"]')).toBeVisible();
+    await page.keyboard.press('u');
+    await expect(page.getByTestId('notice')).toBeVisible();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: shot(`trace-notice-${tag}`) });
+    await page.getByTestId('registers-all').click();
+
+    await page.goto(`${base()}/t/${id}/step/99999999`);
+    await expect(page.getByTestId('outside')).toBeVisible();
+    await page.screenshot({ path: shot(`outside-${tag}`) });
 
     await page.goto(`${base()}/`);
     await expect(page.getByTestId('trace-row').first()).toBeVisible();

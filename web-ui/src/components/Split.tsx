@@ -8,6 +8,8 @@ import { dragged, MIN_COLUMN, MIN_ROW, setWeights, subscribe, weights } from '..
 export interface Part {
   /** Names the part's weight in storage: unique in the page. */
   id: string;
+  /** Keeps the part mounted while its id changes (a column sized apart in another state); default: the id. */
+  key?: string;
   /** Its default share of the split. */
   weight: number;
   node: ComponentChildren;
@@ -77,7 +79,7 @@ export function Split({ dir, parts, testId }: { dir: 'columns' | 'rows'; parts: 
   return (
     <div ref={box} class={`split ${dir}`} data-testid={testId}>
       {parts.map((p, i) => (
-        <Fragment key={p.id}>
+        <Fragment key={p.key ?? p.id}>
           {i > 0 && (
             <div
               class="handle"

@@ -164,6 +164,7 @@ export function CallTreePanel({ view }: { view: View }) {
         testId="call-tree"
         reveal={reveal?.index}
         revealKey={String(reveal?.key)}
+        revealContext={6}
         renderRow={(i) => {
           const row = rows[i];
           const indent = { paddingLeft: `${row.level * 12 + 4}px` };

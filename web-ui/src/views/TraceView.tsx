@@ -155,8 +155,15 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
 
   const wiring: Wiring = { onHistoryRows: (rows) => (history.current = rows), onResolved: (addr, len) => setSelected({ addr, len }) };
   const shown = LAYOUT.filter((p) => (p.shown ? p.shown(route) : route.panels.includes(p.id as Panel)));
+  // the data-flow panels' rows are long: while one is open the reading column is wider (sized apart)
+  const flow = !!(route.origin || route.uses);
   const columns = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[])
-    .map((c) => ({ id: `column-${c}`, weight: COLUMNS[c], panels: shown.filter((p) => p.column === c) }))
+    .map((c) => ({
+      key: `column-${c}`,
+      id: c === 'reading' && flow ? 'column-reading-flow' : `column-${c}`,
+      weight: c === 'reading' && flow ? COLUMNS[c] * 1.5 : COLUMNS[c],
+      panels: shown.filter((p) => p.column === c),
+    }))
     .filter((c) => c.panels.length > 0);
   return (
     <div class="explorer" data-testid="moment">
@@ -194,6 +201,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
             testId="panels"
             parts={columns.map((c) => ({
               id: c.id,
+              key: c.key,
               weight: c.weight,
               node: <Split dir="rows" parts={c.panels.map((p) => ({ id: p.id, weight: p.weight, node: p.render(view, wiring) }))} />,
             }))}

@@ -24,6 +24,10 @@ class DataflowIT {
     @TempDir
     static Path home;
 
+    private static Path tests() {
+        return Recordings.tests();
+    }
+
     private static Path input() {
         return Path.of(System.getProperty("omni.native.dir")).toAbsolutePath().resolveSibling("testprogs").resolve("dataflow_input.bin");
     }
@@ -219,10 +223,14 @@ class DataflowIT {
     }
 
     private static Path recordAndIndex(String program, List<String> recordOptions, String... args) throws Exception {
-        return CliRecordings.recordAndIndex(home, program, recordOptions, args);
+        List<String> command = new ArrayList<>(recordOptions);
+        command.add("--");
+        command.add(tests().resolve(program).toString());
+        command.addAll(List.of(args));
+        return Recordings.recordAndIndex(home, program, 0, command);
     }
 
-    private static JsonNode json(String... args) {
-        return CliRecordings.json(args);
+    private static JsonNode json(String... args) throws Exception {
+        return Recordings.json(args);
     }
 }

@@ -1,8 +1,7 @@
 package dev.omniscope.cli;
 
-import static dev.omniscope.cli.CliRecordings.json;
-import static dev.omniscope.cli.CliRecordings.recordAndIndex;
-import static dev.omniscope.cli.CliRecordings.text;
+import static dev.omniscope.cli.Recordings.json;
+import static dev.omniscope.cli.Recordings.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -22,9 +21,13 @@ class ProcessValuesIT {
     @TempDir
     static Path home;
 
+    private static Path recorded(String program) throws Exception {
+        return Recordings.recordAndIndex(home, program, 0, List.of("--", Recordings.tests().resolve(program).toString()));
+    }
+
     @Test
     void eachThreadReadsItsOwnProcess() throws Exception {
-        Path trace = recordAndIndex(home, "fork_global", List.of());
+        Path trace = recorded("fork_global");
         JsonNode writes = json("history", trace.toString(), "--symbol", "shared_value", "--json");
         assertThat(writes).hasSize(1);
         int child = writes.get(0).path("pid").asInt();
@@ -51,7 +54,7 @@ class ProcessValuesIT {
     /** fork_exec_wait's first child execs /bin/echo: echo's stack holds echo's frames, not the execl that replaced the program. */
     @Test
     void anExecdProgramsStackStartsAfresh() throws Exception {
-        Path trace = recordAndIndex(home, "fork_exec_wait", List.of());
+        Path trace = recorded("fork_exec_wait");
         int root = json("at", trace.toString(), "--step", "0", "--json").path("pid").asInt();
         JsonNode echoWrite = null;
         for (JsonNode c : json("calls", trace.toString(), "--function", "write", "--json")) { // echo's one write comes first

@@ -43,10 +43,15 @@ final class Recordings {
         return trace;
     }
 
-    /** {@code omni ARGS...} in this JVM, which must succeed: its output as JSON. */
-    static JsonNode json(String... args) throws Exception {
+    /** {@code omni ARGS...} in this JVM, which must succeed: what it printed. */
+    static String text(String... args) {
         InProcess.Result r = InProcess.omni(args);
         assertThat(r.status()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-        return Trace.json().readTree(r.out());
+        return r.out();
+    }
+
+    /** {@code omni ARGS...} in this JVM, which must succeed: its output as JSON. */
+    static JsonNode json(String... args) throws Exception {
+        return Trace.json().readTree(text(args));
     }
 }

@@ -20,7 +20,8 @@ import dev.omniscope.trace.Trace;
  * (the replay with every table on; modules unpacked there, never this machine's files), run in a
  * child process ({@link IndexerProcess}: the emulator's native code cannot take the server down), then
  * the index loaded into PostgreSQL ({@link IndexLoader}). Progress: the replay's events over the
- * trace's, then rows loaded over the index's.
+ * trace's, then rows loaded over the index's. Before the load, the moment the trace opens at
+ * ({@link Opening}) is found over the index's Arrow files and stored with it.
  *
  * <p>A replay that stops early (a divergence, an instruction the emulator cannot execute, a trace
  * cut short) still leaves an index of everything up to that step. It is loaded, so that people

@@ -213,6 +213,16 @@ class ProgramIT extends QueryApiSupport {
     }
 
     @Test
+    void theOpenApiDocumentDescribesOutputProcessesAndLenientMoves() {
+        web().get().uri("/api/docs/openapi.json").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/traces/{id}/output'].get.responses['400']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/output'].get.responses['409']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/output'].get.parameters[?(@.name == 'pid')]").exists()
+                .jsonPath("$.paths['/api/traces/{id}/processes'].get.responses['404']").exists()
+                .jsonPath("$.paths['/api/traces/{id}/steps/{step}/move'].get.parameters[?(@.name == 'lenient')]").exists();
+    }
+
+    @Test
     void lenientMovesAnswerWithoutAStepAndTheReason() throws Exception {
         String id = trace("calls");
         String t = "/api/traces/" + id + "/steps/";
