@@ -312,6 +312,7 @@ test('the process tree: programs and argv, exits, fork and exec moments as links
   await expect(page).toHaveURL(`${base()}/t/${id}/step/${second.forkStep}?panels=timeline`);
   await expect(page.getByTestId('pid')).toHaveText(String(parent.pid));
   await page.getByTestId('processes-button').click();
+  await expect(page.getByTestId('process')).toHaveCount(3);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('processes')).toHaveCount(0);
   await expect(page).toHaveURL(`${base()}/t/${id}/step/${second.forkStep}?panels=timeline`);
