@@ -221,6 +221,8 @@ export interface HistoryQuery {
   from?: bigint | number;
   to?: bigint | number;
   order?: 'asc' | 'desc';
+  /** Only the writes made in this process. */
+  pid?: number;
   limit?: number;
   cursor?: string | null;
 }
@@ -237,8 +239,13 @@ export interface MemoryAt {
   unmapped: { addr: string; len: number }[];
 }
 
-export const fetchMemory = (id: string, addr: bigint, len: number, step: bigint) =>
-  getJson<MemoryAt>(traceUrl(id) + '/memory' + query({ addr: '0x' + addr.toString(16), len, step }));
+/**
+ * Memory at a step as the process of thread `at.tid` (or process `at.pid`) sees it: after a fork
+ * each process has its own copy of every page (docs/api.md: the asking thread's process). Without
+ * either, the process of the thread running at the step.
+ */
+export const fetchMemory = (id: string, addr: bigint, len: number, step: bigint, at: { tid?: number; pid?: number } = {}) =>
+  getJson<MemoryAt>(traceUrl(id) + '/memory' + query({ addr: '0x' + addr.toString(16), len, step, tid: at.tid, pid: at.pid }));
 
 export interface StackFrame {
   depth: number;
@@ -582,3 +589,61 @@ export const fetchOrigin = (id: string, q: FlowParams, depth?: number) =>
 
 export const fetchUses = (id: string, q: FlowParams, cursor?: string | null, limit = 50) =>
   getJson<UsesPage>(traceUrl(id) + '/uses' + query({ ...q, limit, cursor }));
+
+// ---- processes and their output
+
+/** A program a process ran: the first one (inherited at fork) and every execve's. */
+export interface ProgramRun {
+  path: string;
+  argv: string[];
+  /** The step it starts running from (its execve's moment; 0 or the fork step for the first). */
+  step: number;
+}
+
+export interface ProcessThread {
+  tid: number;
+  start: number;
+  end: number | null;
+}
+
+/** A recorded process (docs/api.md, "Processes"). */
+export interface ProcessInfo {
+  pid: number;
+  parent: number | null;
+  /** The step of the parent's fork/clone/vfork system call instruction, and the parent thread that made it. */
+  forkStep: number | null;
+  forkTid: number | null;
+  start: number;
+  /** Its last step; null when the trace ends with it alive. */
+  end: number | null;
+  exit: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  programs: ProgramRun[];
+  threads: ProcessThread[];
+}
+
+/** The processes of a trace in order of appearance. */
+export const fetchProcesses = (id: string) => getJson<{ processes: ProcessInfo[] }>(traceUrl(id) + '/processes');
+
+/** What one system call of a recorded process wrote to a descriptor inherited from outside the recording. */
+export interface OutputChunk {
+  step: number;
+  pid: number;
+  tid: number;
+  fd: number;
+  /** "stdout", "stderr" or "fdN". */
+  stream: string;
+  /** The bytes as UTF-8 (invalid bytes as U+FFFD). */
+  text: string;
+  /** Where in memory the bytes were, at `step` (for "where did this come from"). */
+  buffers: { addr: string; len: number }[];
+}
+
+export interface OutputPage {
+  chunks: OutputChunk[];
+  next: string | null;
+}
+
+export const fetchOutput = (id: string, q: { limit?: number; cursor?: string | null; pid?: number }) =>
+  getJson<OutputPage>(traceUrl(id) + '/output' + query({ ...q }));

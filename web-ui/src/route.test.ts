@@ -82,6 +82,7 @@ describe('routes', () => {
       '/t/x/step/7?origin=node:m.18440.555555558038.4.124754&uses=node:r.18440.12.0.4.125946',
       '/t/x/step/7?symbol=balance&origin=addr:0x555555558038:4&ostep=7&otid=3&uses=reg:eax&ustep=6&panels=source,history',
       '/t/x/step/7?uses=expr:t-%3Eamount&ustep=1&uframe=2&utid=4',
+      '/t/x/step/7?tid=5&symbol=shared_value&hpid=5&opid=6&dialog=processes',
     ]) {
       const url = new URL(path, 'http://h');
       expect(formatRoute(parseRoute(url.pathname, url.search))).toBe(path);
@@ -92,7 +93,7 @@ describe('routes', () => {
     const r = parseRoute('/t/x/step/1') as Moment;
     const closed = togglePanel(r, 'memory');
     expect(closed.panels).not.toContain('memory');
-    expect(formatRoute(closed)).toContain('panels=timeline,source,disasm,variables,stack,calls,history,registers,symbols');
+    expect(formatRoute(closed)).toContain('panels=timeline,source,disasm,variables,stack,calls,history,registers,symbols,output');
     expect(togglePanel(closed, 'memory').panels).toEqual(DEFAULT_PANELS);
     expect(formatRoute(togglePanel(closed, 'memory'))).toBe('/t/x/step/1');
   });

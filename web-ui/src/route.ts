@@ -2,7 +2,7 @@
 // route and back, so that links, reloads and the back button agree.
 
 /** The panels of the trace view, in the order they are laid out. */
-export const PANELS = ['timeline', 'source', 'disasm', 'variables', 'stack', 'calls', 'history', 'memory', 'registers', 'symbols'] as const;
+export const PANELS = ['timeline', 'source', 'disasm', 'variables', 'stack', 'calls', 'history', 'memory', 'registers', 'symbols', 'output'] as const;
 export type Panel = (typeof PANELS)[number];
 /** Open unless the URL says otherwise. */
 export const DEFAULT_PANELS: readonly Panel[] = PANELS;
@@ -65,6 +65,11 @@ export interface Moment {
   /** The Uses panel's question: where did this value go (`uses=`, with `ustep`, `uframe`, `utid`). */
   uses?: FlowQuestion;
   panels: readonly Panel[];
+  /** The History panel shows only the writes of this process (`hpid=`); the Output panel only what this process wrote (`opid=`). */
+  historyPid?: number;
+  outputPid?: number;
+  /** An open dialog: the process tree (`dialog=processes`). */
+  dialog?: 'processes';
   /** A share link's token: every API call of this page carries it. */
   share?: string;
 }
@@ -225,6 +230,11 @@ export function parseRoute(pathname: string, search = ''): Route {
     const open = new Set(panels.split(','));
     route.panels = PANELS.filter((p) => open.has(p));
   }
+  const hpid = q.get('hpid');
+  if (hpid && COUNT.test(hpid)) route.historyPid = Number(hpid);
+  const opid = q.get('opid');
+  if (opid && COUNT.test(opid)) route.outputPid = Number(opid);
+  if (q.get('dialog') === 'processes') route.dialog = 'processes';
   const share = q.get('share');
   if (share) route.share = share;
   return route;
@@ -258,6 +268,9 @@ export function formatRoute(route: Route): string {
       if (route.origin) q.push(...formatFlow('origin', 'o', route.origin));
       if (route.uses) q.push(...formatFlow('uses', 'u', route.uses));
       if (!samePanels(route.panels, DEFAULT_PANELS)) q.push(`panels=${route.panels.join(',')}`);
+      if (route.historyPid !== undefined) q.push(`hpid=${route.historyPid}`);
+      if (route.outputPid !== undefined) q.push(`opid=${route.outputPid}`);
+      if (route.dialog) q.push(`dialog=${route.dialog}`);
       if (route.share) q.push(`share=${encodeURIComponent(route.share)}`);
       return `/t/${route.traceId}/step/${route.step}` + (q.length ? '?' + q.join('&') : '');
     }

@@ -8,7 +8,7 @@ import { message, useAsync } from '../hooks';
 import { formatAddress, formatRoute, parseAddress, type Moment } from '../route';
 import { MOVES, OTHER_KEYS } from './keys';
 
-function Dialog(props: { title: string; onClose: () => void; children: preact.ComponentChildren; testId: string }) {
+export function Dialog(props: { title: string; onClose: () => void; children: preact.ComponentChildren; testId: string; class?: string }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
     addEventListener('keydown', onKey);
@@ -16,7 +16,7 @@ function Dialog(props: { title: string; onClose: () => void; children: preact.Co
   }, []);
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div class="dialog" role="dialog" aria-label={props.title} data-testid={props.testId}>
+      <div class={'dialog ' + (props.class ?? '')} role="dialog" aria-label={props.title} data-testid={props.testId}>
         <header>
           <h2>{props.title}</h2>
           <button class="quiet" onClick={props.onClose} aria-label="Close">

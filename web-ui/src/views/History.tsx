@@ -9,9 +9,11 @@ import { groupDigits, shortPath, spacedHex, unsignedDecimal } from '../format';
 import { useRerender } from '../hooks';
 import { PagedRows, TwoSided, type Rows } from '../paging';
 import { formatAddress, selectionKey, type Moment, type Selection } from '../route';
-import { hrefAt, type View } from './context';
+import { go, hrefAt, type View } from './context';
 import { askOrigin } from './DataFlow';
 import { flowAttr, writtenQuestion } from '../dataflow';
+import { processColour, programName } from '../processes';
+import { pidOrder, useProcesses } from './Processes';
 
 export const ROW = 20;
 /** Rows per request: the API's default page, about 300 KB of JSON. */
@@ -49,6 +51,23 @@ export function locate(rows: Rows<HistoryEntry>, step: bigint): { index?: number
 }
 
 /**
+ * The write whose value a process sees at a step: the last one at or before it made in that
+ * process (each process has its own copy of memory after a fork), found among the loaded rows
+ * before the last write of any process. Without a pid, `locate`'s answer.
+ */
+export function locateIn(rows: Rows<HistoryEntry>, step: bigint, pid?: number): { index?: number; known: boolean } {
+  const at = locate(rows, step);
+  if (pid === undefined || at.index === undefined) return at;
+  const loaded = new Map(rows.loaded());
+  for (let i = at.index; i >= 0; i--) {
+    const e = loaded.get(i);
+    if (!e) return { known: false };
+    if (e.pid === pid) return { index: i, known: at.known };
+  }
+  return { index: undefined, known: at.known && rows.startKnown };
+}
+
+/**
  * The write before (direction -1) or after (+1) the step, from the loaded rows when they show it,
  * else from the server (one entry from the step on, or `order=desc` up to it).
  */
@@ -58,6 +77,8 @@ export async function adjacentWrite(
   selection: Selection,
   step: bigint,
   direction: -1 | 1,
+  /** Only the writes of this process (the loaded rows are already only its when the list is filtered). */
+  pid?: number,
 ): Promise<HistoryEntry | undefined> {
   if (rows) {
     const loaded = new Map(rows.loaded());
@@ -73,7 +94,7 @@ export async function adjacentWrite(
       return direction > 0 ? undefined : loaded.get(rows.count - 1);
     }
   }
-  const q = selectionQuery(selection);
+  const q = { ...selectionQuery(selection), pid };
   const page =
     direction > 0
       ? await fetchHistory(traceId, { ...q, from: step + 1n, limit: 1 })
@@ -102,7 +123,14 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   const selection = route.selection;
   const rerender = useRerender();
   const [meta, setMeta] = useState<{ addr: string; len: number }>();
-  const key = selection ? `${route.traceId} ${selectionKey(selection)}` : '';
+  const pid = route.historyPid;
+  const key = selection ? `${route.traceId} ${selectionKey(selection)} ${pid ?? ''}` : '';
+  const procs = useProcesses(route.traceId);
+  const order = pidOrder(procs.data);
+  const many = (procs.data?.length ?? 0) > 1;
+  // the process looked at: its writes are the ones whose values it sees
+  const moment = view.moment && BigInt(view.moment.step) === route.step ? view.moment : undefined;
+  const asking = many ? moment?.pid : undefined;
   // The list opens at the moment's step, and again wherever a step outside its loaded rows is asked for.
   const anchor = useRef<Anchor>();
   const openAt = (step: bigint): Anchor => ({ key, step, mode: step > 0n && backwards ? 'anchored' : 'start' });
@@ -110,7 +138,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   const { step: from, mode } = anchor.current;
   const rows = useMemo(() => {
     if (!selection) return undefined;
-    const q = selectionQuery(selection);
+    const q = { ...selectionQuery(selection), pid };
     const meet = (page: HistoryPage) => setMeta((m) => m ?? { addr: page.addr, len: page.len });
     const after = new PagedRows<HistoryEntry>(
       async (cursor, limit) => {
@@ -149,7 +177,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
   useEffect(() => {
     if (meta) onResolved(BigInt(meta.addr), meta.len);
   }, [meta]);
-  const where = rows ? locate(rows, route.step) : { known: true };
+  const where = rows ? locateIn(rows, route.step, asking) : { known: true };
   useEffect(() => {
     // a step the loaded rows cannot place (a link, a jump on the timeline): open the list there
     if (backwards && rows && !where.known && !rows.loading && !rows.error && rows.count > 0 && route.step !== from) {
@@ -188,6 +216,25 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       }
       tools={
         <>
+          {(many || pid !== undefined) && (
+            <select
+              class="pid-filter"
+              value={pid ?? ''}
+              onChange={(e) => {
+                const v = (e.target as HTMLSelectElement).value;
+                go(route, { historyPid: v ? Number(v) : undefined });
+              }}
+              title="Only the writes made in one process"
+              data-testid="history-pid"
+            >
+              <option value="">all pids</option>
+              {procs.data?.map((p) => (
+                <option key={p.pid} value={p.pid}>
+                  {p.pid} {programName(p)}
+                </option>
+              ))}
+            </select>
+          )}
           <span
             class="muted"
             data-testid="history-count"
@@ -207,6 +254,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
     >
       <div class={'hist-row hist-head' + (showDecimal ? '' : ' nodec')}>
         <span>step</span>
+        <span>process</span>
         <span>thread</span>
         <span>where</span>
         <span>value after</span>
@@ -229,24 +277,33 @@ export function HistoryPanel({ view, onRows, onResolved }: {
         prepended={rows.above}
         onRange={(s, e) => rows.ensure(s, e)}
         footer={rows.done || rows.error ? undefined : <Status loading />}
-        renderRow={(i) => <HistoryRow route={route} entry={rows.get(i)} index={i} current={i === current} decimal={showDecimal} />}
+        renderRow={(i) => (
+          <HistoryRow route={route} entry={rows.get(i)} index={i} current={i === current} decimal={showDecimal} order={order} asking={asking} />
+        )}
       />
     </Panel>
   );
 }
 
-function HistoryRow({ route, entry, index, current, decimal }: {
+function HistoryRow({ route, entry, index, current, decimal, order, asking }: {
   route: Moment;
   entry?: HistoryEntry;
   index: number;
   current: boolean;
   decimal: boolean;
+  /** The pids in order of appearance (their colours). */
+  order?: number[];
+  /** The process looked at, when there are several: the other processes' writes are dimmed (it does not see them). */
+  asking?: number;
 }) {
   if (!entry) return <div class="hist-row muted">…</div>;
   const here = BigInt(entry.step) === route.step;
+  const elsewhere = asking !== undefined && entry.pid !== asking;
   return (
     <div
-      class={'hist-row' + (decimal ? '' : ' nodec') + (current ? ' current' : '') + (here ? ' here' : '')}
+      class={'hist-row' + (decimal ? '' : ' nodec') + (current ? ' current' : '') + (here ? ' here' : '') + (elsewhere ? ' elsewhere' : '')}
+      title={elsewhere ? `written in process ${entry.pid}: process ${asking} (this moment's) has its own copy` : undefined}
+      data-pid={entry.pid}
       data-testid="history-entry"
       data-index={index}
       data-step={entry.step}
@@ -255,7 +312,10 @@ function HistoryRow({ route, entry, index, current, decimal }: {
       <Link href={hrefAt(route, { step: BigInt(entry.step), tid: route.tid === undefined ? undefined : entry.tid })} class="mono" testId="history-step">
         {groupDigits(entry.step)}
       </Link>
-      <span class="mono muted">{entry.tid}</span>
+      <span class="mono pid" style={{ '--pc': processColour(entry.pid, order) }} data-testid="history-pid-cell">
+        {entry.pid}
+      </span>
+      <span class="mono muted" data-testid="history-tid">{entry.tid}</span>
       <span class="where" title={`${entry.function ?? entry.rip} ${entry.file ?? ''}:${entry.line ?? ''}`}>
         {entry.kernel ? <span class="tag">kernel</span> : null}
         <span class="mono">{entry.function ?? entry.rip}</span>

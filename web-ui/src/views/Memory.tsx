@@ -5,11 +5,13 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fetchMemory, fetchPrint, fetchSymbols, type At } from '../api';
 import { Panel, Status } from '../components/Panel';
 import { flowAttr } from '../dataflow';
-import { ascii, bytesPerRow, dumpRows, hexToBytes, padAddress, spacedHex } from '../format';
+import { ascii, bytesPerRow, dumpRows, hexToBytes, padAddress, spacedHex, unsignedDecimal } from '../format';
 import { message, useAsync, useWidth } from '../hooks';
 import { formatAddress, parseAddress, type FlowQuestion } from '../route';
 import { go, select, type View } from './context';
 import { askOrigin, askUses } from './DataFlow';
+import { threadAlive } from '../processes';
+import { useProcesses } from './Processes';
 import { frameAt } from './Variables';
 
 const MEMORY_BYTES = 256;
@@ -62,13 +64,20 @@ export function MemoryPanel({ view }: { view: View }) {
   const rsp = moment ? parseAddress(moment.registers.rsp) : undefined;
   const centre = route.mem ?? sel?.addr ?? rsp;
   const base = centre === undefined ? undefined : ((centre - 64n) & ~15n) < 0n ? 0n : (centre - 64n) & ~15n;
+  // memory as the looked-at thread's process sees it (after a fork each process has its own copy):
+  // the URL's thread, else the one running at the step once the moment says which
+  const tid = route.tid ?? (moment && BigInt(moment.step) === route.step ? moment.tid : undefined);
+  const procs = useProcesses(route.traceId);
+  const ready = base !== undefined && tid !== undefined;
   const memory = useAsync(
-    () => (base === undefined ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step)),
-    [route.traceId, base, route.step],
+    () => (!ready ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step, { tid })),
+    [route.traceId, base, route.step, tid],
   );
+  // the same bytes a step earlier (what changed), when the thread was there then
+  const earlier = ready && route.step > 0n && (procs.data || procs.error) && threadAlive(procs.data, tid, route.step - 1n);
   const before = useAsync(
-    () => (base === undefined || route.step === 0n ? Promise.resolve(undefined) : fetchMemory(route.traceId, base, MEMORY_BYTES, route.step - 1n)),
-    [route.traceId, base, route.step],
+    () => (!earlier ? Promise.resolve(undefined) : fetchMemory(route.traceId, base!, MEMORY_BYTES, route.step - 1n, { tid })),
+    [route.traceId, base, route.step, tid, !!earlier],
   );
   const [anchor, setAnchor] = useState<bigint>();
   const [input, setInput] = useState('');
@@ -84,7 +93,7 @@ export function MemoryPanel({ view }: { view: View }) {
   const perRow = width ? bytesPerRow(width, ch) : 16;
 
   const bytes = memory.data && memory.data.addr === formatAddress(base ?? -1n) ? hexToBytes(memory.data.bytes) : undefined;
-  const old = before.data && before.data.addr === memory.data?.addr ? hexToBytes(before.data.bytes) : undefined;
+  const old = before.data && before.data.addr === memory.data?.addr && before.data.pid === memory.data?.pid ? hexToBytes(before.data.bytes) : undefined;
   const selected = (a: bigint) => sel !== undefined && a >= sel.addr && a < sel.addr + BigInt(sel.len);
   const click = (a: bigint, e: MouseEvent) => {
     if (e.shiftKey && anchor !== undefined) {
@@ -119,7 +128,16 @@ export function MemoryPanel({ view }: { view: View }) {
   return (
     <Panel
       id="memory"
-      title="Memory"
+      title={
+        <>
+          Memory{' '}
+          {memory.data && (
+            <span class="muted" data-testid="memory-process" title="Each process has its own memory: this is what this moment's thread sees">
+              pid {memory.data.pid}
+            </span>
+          )}
+        </>
+      }
       tools={
         <form onSubmit={goTo}>
           <input
@@ -148,7 +166,7 @@ export function MemoryPanel({ view }: { view: View }) {
           {inputError}
         </div>
       )}
-      <Status error={memory.error} loading={memory.loading && !bytes} empty={base === undefined ? 'No address yet.' : undefined} />
+      <Status error={memory.error} loading={(memory.loading || (base !== undefined && tid === undefined)) && !bytes} empty={base === undefined ? 'No address yet.' : undefined} />
       <div class="hexdump mono" data-testid="hexdump" data-per-row={perRow} ref={dump}>
         <span class="probe" ref={probe} aria-hidden="true">
           0000000000
@@ -195,10 +213,22 @@ export function MemoryPanel({ view }: { view: View }) {
           </button>{' '}
           selected {formatAddress(sel.addr)}, {sel.len} byte{sel.len === 1 ? '' : 's'}
           {base !== undefined && sel.addr >= base && sel.addr + BigInt(sel.len) <= base + BigInt(MEMORY_BYTES) && (
-            <span class="mono"> = {spacedHex(memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2))}</span>
+            <SelectedValue hex={memory.data!.bytes.slice(Number(sel.addr - base) * 2, Number(sel.addr - base + BigInt(sel.len)) * 2)} />
           )}
         </div>
       )}
     </Panel>
+  );
+}
+
+/** The selected bytes in hex, and as an unsigned little-endian number when they are at most 8. */
+function SelectedValue({ hex }: { hex: string }) {
+  const decimal = unsignedDecimal(hex);
+  return (
+    <span class="mono" data-testid="memory-selected-value">
+      {' '}
+      = {spacedHex(hex)}
+      {decimal !== undefined && <span data-testid="memory-selected-decimal"> ({decimal})</span>}
+    </span>
   );
 }

@@ -6,6 +6,7 @@ import { groupDigits, shortPath } from '../format';
 import type { Moment } from '../route';
 import { go } from './context';
 import { MOVES } from './keys';
+import { MomentProcess } from './Processes';
 import type { MoveKind } from '../api';
 
 export function NowBar(props: {
@@ -24,10 +25,7 @@ export function NowBar(props: {
         {trace.executable.split('/').pop() || trace.command.split(' ')[0].split('/').pop()}
       </span>
       <GotoStep route={route} instructions={trace.index!.instructions} />
-      <span class="field">
-        thread <b class="mono" data-testid="tid">{m?.tid ?? '…'}</b>
-        {route.tid === undefined ? <span class="muted"> (running)</span> : null}
-      </span>
+      <MomentProcess route={route} moment={m} />
       <span class="field mono now-where" data-testid="function" title={m?.function ?? m?.rip ?? ''}>
         {m?.function ?? m?.rip ?? ''}
       </span>

@@ -21,7 +21,7 @@ export function StackPanel({ view }: { view: View }) {
   if (!frames) return <LegacyStack view={view} />;
   const implicit = route.frame === undefined && frame && frame.index !== 0;
   return (
-    <Panel id="stack" title={<>Call stack <span class="muted">tid {frames.tid}</span></>}>
+    <Panel id="stack" title={<>Call stack <span class="muted" data-testid="stack-thread">process {frames.pid} · thread {frames.tid}</span></>}>
       {implicit && (
         <div class="muted hint small" data-testid="frame-note">
           {frames.frames[0].function ?? frames.frames[0].pc} has no source: showing #{frame.index} {frame.function}, the nearest frame with source.
@@ -66,7 +66,7 @@ function LegacyStack({ view }: { view: View }) {
   const m = view.moment;
   const frames = m ? [...m.stack].reverse() : [];
   return (
-    <Panel id="stack" title="Call stack">
+    <Panel id="stack" title={<>Call stack {m && <span class="muted" data-testid="stack-thread">process {m.pid} · thread {m.tid}</span>}</>}>
       {view.framesError && <div class="muted hint small">No typed frames: {view.framesError}</div>}
       <div class="stack" data-testid="stack">
         {m && (

@@ -21,6 +21,8 @@ import { ExecutionsPanel } from './Executions';
 import { HistoryPanel } from './History';
 import { MemoryPanel } from './Memory';
 import { NowBar } from './NowBar';
+import { OutputPanel } from './Output';
+import { ProcessesDialog } from './Processes';
 import { RegistersPanel } from './Registers';
 import { StackPanel } from './Stack';
 import { SymbolsPanel } from './Symbols';
@@ -100,7 +102,7 @@ const LAYOUT: PanelSpec[] = [
   { id: 'exec', column: 'reading', weight: 1.6, shown: (r) => !!r.exec, render: (v) => <ExecutionsPanel view={v} /> },
   { id: 'origin', column: 'reading', weight: 2.2, shown: (r) => !!r.origin, render: (v) => <OriginPanel view={v} /> },
   { id: 'uses', column: 'reading', weight: 1.8, shown: (r) => !!r.uses, render: (v) => <UsesPanel view={v} /> },
-  // the program's output goes here: { id: 'output', column: 'reading', weight: 1.4, render: (v) => <OutputPanel view={v} /> },
+  { id: 'output', column: 'reading', weight: 1.4, render: (v) => <OutputPanel view={v} /> },
   { id: 'calls', column: 'reading', weight: 2.2, render: (v) => <CallTreePanel view={v} /> },
   { id: 'variables', column: 'values', weight: 1.8, render: (v) => <VariablesPanel view={v} /> },
   { id: 'stack', column: 'values', weight: 1.1, render: (v) => <StackPanel view={v} /> },
@@ -208,6 +210,7 @@ function Explorer({ trace, route }: { trace: TraceDetail; route: Moment }) {
       </div>
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(undefined)} />}
       {dialog === 'share' && <ShareDialog route={route} selected={selected} onClose={() => setDialog(undefined)} />}
+      {route.dialog === 'processes' && <ProcessesDialog view={view} />}
     </div>
   );
 }

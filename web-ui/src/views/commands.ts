@@ -47,7 +47,7 @@ export function useCommands(view: View, history: { current?: Rows<HistoryEntry> 
   };
   const write = (direction: -1 | 1) => {
     if (!route.selection) return info('Nothing is selected: pick a variable (Variables: history, or Symbols) or select bytes in Memory; then [ and ] go to its previous and next write.');
-    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction).then(
+    adjacentWrite(route.traceId, history.current, route.selection, route.step, direction, route.historyPid).then(
       (e) => (e ? go(route, { step: BigInt(e.step), tid: route.tid === undefined ? undefined : e.tid }) : info(direction < 0 ? 'No earlier write.' : 'No later write.')),
       failed,
     );

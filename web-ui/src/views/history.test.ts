@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../api';
 import type { Rows } from '../paging';
-import { adjacentWrite, locate } from './History';
+import { adjacentWrite, locate, locateIn } from './History';
 
 /** Rows at these steps; `loaded` says which indices are in memory. */
 function rows(steps: number[], opts: { startKnown?: boolean; done?: boolean; loaded?: number[] } = {}): Rows<HistoryEntry> {
@@ -45,5 +45,26 @@ describe('a step among the history rows', () => {
     expect(await adjacentWrite('t', r, sel, 10n, -1)).toBeUndefined();
     expect(await adjacentWrite('t', r, sel, 30n, 1)).toBeUndefined();
     expect((await adjacentWrite('t', r, sel, 99n, -1))?.step).toBe(30);
+  });
+});
+
+describe('the write a process sees at a step', () => {
+  /** Writes at these steps by these processes. */
+  function byProcess(writes: [number, number][], loaded?: number[]): Rows<HistoryEntry> {
+    const entries = writes.map(([step, pid]) => ({ step, pid, tid: pid }) as HistoryEntry);
+    const r = rows(writes.map(([s]) => s), { loaded });
+    return { ...r, get: (i) => entries[i], loaded: () => (loaded ?? entries.map((_, i) => i)).map((i) => [i, entries[i]] as [number, HistoryEntry]) };
+  }
+  it('is its own last write, not the other process\'s after it', () => {
+    // fork_global: the parent (10) never writes after the fork; the child (11) writes 42 at step 50
+    const r = byProcess([[5, 10], [50, 11], [90, 10]]);
+    expect(locateIn(r, 60n, 10)).toEqual({ index: 0, known: true });
+    expect(locateIn(r, 60n, 11)).toEqual({ index: 1, known: true });
+    expect(locateIn(r, 60n)).toEqual({ index: 1, known: true });
+    expect(locateIn(r, 95n, 10)).toEqual({ index: 2, known: true });
+  });
+  it('is none before its first write, and unknown past a row not loaded', () => {
+    expect(locateIn(byProcess([[50, 11]]), 60n, 10)).toEqual({ index: undefined, known: true });
+    expect(locateIn(byProcess([[5, 10], [50, 11], [55, 11]], [1, 2]), 60n, 10)).toEqual({ known: false });
   });
 });
