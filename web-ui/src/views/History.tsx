@@ -12,8 +12,8 @@ import { formatAddress, selectionKey, type Moment, type Selection } from '../rou
 import { go, hrefAt, type View } from './context';
 import { askOrigin } from './DataFlow';
 import { flowAttr, writtenQuestion } from '../dataflow';
-import { processColour, programName } from '../processes';
-import { pidOrder, useProcesses } from './Processes';
+import { processColour } from '../processes';
+import { pidOrder, ProcessFilter, useProcesses } from './Processes';
 
 export const ROW = 20;
 /** Rows per request: the API's default page, about 300 KB of JSON. */
@@ -216,25 +216,7 @@ export function HistoryPanel({ view, onRows, onResolved }: {
       }
       tools={
         <>
-          {(many || pid !== undefined) && (
-            <select
-              class="pid-filter"
-              value={pid ?? ''}
-              onChange={(e) => {
-                const v = (e.target as HTMLSelectElement).value;
-                go(route, { historyPid: v ? Number(v) : undefined });
-              }}
-              title="Only the writes made in one process"
-              data-testid="history-pid"
-            >
-              <option value="">all pids</option>
-              {procs.data?.map((p) => (
-                <option key={p.pid} value={p.pid}>
-                  {p.pid} {programName(p)}
-                </option>
-              ))}
-            </select>
-          )}
+          <ProcessFilter processes={procs.data} pid={pid} onPick={(p) => go(route, { historyPid: p })} title="Only the writes made in one process" testId="history-pid" />
           <span
             class="muted"
             data-testid="history-count"

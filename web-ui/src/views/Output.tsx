@@ -12,12 +12,12 @@ import { groupDigits } from '../format';
 import { useDebounced, useRerender } from '../hooks';
 import { chunkQuestion, countMatches, headOf, linesOf, locateChunk, markSegments, nextMatch, type Match, type OutLine } from '../output';
 import { PagedRows } from '../paging';
-import { processColour, programName } from '../processes';
+import { processColour } from '../processes';
 import type { Moment } from '../route';
 import { navigate } from '../router';
 import { hrefAt, go, type View } from './context';
 import { askOrigin } from './DataFlow';
-import { pidOrder, useProcesses } from './Processes';
+import { pidOrder, ProcessFilter, useProcesses } from './Processes';
 import './processes.css';
 
 const ROW = 18;
@@ -131,25 +131,7 @@ export function OutputPanel({ view }: { view: View }) {
       }
       tools={
         <>
-          {(many || pid !== undefined) && (
-            <select
-              class="pid-filter"
-              value={pid ?? ''}
-              onChange={(e) => {
-                const v = (e.target as HTMLSelectElement).value;
-                go(route, { outputPid: v ? Number(v) : undefined });
-              }}
-              title="Only what one process wrote"
-              data-testid="output-pid"
-            >
-              <option value="">all pids</option>
-              {procs.data?.map((p) => (
-                <option key={p.pid} value={p.pid}>
-                  {p.pid} {programName(p)}
-                </option>
-              ))}
-            </select>
-          )}
+          <ProcessFilter processes={procs.data} pid={pid} onPick={(p) => go(route, { outputPid: p })} title="Only what one process wrote" testId="output-pid" />
           <form
             class="out-search"
             onSubmit={(e) => {

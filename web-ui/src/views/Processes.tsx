@@ -41,6 +41,36 @@ export function Pid({ pid, processes, step, testId }: { pid: number; processes?:
 }
 
 /** The moment bar's "process P · thread T", the program the process runs then, and the way to the process tree. */
+/** "all pids" or one process: the filter of a list of things processes did (history, output); shown when there is a choice. */
+export function ProcessFilter({ processes, pid, onPick, title, testId }: {
+  processes?: readonly ProcessInfo[];
+  pid?: number;
+  onPick: (pid: number | undefined) => void;
+  title: string;
+  testId: string;
+}) {
+  if ((processes?.length ?? 0) < 2 && pid === undefined) return null;
+  return (
+    <select
+      class="pid-filter"
+      value={pid ?? ''}
+      onChange={(e) => {
+        const v = (e.target as HTMLSelectElement).value;
+        onPick(v ? Number(v) : undefined);
+      }}
+      title={title}
+      data-testid={testId}
+    >
+      <option value="">all pids</option>
+      {processes?.map((p) => (
+        <option key={p.pid} value={p.pid}>
+          {p.pid} {programName(p)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function MomentProcess({ route, moment: m }: { route: Moment; moment?: MomentDoc }) {
   const procs = useProcesses(route.traceId);
   const list = procs.data;
