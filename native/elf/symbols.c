@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 
 // Length of the name that identifies a symbol: .symtab names carry a version ("printf@GLIBC_2.2.5",
@@ -121,44 +122,89 @@ static Elf_Scn *section_named(Elf *elf, const char *wanted, GElf_Shdr *out) {
     return NULL;
 }
 
+// The GOT slot a PLT stub jumps through: `jmp *rel32(%rip)`, after an endbr64 and a bnd prefix
+// when built for IBT. 0 when the stub is not one.
+static uint64_t stub_slot(const uint8_t *insn, size_t size, uint64_t entry) {
+    size_t at = 0;
+    if (size - at >= 4 && memcmp(insn, "\xf3\x0f\x1e\xfa", 4) == 0) at += 4;  // endbr64
+    if (at < size && insn[at] == 0xf2) at++;                                    // bnd
+    if (at + 6 > size || insn[at] != 0xff || insn[at + 1] != 0x25) return 0;    // jmp *rel32(%rip)
+    int32_t disp;
+    memcpy(&disp, insn + at + 2, 4);
+    return entry + at + 6 + (int64_t)disp;
+}
+
+// The name of the function whose ifunc resolver is at `value`: an ifunc symbol there, else a
+// function symbol there; of several, the one with the fewest leading underscores (mempcpy over
+// __mempcpy), then a global over a weak alias (memcmp over bcmp); NULL if none.
+static int resolver_rank(const struct symbol *s) {
+    return (s->kind == OMNI_ELF_SYM_IFUNC ? 0 : 1000) + 2 * (int)strspn(s->raw, "_") + (s->binding == OMNI_ELF_BIND_GLOBAL ? 0 : 1);
+}
+
+static const char *resolver_name(omni_elf *h, uint64_t value) {
+    const struct symbol *best = NULL;
+    for (size_t i = 0; i < h->nsymbols; i++) {
+        const struct symbol *s = &h->symbols[i];
+        if (s->value != value || !s->defined || !s->raw || !*s->raw) continue;
+        if (s->kind != OMNI_ELF_SYM_IFUNC && s->kind != OMNI_ELF_SYM_FUNC) continue;
+        if (!best || resolver_rank(s) < resolver_rank(best)) best = s;
+    }
+    return best ? best->raw : NULL;
+}
+
 // Synthetic "name@plt" symbols for the PLT stubs, as objdump and gdb show them: a call through the
-// PLT lands on a stub that no symbol table names. Entry i of .rela.plt is PLT entry i (lazy
-// binding pushes that index): in .plt.sec when the PLT has one (IBT), else after .plt's PLT0.
-// The names are kept in plt_names until load_symbols has interned them.
+// PLT lands on a stub that no symbol table names. Each stub (in .plt.sec when the PLT has one, for
+// IBT, else after .plt's PLT0) jumps through a GOT slot, and the .rela.plt entry of that slot names
+// it: a JUMP_SLOT's symbol, or for an IRELATIVE (an ifunc the library resolves for itself, as libc's
+// internal calls of memcpy) "*ABS*+0xADDEND@plt". Matched by slot, not by position: libc's
+// .rela.plt is not in PLT order. The names are kept in plt_names until load_symbols has interned them.
 static void add_plt_symbols(omni_elf *h, Elf *elf, char ***plt_names, size_t *nplt) {
     GElf_Shdr rela_sh, plt_sh, sec_sh, dynsym_sh;
     Elf_Scn *rela = section_named(elf, ".rela.plt", &rela_sh);
-    if (!rela || rela_sh.sh_type != SHT_RELA) return;
+    if (!rela) return;
     Elf_Scn *sec = section_named(elf, ".plt.sec", &sec_sh);
     Elf_Scn *plt = section_named(elf, ".plt", &plt_sh);
     if (!sec && !plt) return;
-    uint64_t base = sec ? sec_sh.sh_addr : plt_sh.sh_addr + 16;
-    uint64_t limit = sec ? sec_sh.sh_addr + sec_sh.sh_size : plt_sh.sh_addr + plt_sh.sh_size;
+    GElf_Shdr *code_sh = sec ? &sec_sh : &plt_sh;
+    Elf_Data *code = elf_getdata(sec ? sec : plt, NULL);
+    if (!code || code_sh->sh_type != SHT_PROGBITS || code->d_size < code_sh->sh_size) return;
+    uint64_t first = sec ? 0 : 16;
     Elf_Scn *dynsym = elf_getscn(elf, rela_sh.sh_link);
     if (!dynsym || !gelf_getshdr(dynsym, &dynsym_sh)) return;
     Elf_Data *relas = elf_getdata(rela, NULL), *syms = elf_getdata(dynsym, NULL);
     if (!relas || !syms) return;
     size_t entsize = gelf_fsize(elf, ELF_T_RELA, 1, EV_CURRENT);
     size_t count = entsize ? relas->d_size / entsize : 0;
-    *plt_names = calloc(count ? count : 1, sizeof **plt_names);
+    size_t stubs = code_sh->sh_size > first ? (code_sh->sh_size - first) / 16 : 0;
+    *plt_names = calloc(stubs ? stubs : 1, sizeof **plt_names);
     if (!*plt_names) {
         h->oom = true;
         return;
     }
-    for (size_t i = 0; i < count; i++) {
-        GElf_Rela r;
-        GElf_Sym sym;
-        uint64_t entry = base + 16 * i;
-        if (entry + 16 > limit) break;
-        if (!gelf_getrela(relas, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_JUMP_SLOT) continue;
-        if (!gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym)) continue;
-        const char *name = elf_strptr(elf, dynsym_sh.sh_link, sym.st_name);
-        if (!name || !*name) continue;
+    for (size_t k = 0; k < stubs; k++) {
+        uint64_t offset = first + 16 * k, entry = code_sh->sh_addr + offset;
+        uint64_t slot = stub_slot((const uint8_t *)code->d_buf + offset, 16, entry);
+        if (!slot) continue;
         char *plt_name = NULL;
-        if (asprintf(&plt_name, "%.*s@plt", (int)strcspn(name, "@"), name) < 0) {
-            h->oom = true;
-            return;
+        for (size_t i = 0; i < count && !plt_name; i++) {
+            GElf_Rela r;
+            if (!gelf_getrela(relas, (int)i, &r) || r.r_offset != slot) continue;
+            if (GELF_R_TYPE(r.r_info) == R_X86_64_IRELATIVE) {
+                // the addend is the ifunc's resolver, which the function's own symbol names (mempcpy)
+                const char *ifunc = resolver_name(h, (uint64_t)r.r_addend);
+                int n = ifunc ? asprintf(&plt_name, "%.*s@plt", (int)strcspn(ifunc, "@"), ifunc)
+                              : asprintf(&plt_name, "*ABS*+0x%" PRIx64 "@plt", (uint64_t)r.r_addend);
+                if (n < 0) h->oom = true;
+                break;
+            }
+            GElf_Sym sym;
+            if (GELF_R_TYPE(r.r_info) != R_X86_64_JUMP_SLOT || !gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym)) break;
+            const char *name = elf_strptr(elf, dynsym_sh.sh_link, sym.st_name);
+            if (!name || !*name) break;
+            if (asprintf(&plt_name, "%.*s@plt", (int)strcspn(name, "@"), name) < 0) h->oom = true;
         }
+        if (h->oom) return;
+        if (!plt_name) continue;
         (*plt_names)[(*nplt)++] = plt_name;
         struct symbol *s = PUSH(h, h->symbols, h->nsymbols, h->capsymbols);
         if (!s) return;
@@ -192,15 +238,9 @@ static void add_plt_got_symbols(omni_elf *h, Elf *elf, char ***plt_names, size_t
     }
     *plt_names = grown;
     for (size_t e = 0; e < nentries; e++) {
-        const uint8_t *insn = (const uint8_t *)code->d_buf + e * entry_size;
-        size_t at = 0;
-        if (entry_size - at >= 4 && memcmp(insn, "\xf3\x0f\x1e\xfa", 4) == 0) at += 4;  // endbr64
-        if (at < entry_size && insn[at] == 0xf2) at++;                                      // bnd
-        if (at + 6 > entry_size || insn[at] != 0xff || insn[at + 1] != 0x25) continue;      // jmp *rel32(%rip)
-        int32_t disp;
-        memcpy(&disp, insn + at + 2, 4);
         uint64_t entry = got_sh.sh_addr + e * entry_size;
-        uint64_t slot = entry + at + 6 + (int64_t)disp;
+        uint64_t slot = stub_slot((const uint8_t *)code->d_buf + e * entry_size, entry_size, entry);
+        if (!slot) continue;
         for (size_t i = 0; i < nrela; i++) {
             GElf_Rela r;
             GElf_Sym sym;

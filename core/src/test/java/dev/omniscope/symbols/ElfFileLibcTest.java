@@ -48,6 +48,13 @@ class ElfFileLibcTest {
         }
     }
 
+    /** libc's .rela.plt is not in PLT order, and most of its stubs are ifuncs' (its internal calls of memcpy and friends). */
+    @Test
+    void pltStubsAreNamedByTheirGotSlots() throws Exception {
+        Set<String> ours = ElfFileTest.pltStubsAsObjdumpNamesThem(LIBC);
+        assertThat(ours).anyMatch(s -> s.startsWith("mempcpy@plt@")).anyMatch(s -> s.startsWith("realloc@plt@"));
+    }
+
     @Test
     void theBiasOfTheJvmsOwnLibcMappingPutsMallocWhereTheDynamicLinkerDid() throws Exception {
         long start = -1;
