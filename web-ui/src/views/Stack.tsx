@@ -32,7 +32,7 @@ export function StackPanel({ view }: { view: View }) {
           const selected = f.index === frame?.index;
           return (
             <div class={'frame-row' + (selected ? ' selected' : '')} key={f.index} data-testid="frame" data-index={f.index} data-selected={selected || undefined}>
-              <button class="frame-select" onClick={() => go(route, { frame: f.index })} title={`Show this frame: ${typedSignature(f)}\n${f.file ? `${f.file}:${f.line}` : f.pc}`} data-testid="frame-select">
+              <button class="frame-select" onClick={() => go(route, { frame: f.index })} title={`Show frame #${f.index}: ${f.function ?? f.pc}(${argumentList(f.args)})\n${typedSignature(f)}\n${f.file ? `${f.file}:${f.line}` : f.pc}`} data-testid="frame-select">
                 <span class="muted mono">#{f.index}</span> <span class="mono fn">{f.function ?? f.pc}</span>
                 <span class="mono args" data-testid="frame-args">({argumentList(f.args)})</span>
                 {f.inlined && <span class="tag">inlined</span>}
