@@ -7,22 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { watchConsole } from './console';
+import type { ProcessInfo } from '../src/api';
 import { api, base, uploaded } from './uploads';
 
 const SHOTS = 'test-results/screenshots';
 
-interface Proc {
-  pid: number;
-  parent: number | null;
-  forkStep: number | null;
-  forkTid: number | null;
-  start: number;
-  end: number | null;
-  exit: string | null;
-  exitCode: number | null;
-  programs: { path: string; argv: string[]; step: number }[];
-  threads: { tid: number; start: number; end: number | null }[];
-}
+/** A process as GET /processes gives it. */
+type Proc = ProcessInfo;
 
 interface Chunk {
   step: number;
